@@ -1,0 +1,43 @@
+# Two commands, both safe to repeat:
+#   make run    set up .venv from requirements.lock, then run every notebook into reports/
+#   make test   set up .venv from requirements.lock, then lint and run the whole test suite
+# The set-up step is skipped when requirements.lock and pyproject.toml are unchanged.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.kzaf-env
+# uv installs the lock in seconds; pinned so every machine resolves the same way.
+UV_VERSION := 0.13.9
+
+.PHONY: run test env lint lock lab clean-env
+
+run: $(STAMP)
+	$(BIN)/kzaf run
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests notebooks benchmarks
+	$(BIN)/python -m pytest
+
+env: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	# sync makes the venv hold exactly the lock (removing strays), then add kzaf itself.
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --editable .
+	touch $(STAMP)
+
+# Re-resolve the lock after changing dependencies in pyproject.toml; it must hold no URLs.
+lock:
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+		--no-header --annotation-style line --output-file requirements.lock
+	! grep -nE '(https?|file)://' requirements.lock
+
+# JupyterLab on this machine only, with the project's environment as its kernel.
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ip 127.0.0.1 --no-browser $(if $(filter 0,$(shell id -u)),--allow-root) notebooks
+
+clean-env:
+	rm -rf $(VENV)

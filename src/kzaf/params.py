@@ -1,0 +1,107 @@
+"""Read a notebook's ``parameters`` cell: names, types, defaults and comments.
+
+Every notebook has exactly one code cell tagged ``parameters`` (papermill's convention). Each
+line in it is a typed, defaulted and commented assignment::
+
+    start_year: int = 2016  # first calendar year shown
+
+This module parses that cell without running it, so parameters can be listed
+(``kzaf params``) and checked before anything executes.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+
+class ParameterCellError(ValueError):
+    """The parameters cell breaks the convention; the message says where and how."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    annotation: str  # as written, e.g. "list[str]" or "float | None"
+    default: Any
+    comment: str
+    line: int  # line within the cell, 1-based
+
+
+def read_notebook(path: Path | str) -> nbformat.NotebookNode:
+    return nbformat.read(str(path), as_version=4)
+
+
+def parameters_cells(notebook: nbformat.NotebookNode) -> list[int]:
+    """Indexes of the cells tagged ``parameters``."""
+    return [
+        i
+        for i, cell in enumerate(notebook.cells)
+        if "parameters" in cell.get("metadata", {}).get("tags", [])
+    ]
+
+
+def parse_parameters_source(source: str, where: str = "parameters cell") -> list[Parameter]:
+    """Parse the cell's code; raise :class:`ParameterCellError` naming the line at fault."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise ParameterCellError(
+            f"{where}, line {exc.lineno}: not valid Python ({exc.msg})"
+        ) from exc
+    comments = _trailing_comments(source)
+    parameters = []
+    for statement in tree.body:
+        line = statement.lineno
+        if not isinstance(statement, ast.AnnAssign) or not isinstance(statement.target, ast.Name):
+            raise ParameterCellError(
+                f"{where}, line {line}: every statement must be a typed assignment "
+                "such as `start_year: int = 2016  # first year shown`"
+            )
+        name = statement.target.id
+        if statement.value is None:
+            raise ParameterCellError(f"{where}, line {line}: parameter {name!r} has no default")
+        try:
+            default = ast.literal_eval(statement.value)
+        except ValueError as exc:
+            raise ParameterCellError(
+                f"{where}, line {line}: the default of {name!r} must be a literal "
+                "(number, string, bool, None, list, dict)"
+            ) from exc
+        comment = comments.get(statement.end_lineno or line, "")
+        if not comment:
+            raise ParameterCellError(
+                f"{where}, line {line}: parameter {name!r} needs a trailing comment saying "
+                "what it is"
+            )
+        parameters.append(
+            Parameter(name, ast.unparse(statement.annotation), default, comment, line)
+        )
+    return parameters
+
+
+def notebook_parameters(path: Path | str) -> list[Parameter]:
+    """The parameters of a notebook file, checked against the convention."""
+    notebook = read_notebook(path)
+    cells = parameters_cells(notebook)
+    if len(cells) != 1:
+        raise ParameterCellError(
+            f"{path}: expected exactly one cell tagged 'parameters', found {len(cells)}"
+        )
+    return parse_parameters_source(
+        notebook.cells[cells[0]].source, where=f"{Path(path).name}, parameters cell"
+    )
+
+
+def _trailing_comments(source: str) -> dict[int, str]:
+    comments: dict[int, str] = {}
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.COMMENT:
+            comments[token.start[0]] = token.string.lstrip("#").strip()
+    return comments

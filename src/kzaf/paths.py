@@ -1,0 +1,22 @@
+"""Where the project's folders are.
+
+The package is installed in editable mode from a checkout, so the checkout's folders sit two
+levels above this file. ``KZAF_DATA_DIR`` points the loaders at another data folder (tests use
+it to feed bad tables without touching ``data/``).
+"""
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+REPORTS_DIR = PROJECT_ROOT / "reports"
+
+
+def data_dir() -> Path:
+    """The data folder in force: ``$KZAF_DATA_DIR`` if set, else ``<project>/data``."""
+    override = os.environ.get("KZAF_DATA_DIR")
+    return Path(override) if override else PROJECT_ROOT / "data"
+
+
+DATA_DIR = PROJECT_ROOT / "data"

@@ -1,0 +1,625 @@
+"""From observations to series: periods, reconciliation across sources, conflicts.
+
+Pure functions on DataFrames. Nothing here reads files.
+
+Vocabulary
+----------
+figure
+    One row of ``observations`` joined with its source (publisher, kind, date, url).
+period
+    ``period_start``..``period_end`` (monthly ``pd.Period``, inclusive) plus a ``basis``.
+    Figures on different bases (calendar year, Afghan solar year, ...) are never compared,
+    summed or reconciled together.
+year to date
+    A period that starts in January and ends before December of the same calendar year
+    (January–May, first half, January–August, January–November).
+interval of a figure
+    What a published number can mean given its precision: ``exact`` figures are read as exact
+    to their last printed decimal (987.9 means 987.85..987.95); ``rounded`` ones to their last
+    non-zero digit (1000 means 500..1500, 1300 means 1250..1350); ``about`` widens that to at
+    least ``policy.about_tolerance`` either side; ``at_least`` and ``at_most`` are open-ended.
+conflict
+    Two figures for the same thing whose intervals do not overlap. The relation is symmetric.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+# Columns that identify "the same thing" across sources; figures are reconciled within a group.
+GROUP_KEYS: tuple[str, ...] = (
+    "reporter",
+    "partner",
+    "flow",
+    "commodity",
+    "measure",
+    "unit",
+    "basis",
+    "period_start",
+    "period_end",
+)
+
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_SOURCE_COLUMNS = ("title", "publisher", "url", "publication_date", "kind")
+
+
+# ---------------------------------------------------------------------------------------------
+# Periods
+
+
+def month(value: str | pd.Period) -> pd.Period:
+    """A monthly period from ``"2023-01"`` or a Period."""
+    return value if isinstance(value, pd.Period) else pd.Period(value, freq="M")
+
+
+def months_in(start: pd.Period, end: pd.Period) -> int:
+    """Number of months from start to end, both included."""
+    return (end.year - start.year) * 12 + (end.month - start.month) + 1
+
+
+def period_kind(start: pd.Period, end: pd.Period) -> str:
+    """``year``, ``year_to_date``, ``month``, ``quarter``, ``half`` or ``other`` (calendar view)."""
+    if start.year == end.year and start.month == 1 and end.month == 12:
+        return "year"
+    if start == end:
+        return "month"
+    if start.year == end.year and start.month == 1:
+        return "year_to_date"
+    if start.year == end.year and (start.month - 1) % 3 == 0 and months_in(start, end) == 3:
+        return "quarter"
+    if start.year == end.year and start.month == 7 and end.month == 12:
+        return "half"
+    return "other"
+
+
+def period_label(start: pd.Period, end: pd.Period, basis: str = "calendar") -> str:
+    """A reader's label: ``2023``, ``2023 Jan–May``, ``2023 H1``, ``2023 Jan``, ``SY 2023/24``."""
+    start, end = month(start), month(end)
+    if basis == "afghan_solar_year":
+        # The Afghan solar year starts around 21 March; name it by its two calendar years.
+        first, last = _MONTH_ABBR[start.month - 1], _MONTH_ABBR[end.month - 1]
+        return f"SY {start.year}/{str(end.year)[-2:]} ({first} {start.year}–{last} {end.year})"
+    prefix = {"marketing_year": "MY ", "fiscal_year": "FY "}.get(basis, "")
+    kind = period_kind(start, end)
+    if kind == "year":
+        return f"{prefix}{start.year}"
+    if kind == "month":
+        return f"{prefix}{start.year} {_MONTH_ABBR[start.month - 1]}"
+    if start.year == end.year:
+        if start.month == 1 and end.month == 6:
+            return f"{prefix}{start.year} H1"
+        if start.month == 7 and end.month == 12:
+            return f"{prefix}{start.year} H2"
+        return f"{prefix}{start.year} {_MONTH_ABBR[start.month - 1]}–{_MONTH_ABBR[end.month - 1]}"
+    return (
+        f"{prefix}{_MONTH_ABBR[start.month - 1]} {start.year}–"
+        f"{_MONTH_ABBR[end.month - 1]} {end.year}"
+    )
+
+
+def contains_month(start: pd.Period, end: pd.Period, when: pd.Period) -> bool:
+    return month(start) <= month(when) <= month(end)
+
+
+def add_period_columns(figures: pd.DataFrame) -> pd.DataFrame:
+    """Add ``year``, ``months``, ``period_kind`` and ``period_label`` (new frame)."""
+    out = figures.copy()
+    out["year"] = [p.year for p in out["period_start"]]
+    out["months"] = [
+        months_in(s, e) for s, e in zip(out["period_start"], out["period_end"], strict=True)
+    ]
+    out["period_kind"] = [
+        period_kind(s, e) if b == "calendar" else b
+        for s, e, b in zip(out["period_start"], out["period_end"], out["basis"], strict=True)
+    ]
+    out["period_label"] = [
+        period_label(s, e, b)
+        for s, e, b in zip(out["period_start"], out["period_end"], out["basis"], strict=True)
+    ]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Selecting figures
+
+
+def reported_figures(
+    observations: pd.DataFrame,
+    sources: pd.DataFrame,
+    *,
+    reporter: str | Sequence[str] | None = None,
+    partner: str | Sequence[str] | None = None,
+    flow: str | Sequence[str] | None = None,
+    commodity: str | Sequence[str] | None = "TOTAL",
+    measure: str | Sequence[str] | None = "value",
+    basis: str | Sequence[str] | None = None,
+    start: str | pd.Period | None = None,
+    end: str | pd.Period | None = None,
+) -> pd.DataFrame:
+    """Every reported figure matching the filters, joined with its source.
+
+    ``None`` means "any". ``start``/``end`` keep figures whose whole period lies inside them.
+    The result has the observation columns, the source's title, publisher, url,
+    publication_date and kind, and the period columns of :func:`add_period_columns`.
+    """
+    selected = observations
+    for column, wanted in (
+        ("reporter", reporter),
+        ("partner", partner),
+        ("flow", flow),
+        ("commodity", commodity),
+        ("measure", measure),
+        ("basis", basis),
+    ):
+        if wanted is None:
+            continue
+        values = [wanted] if isinstance(wanted, str) else list(wanted)
+        selected = selected[selected[column].isin(values)]
+    if start is not None:
+        selected = selected[selected["period_start"] >= month(start)]
+    if end is not None:
+        selected = selected[selected["period_end"] <= month(end)]
+    joined = selected.merge(
+        sources[["source_id", *_SOURCE_COLUMNS]], on="source_id", how="left", validate="m:1"
+    )
+    return add_period_columns(joined).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Policy
+
+
+@dataclass(frozen=True)
+class SourcePolicy:
+    """How to choose the preferred figure among several for the same thing.
+
+    Candidates are ranked by, in order: not flagged suspect (when ``avoid_suspect``); the
+    source kind's position in ``kind_order``; the precision's position in ``precision_order``;
+    the later publication (when ``prefer_later``); then obs_id, so ties resolve the same way
+    every time.
+    """
+
+    name: str = "official_first"
+    kind_order: tuple[str, ...] = (
+        "national_statistics",
+        "government_statement",
+        "afghan_official",
+        "international_database",
+        "international_organisation",
+        "research_report",
+        "media_report",
+    )
+    precision_order: tuple[str, ...] = ("exact", "rounded", "at_least", "at_most", "about")
+    prefer_later: bool = True
+    avoid_suspect: bool = True
+    # An "about" figure is read as at least this far either side (relative).
+    about_tolerance: float = 0.05
+
+    def describe(self) -> str:
+        later = "later publication first" if self.prefer_later else "earlier publication first"
+        suspect = "suspect figures last; " if self.avoid_suspect else ""
+        return (
+            f"{self.name}: {suspect}source kind in the order {' > '.join(self.kind_order)}; "
+            f"then precision {' > '.join(self.precision_order)}; then {later}"
+        )
+
+
+POLICIES: dict[str, SourcePolicy] = {
+    "official_first": SourcePolicy(),
+    "latest_first": SourcePolicy(
+        name="latest_first",
+        kind_order=(),  # every kind ties, so the publication date decides
+        precision_order=(),
+    ),
+    "media_first": SourcePolicy(
+        name="media_first",
+        kind_order=(
+            "media_report",
+            "research_report",
+            "international_database",
+            "international_organisation",
+            "national_statistics",
+            "government_statement",
+            "afghan_official",
+        ),
+    ),
+}
+
+
+def policy_from(spec: str | Mapping[str, Any] | SourcePolicy) -> SourcePolicy:
+    """A policy from its name (``official_first``, ``latest_first``, ``media_first``), a
+    mapping of :class:`SourcePolicy` fields (notebook parameters), or a policy."""
+    if isinstance(spec, SourcePolicy):
+        return spec
+    if isinstance(spec, str):
+        if spec not in POLICIES:
+            raise ValueError(
+                f"unknown source policy {spec!r}; choose one of {', '.join(POLICIES)} "
+                "or pass a dict of SourcePolicy fields"
+            )
+        return POLICIES[spec]
+    fields = dict(spec)
+    base = policy_from(fields.pop("base", "official_first"))
+    unknown = set(fields) - set(SourcePolicy.__dataclass_fields__)
+    if unknown:
+        raise ValueError(
+            f"unknown source policy field(s) {sorted(unknown)}; "
+            f"valid: {sorted(SourcePolicy.__dataclass_fields__)}"
+        )
+    for key in ("kind_order", "precision_order"):
+        if key in fields:
+            fields[key] = tuple(fields[key])
+    return replace(base, **{"name": fields.pop("name", "custom"), **fields})
+
+
+# ---------------------------------------------------------------------------------------------
+# Intervals and conflicts
+
+
+def _last_digit_step(value: float) -> Decimal:
+    """The place of the last printed digit of a number as stored (987.9 -> 0.1, 343 -> 1)."""
+    text = repr(float(value))
+    exponent = Decimal(text).normalize().as_tuple().exponent
+    return Decimal(1).scaleb(min(int(exponent), 0))
+
+
+def _last_nonzero_step(value: float) -> Decimal:
+    """The place of the last non-zero digit (1000 -> 1000, 1300 -> 100, 987.9 -> 0.1)."""
+    exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
+    return Decimal(1).scaleb(int(exponent))
+
+
+def figure_interval(
+    value: float, precision: str, policy: SourcePolicy = POLICIES["official_first"]
+) -> tuple[float, float]:
+    """The range of true values a published figure is consistent with (see module docs)."""
+    if precision == "exact":
+        half = float(_last_digit_step(value)) / 2
+        return value - half, value + half
+    if precision == "rounded":
+        half = float(_last_nonzero_step(value)) / 2
+        return value - half, value + half
+    if precision == "about":
+        half = max(float(_last_nonzero_step(value)) / 2, abs(value) * policy.about_tolerance)
+        return value - half, value + half
+    if precision == "at_least":
+        return value, math.inf
+    if precision == "at_most":
+        return -math.inf, value
+    raise ValueError(f"unknown precision {precision!r}")
+
+
+def figures_conflict(
+    a: Mapping[str, Any], b: Mapping[str, Any], policy: SourcePolicy = POLICIES["official_first"]
+) -> bool:
+    """Whether two figures for the same thing cannot both be right (intervals disjoint)."""
+    low_a, high_a = figure_interval(a["value"], a["precision"], policy)
+    low_b, high_b = figure_interval(b["value"], b["precision"], policy)
+    return high_a < low_b or high_b < low_a
+
+
+def _conflict_reason(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
+    difference = abs(a["value"] - b["value"])
+    base = min(a["value"], b["value"])
+    share = f" ({difference / base:.1%})" if base else ""
+    text = (
+        f"{_fmt(a['value'])} ({a['precision']}, {a['publisher']}, {a['publication_date']}) vs "
+        f"{_fmt(b['value'])} ({b['precision']}, {b['publisher']}, {b['publication_date']}): "
+        f"differ by {_fmt(difference)}{share}, beyond what their precision allows"
+    )
+    flagged = [f["obs_id"] for f in (a, b) if f.get("suspect")]
+    if flagged:
+        text += f"; flagged suspect: {', '.join(flagged)}"
+    return text
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.1f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+
+
+def find_conflicts(
+    figures: pd.DataFrame,
+    policy: SourcePolicy | str = "official_first",
+    keys: Sequence[str] = GROUP_KEYS,
+) -> pd.DataFrame:
+    """Every pair of figures for the same thing that conflict, once per pair (a < b by obs_id).
+
+    Columns: the group keys, ``period_label``, ``obs_id_a``, ``obs_id_b``, ``value_a``,
+    ``value_b``, ``source_id_a``, ``source_id_b``, ``difference``, ``reason``.
+    """
+    policy = policy_from(policy)
+    rows: list[dict[str, Any]] = []
+    figures = _with_labels(figures)
+    for key, group in figures.groupby(list(keys), sort=True, dropna=False):
+        records = group.sort_values("obs_id").to_dict("records")
+        for i, a in enumerate(records):
+            for b in records[i + 1 :]:
+                if figures_conflict(a, b, policy):
+                    rows.append(
+                        {
+                            **dict(zip(keys, key, strict=True)),
+                            "period_label": a["period_label"],
+                            "obs_id_a": a["obs_id"],
+                            "obs_id_b": b["obs_id"],
+                            "value_a": a["value"],
+                            "value_b": b["value"],
+                            "source_id_a": a["source_id"],
+                            "source_id_b": b["source_id"],
+                            "difference": abs(a["value"] - b["value"]),
+                            "reason": _conflict_reason(a, b),
+                        }
+                    )
+    columns = [
+        *keys,
+        "period_label",
+        "obs_id_a",
+        "obs_id_b",
+        "value_a",
+        "value_b",
+        "source_id_a",
+        "source_id_b",
+        "difference",
+        "reason",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reconciliation
+
+
+def rank_figures(
+    figures: pd.DataFrame, policy: SourcePolicy | str = "official_first"
+) -> pd.DataFrame:
+    """The figures sorted best first under the policy, with a ``policy_rank`` column (1 = best)."""
+    policy = policy_from(policy)
+    if figures.empty:
+        return figures.assign(policy_rank=pd.Series(dtype="int64"))
+
+    def position(order: tuple[str, ...], value: str) -> int:
+        return order.index(value) if value in order else len(order)
+
+    ranked = figures.assign(
+        _suspect=figures["suspect"].astype(bool) if policy.avoid_suspect else False,
+        _kind=[position(policy.kind_order, k) for k in figures["kind"]],
+        _precision=[position(policy.precision_order, p) for p in figures["precision"]],
+        _date=figures["publication_date"].astype(str),
+    )
+    ranked = ranked.sort_values(
+        ["_suspect", "_kind", "_precision", "_date", "obs_id"],
+        ascending=[True, True, True, not policy.prefer_later, True],
+        kind="mergesort",
+    )
+    ranked = ranked.drop(columns=["_suspect", "_kind", "_precision", "_date"])
+    return ranked.assign(policy_rank=range(1, len(ranked) + 1))
+
+
+def _preferred_reason(best: Mapping[str, Any], n: int, policy: SourcePolicy) -> str:
+    if n == 1:
+        return "only figure"
+    kind = str(best["kind"]).replace("_", " ")
+    return (
+        f"{kind}, {best['precision']}, published {best['publication_date']}"
+        f"{' (suspect: no better figure)' if best.get('suspect') else ''}; policy {policy.name}"
+    )
+
+
+def reconcile(
+    figures: pd.DataFrame,
+    policy: SourcePolicy | str = "official_first",
+    keys: Sequence[str] = GROUP_KEYS,
+) -> pd.DataFrame:
+    """One row per thing measured: every figure counted, the preferred one, the range, conflicts.
+
+    Columns: the group keys, ``period_label``, ``n_figures``, ``n_sources``,
+    ``preferred_value``, ``preferred_obs_id``, ``preferred_source_id``, ``preferred_publisher``,
+    ``preferred_reason``, ``value_min``, ``value_max``, ``spread`` (max - min),
+    ``spread_pct`` (spread / min), ``n_conflicts``, ``conflict`` (bool), ``conflict_reasons``
+    (list of str), ``obs_ids`` (every input figure), ``policy``.
+    """
+    policy = policy_from(policy)
+    figures = _with_labels(figures)
+    conflicts = find_conflicts(figures, policy, keys)
+    rows = []
+    for key, group in figures.groupby(list(keys), sort=True, dropna=False):
+        ranked = rank_figures(group, policy)
+        best = ranked.iloc[0].to_dict()
+        low, high = float(group["value"].min()), float(group["value"].max())
+        mask = pd.Series(True, index=conflicts.index)
+        for column, value in zip(keys, key, strict=True):
+            mask &= conflicts[column] == value
+        mine = conflicts[mask]
+        rows.append(
+            {
+                **dict(zip(keys, key, strict=True)),
+                "period_label": best["period_label"],
+                "n_figures": len(group),
+                "n_sources": group["source_id"].nunique(),
+                "preferred_value": float(best["value"]),
+                "preferred_obs_id": best["obs_id"],
+                "preferred_source_id": best["source_id"],
+                "preferred_publisher": best["publisher"],
+                "preferred_reason": _preferred_reason(best, len(group), policy),
+                "value_min": low,
+                "value_max": high,
+                "spread": high - low,
+                "spread_pct": (high - low) / low if low else math.nan,
+                "n_conflicts": len(mine),
+                "conflict": bool(len(mine)),
+                "conflict_reasons": list(mine["reason"]),
+                "obs_ids": sorted(group["obs_id"]),
+                "policy": policy.name,
+            }
+        )
+    columns = [
+        *keys,
+        "period_label",
+        "n_figures",
+        "n_sources",
+        "preferred_value",
+        "preferred_obs_id",
+        "preferred_source_id",
+        "preferred_publisher",
+        "preferred_reason",
+        "value_min",
+        "value_max",
+        "spread",
+        "spread_pct",
+        "n_conflicts",
+        "conflict",
+        "conflict_reasons",
+        "obs_ids",
+        "policy",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def annual_table(
+    figures: pd.DataFrame,
+    policy: SourcePolicy | str = "official_first",
+    *,
+    flows: Iterable[str] = ("turnover", "export", "import"),
+    start_year: int | None = None,
+    end_year: int | None = None,
+) -> pd.DataFrame:
+    """Full calendar years only: one row per (flow, year) from ``start_year`` to ``end_year``.
+
+    Years with no figure are kept, with ``n_figures`` 0 and NaN values, so gaps stay visible.
+    The figures must be for one reporter, partner, commodity, measure and unit.
+    """
+    flows = list(flows)
+    yearly = figures[(figures["basis"] == "calendar")]
+    yearly = yearly[
+        [
+            period_kind(s, e) == "year"
+            for s, e in zip(yearly["period_start"], yearly["period_end"], strict=True)
+        ]
+    ]
+    _require_single(yearly, ("reporter", "partner", "commodity", "measure", "unit"))
+    table = reconcile(yearly, policy) if not yearly.empty else reconcile(figures.iloc[0:0], policy)
+    table = table.assign(year=[p.year for p in table["period_start"]])
+    years = [y for y in table["year"]] if len(table) else []
+    first = start_year if start_year is not None else (min(years) if years else None)
+    last = end_year if end_year is not None else (max(years) if years else None)
+    if first is None or last is None:
+        return table.iloc[0:0].assign(flow=pd.Series(dtype=object))
+    grid = pd.DataFrame(
+        [(f, y) for f in flows for y in range(first, last + 1)], columns=["flow", "year"]
+    )
+    merged = grid.merge(table, on=["flow", "year"], how="left")
+    merged["n_figures"] = merged["n_figures"].fillna(0).astype(int)
+    merged["n_sources"] = merged["n_sources"].fillna(0).astype(int)
+    merged["n_conflicts"] = merged["n_conflicts"].fillna(0).astype(int)
+    merged["conflict"] = merged["conflict"].fillna(False).astype(bool)
+    merged["period_label"] = merged["period_label"].fillna(merged["year"].astype(str))
+    return merged
+
+
+def _require_single(frame: pd.DataFrame, columns: Sequence[str]) -> None:
+    for column in columns:
+        values = frame[column].unique()
+        if len(values) > 1:
+            raise ValueError(
+                f"figures mix several values of {column!r} ({', '.join(map(str, values))}); "
+                "select one before building a yearly table"
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Derived periods
+
+
+def derive_residuals(figures: pd.DataFrame) -> pd.DataFrame:
+    """Figures for periods nobody published, derived from two cumulative ones.
+
+    For two figures of the same thing, basis and year that start in the same month, where one
+    ends before the other (January–May and first half), the difference covers the months in
+    between (June). Every pair of sources is used, so the derived value carries the spread of
+    its inputs. Derived rows are labelled ``derived=True`` and name both inputs; they are
+    results of arithmetic, never stored in ``data/``. ``consistent`` is False where the
+    residual is negative: the two cumulative figures cannot both be right.
+    """
+    keys = [k for k in GROUP_KEYS if k not in ("period_start", "period_end")]
+    figures = _with_labels(figures)
+    rows = []
+    for key, group in figures.groupby(keys, sort=True, dropna=False):
+        records = group.sort_values(["period_end", "obs_id"]).to_dict("records")
+        for short in records:
+            for long in records:
+                same_run = (
+                    short["period_start"] == long["period_start"]
+                    and short["period_end"] < long["period_end"]
+                    and short["period_start"].year == long["period_end"].year
+                )
+                if not same_run or short["measure"] == "share":
+                    continue
+                start = short["period_end"] + 1
+                end = long["period_end"]
+                rows.append(
+                    {
+                        **dict(zip(keys, key, strict=True)),
+                        "period_start": start,
+                        "period_end": end,
+                        "period_label": period_label(start, end, long["basis"]),
+                        "value": long["value"] - short["value"],
+                        "derived": True,
+                        "method": (
+                            f"{long['period_label']} ({long['obs_id']}) minus "
+                            f"{short['period_label']} ({short['obs_id']})"
+                        ),
+                        "from_obs_ids": [long["obs_id"], short["obs_id"]],
+                        "same_source": long["source_id"] == short["source_id"],
+                        "precise": long["precision"] == short["precision"] == "exact",
+                        # A negative residual of a money or mass total means the two
+                        # cumulative figures cannot both be right.
+                        "consistent": long["value"] - short["value"] >= 0,
+                    }
+                )
+    columns = [
+        *keys,
+        "period_start",
+        "period_end",
+        "period_label",
+        "value",
+        "derived",
+        "method",
+        "from_obs_ids",
+        "same_source",
+        "precise",
+        "consistent",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _with_labels(figures: pd.DataFrame) -> pd.DataFrame:
+    if "period_label" in figures.columns:
+        return figures
+    return add_period_columns(figures)
+
+
+__all__ = [
+    "GROUP_KEYS",
+    "POLICIES",
+    "SourcePolicy",
+    "add_period_columns",
+    "annual_table",
+    "contains_month",
+    "derive_residuals",
+    "figure_interval",
+    "figures_conflict",
+    "find_conflicts",
+    "month",
+    "months_in",
+    "period_kind",
+    "period_label",
+    "policy_from",
+    "rank_figures",
+    "reconcile",
+    "reported_figures",
+]
