@@ -1,0 +1,37 @@
+"""loglinear_trend recovers a known growth rate on simulated series; intervals cover it."""
+
+import numpy as np
+import pytest
+
+from kzaf.trajectory import loglinear_trend
+
+
+def test_exact_exponential_series_gives_its_growth():
+    years = list(range(2015, 2021))
+    values = [100 * 1.2 ** (y - 2015) for y in years]
+    fit = loglinear_trend(years, values, until=2023)
+    assert fit.growth == pytest.approx(0.2, abs=1e-9)
+    row = fit.predictions.set_index("year").loc[2023]
+    assert row["fitted"] == pytest.approx(100 * 1.2**8, rel=1e-9)
+
+
+def test_interval_covers_true_growth_near_nominal_rate():
+    rng = np.random.default_rng(7)
+    years = np.arange(2010, 2022)
+    covered = 0
+    trials = 400
+    for _ in range(trials):
+        noise = rng.normal(0, 0.1, len(years))
+        values = 50 * np.exp(0.08 * (years - 2010) + noise)
+        fit = loglinear_trend(years, values, alpha=0.1, cov_type="nonrobust")
+        covered += fit.growth_low <= np.expm1(0.08) <= fit.growth_high
+    rate = covered / trials
+    print(f"coverage of 90% growth interval over {trials} simulated series: {rate:.3f}")
+    assert 0.85 <= rate <= 0.95
+
+
+def test_too_few_points_is_a_clear_error():
+    with pytest.raises(ValueError, match="at least 3 annual values, got 2"):
+        loglinear_trend([2021, 2022], [474.3, 987.9])
+    with pytest.raises(ValueError, match="positive"):
+        loglinear_trend([2020, 2021, 2022], [1, 0, 2])
