@@ -1,0 +1,83 @@
+"""What a notebook hands to its readers and to the runner: the answer, headline numbers, verdicts.
+
+Notebooks call :func:`answer`, :func:`headline` and :func:`verdicts` instead of printing. Each
+displays a readable table (and is what nbval checks, rounded so it is stable) and also carries
+a machine-readable copy under a kzaf MIME type, which the runner reads from executed notebooks
+to build the run's index page. Nothing here computes a finding.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+from IPython.display import Markdown, display
+
+HEADLINE_MIME = "application/vnd.kzaf.headline+json"
+VERDICTS_MIME = "application/vnd.kzaf.verdicts+json"
+
+
+def _clean(value: Any, decimals: int) -> Any:
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, decimals)
+    if isinstance(value, pd.Period | pd.Timestamp):
+        return str(value)
+    if hasattr(value, "item"):  # numpy scalars
+        return _clean(value.item(), decimals)
+    if isinstance(value, list | tuple):
+        return [_clean(v, decimals) for v in value]
+    return value
+
+
+def rounded_records(table: pd.DataFrame, decimals: int = 1) -> list[dict[str, Any]]:
+    return [
+        {str(k): _clean(v, decimals) for k, v in row.items()} for row in table.to_dict("records")
+    ]
+
+
+def _bundle(table: pd.DataFrame, mime: str, title: str, decimals: int) -> dict[str, Any]:
+    records = rounded_records(table, decimals)
+    shown = pd.DataFrame(records, columns=[str(c) for c in table.columns])
+    return {
+        "text/plain": shown.to_string(index=False),
+        "text/html": f"<p><b>{_escape(title)}</b></p>" + shown.to_html(index=False, na_rep="–"),
+        mime: json.loads(json.dumps({"title": title, "rows": records})),
+    }
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def headline(table: pd.DataFrame | Mapping[str, Any], title: str, decimals: int = 1) -> None:
+    """Show the notebook's headline numbers (a small table, or a mapping name -> value)."""
+    if isinstance(table, Mapping):
+        table = pd.DataFrame({"quantity": list(table), "value": list(table.values())})
+    display(_bundle(table, HEADLINE_MIME, title, decimals), raw=True)
+
+
+def verdicts(ledger: pd.DataFrame, title: str = "The article's claims against the data") -> None:
+    """Show claim verdicts from :func:`kzaf.claims.evaluate`."""
+    columns = [
+        c for c in ("claim_id", "statement", "verdict", "evidence", "sources") if c in ledger
+    ]
+    display(_bundle(ledger[columns], VERDICTS_MIME, title, 1), raw=True)
+
+
+def answer(text: str) -> None:
+    """Show the notebook's answer paragraph, generated from the data, as Markdown."""
+    display(Markdown(text))
+
+
+def read_outputs(notebook: Mapping[str, Any], mime: str) -> list[dict[str, Any]]:
+    """Every payload of ``mime`` in an executed notebook (a nbformat node or its JSON)."""
+    found = []
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []) or []:
+            data = output.get("data", {})
+            if mime in data:
+                found.append(data[mime])
+    return found
