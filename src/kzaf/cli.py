@@ -46,6 +46,39 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return runner.main(args)
 
 
+def _cmd_params(args: argparse.Namespace) -> int:
+    from kzaf import runner
+
+    return runner.show_parameters(args.notebook, args.notebooks_dir, args.json)
+
+
+class _OrderedParameter(argparse.Action):
+    """Keep -p and -r in the order given (later values win)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+        kind = "r" if option_string in ("-r", "--parameter-raw") else "p"
+        found = list(getattr(namespace, self.dest, None) or [])
+        found.append((kind, values[0], values[1]))
+        setattr(namespace, self.dest, found)
+
+
+RUN_EPILOG = """parameters:
+  -p NAME VALUE                 for every notebook run that declares NAME
+  -p NOTEBOOK:NAME VALUE        for one notebook (stem, file name or number: 01)
+  -f params.yaml                NAME: VALUE lines; a section per notebook:
+                                  01_trade_trajectory: {reporter: UZB}
+  Values are checked against each notebook's parameters cell before anything runs
+  (see `kzaf params NOTEBOOK`). Per-notebook values beat values for all notebooks; later
+  sources beat earlier ones (run file, -f, -y, then -p/-r in order).
+
+exit status: 0 all notebooks ok; 1 a notebook failed (outputs kept, latest unchanged);
+  2 bad parameters, notebooks, run file or data (nothing ran); 130/143 interrupted.
+
+environment: KZAF_NOTEBOOKS_DIR, KZAF_REPORTS_DIR, KZAF_DATA_DIR move the folders;
+  secrets (e.g. COMTRADE_API_KEY) are read from the environment only and redacted from outputs.
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kzaf",
@@ -55,9 +88,93 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kzaf {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    run = commands.add_parser("run", help="execute notebooks with papermill into reports/")
-    run.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="default: all in notebooks/")
+    run = commands.add_parser(
+        "run",
+        help="execute notebooks with papermill into a new folder under reports/",
+        description="Execute notebooks in parallel with papermill into a new run folder under "
+        "reports/ (executed notebooks, HTML for readers and analysts, index.html, "
+        "manifest.json). Unchanged notebook runs are reused.",
+        epilog=RUN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument(
+        "notebooks",
+        nargs="*",
+        metavar="NOTEBOOK",
+        help="path, stem or number (01); default: every notebooks/NN_*.ipynb",
+    )
+    run.add_argument(
+        "-p",
+        "--parameter",
+        dest="cli_parameters",
+        nargs=2,
+        metavar=("NAME", "VALUE"),
+        action=_OrderedParameter,
+        help="a parameter value, read as papermill/YAML would",
+    )
+    run.add_argument(
+        "-r",
+        "--parameter-raw",
+        dest="cli_parameters",
+        nargs=2,
+        metavar=("NAME", "VALUE"),
+        action=_OrderedParameter,
+        help="a parameter value kept as a string",
+    )
+    run.add_argument(
+        "-f",
+        "--parameters-file",
+        dest="parameter_files",
+        action="append",
+        metavar="FILE",
+        help="YAML file of parameter values (repeatable)",
+    )
+    run.add_argument(
+        "-y",
+        "--parameters-yaml",
+        dest="yaml",
+        action="append",
+        metavar="YAML",
+        help="parameter values as a YAML string",
+    )
+    run.add_argument("--run-file", metavar="FILE", help="YAML run file: parameter sets, output")
+    run.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="notebooks executed at once (default: number of cores)",
+    )
+    run.add_argument("--force", action="store_true", help="execute even unchanged notebooks")
+    run.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop a notebook when one cell runs longer than this",
+    )
+    run.add_argument(
+        "--reports-dir", metavar="DIR", help="where run folders go (default: reports/)"
+    )
+    run.add_argument(
+        "--notebooks-dir", metavar="DIR", help="where notebooks are found (default: notebooks/)"
+    )
+    run.add_argument("--log", metavar="FILE", help="also append progress lines to FILE")
+    run.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check parameters and data, show what would run or be reused, run nothing",
+    )
     run.set_defaults(handler=_cmd_run)
+
+    params = commands.add_parser(
+        "params", help="list a notebook's parameters: name, type, default, comment"
+    )
+    params.add_argument("notebook", metavar="NOTEBOOK", help="path, stem or number (01)")
+    params.add_argument("--notebooks-dir", metavar="DIR", help="default: notebooks/")
+    params.add_argument("--json", action="store_true", help="print JSON")
+    params.set_defaults(handler=_cmd_params)
 
     data_cmd = commands.add_parser("data", help="validate the data tables or record checksums")
     data_cmd.add_argument("--data-dir", default=None, help="default: the project's data/")
@@ -76,7 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    args.argv = ["kzaf", *argv]
     return int(args.handler(args) or 0)
 
 

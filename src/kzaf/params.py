@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import ast
 import io
+import json
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
+if TYPE_CHECKING:
+    import nbformat
 
 
 class ParameterCellError(ValueError):
@@ -35,14 +37,16 @@ class Parameter:
 
 
 def read_notebook(path: Path | str) -> nbformat.NotebookNode:
+    import nbformat  # imported here: it costs a second, and `kzaf run` must stay quick
+
     return nbformat.read(str(path), as_version=4)
 
 
-def parameters_cells(notebook: nbformat.NotebookNode) -> list[int]:
-    """Indexes of the cells tagged ``parameters``."""
+def parameters_cells(notebook: Any) -> list[int]:
+    """Indexes of the cells tagged ``parameters`` (a nbformat node or the notebook's JSON)."""
     return [
         i
-        for i, cell in enumerate(notebook.cells)
+        for i, cell in enumerate(notebook.get("cells", []))
         if "parameters" in cell.get("metadata", {}).get("tags", [])
     ]
 
@@ -87,16 +91,25 @@ def parse_parameters_source(source: str, where: str = "parameters cell") -> list
 
 
 def notebook_parameters(path: Path | str) -> list[Parameter]:
-    """The parameters of a notebook file, checked against the convention."""
-    notebook = read_notebook(path)
+    """The parameters of a notebook file, checked against the convention.
+
+    Reads the file as plain JSON (nbformat 4 stores a cell's source as a string or a list of
+    lines) so that checking parameters before a run needs no heavy import.
+    """
+    try:
+        with open(path, encoding="utf-8") as handle:
+            notebook = json.load(handle)
+    except json.JSONDecodeError as exc:
+        raise ParameterCellError(f"{path}: not a notebook (invalid JSON: {exc})") from exc
     cells = parameters_cells(notebook)
     if len(cells) != 1:
         raise ParameterCellError(
             f"{path}: expected exactly one cell tagged 'parameters', found {len(cells)}"
         )
-    return parse_parameters_source(
-        notebook.cells[cells[0]].source, where=f"{Path(path).name}, parameters cell"
-    )
+    source = notebook["cells"][cells[0]].get("source", "")
+    if isinstance(source, list):
+        source = "".join(source)
+    return parse_parameters_source(source, where=f"{Path(path).name}, parameters cell")
 
 
 def _trailing_comments(source: str) -> dict[int, str]:

@@ -20,3 +20,15 @@ def data_dir() -> Path:
 
 
 DATA_DIR = PROJECT_ROOT / "data"
+
+
+def notebooks_dir() -> Path:
+    """The notebooks in force: ``$KZAF_NOTEBOOKS_DIR`` if set, else ``<project>/notebooks``."""
+    override = os.environ.get("KZAF_NOTEBOOKS_DIR")
+    return Path(override) if override else NOTEBOOKS_DIR
+
+
+def reports_dir() -> Path:
+    """Where ``kzaf run`` writes: ``$KZAF_REPORTS_DIR`` if set, else ``<project>/reports``."""
+    override = os.environ.get("KZAF_REPORTS_DIR")
+    return Path(override) if override else REPORTS_DIR

@@ -11,16 +11,18 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-from IPython.display import Markdown, display
+if TYPE_CHECKING:  # imported where used: the runner reads payloads without loading pandas
+    import pandas as pd
 
 HEADLINE_MIME = "application/vnd.kzaf.headline+json"
 VERDICTS_MIME = "application/vnd.kzaf.verdicts+json"
 
 
 def _clean(value: Any, decimals: int) -> Any:
+    import pandas as pd
+
     if isinstance(value, float):
         return None if math.isnan(value) else round(value, decimals)
     if isinstance(value, pd.Period | pd.Timestamp):
@@ -39,6 +41,8 @@ def rounded_records(table: pd.DataFrame, decimals: int = 1) -> list[dict[str, An
 
 
 def _bundle(table: pd.DataFrame, mime: str, title: str, decimals: int) -> dict[str, Any]:
+    import pandas as pd
+
     records = rounded_records(table, decimals)
     shown = pd.DataFrame(records, columns=[str(c) for c in table.columns])
     return {
@@ -54,6 +58,9 @@ def _escape(text: str) -> str:
 
 def headline(table: pd.DataFrame | Mapping[str, Any], title: str, decimals: int = 1) -> None:
     """Show the notebook's headline numbers (a small table, or a mapping name -> value)."""
+    import pandas as pd
+    from IPython.display import display
+
     if isinstance(table, Mapping):
         table = pd.DataFrame({"quantity": list(table), "value": list(table.values())})
     display(_bundle(table, HEADLINE_MIME, title, decimals), raw=True)
@@ -61,6 +68,8 @@ def headline(table: pd.DataFrame | Mapping[str, Any], title: str, decimals: int 
 
 def verdicts(ledger: pd.DataFrame, title: str = "The article's claims against the data") -> None:
     """Show claim verdicts from :func:`kzaf.claims.evaluate`."""
+    from IPython.display import display
+
     columns = [
         c for c in ("claim_id", "statement", "verdict", "evidence", "sources") if c in ledger
     ]
@@ -69,6 +78,8 @@ def verdicts(ledger: pd.DataFrame, title: str = "The article's claims against th
 
 def answer(text: str) -> None:
     """Show the notebook's answer paragraph, generated from the data, as Markdown."""
+    from IPython.display import Markdown, display
+
     display(Markdown(text))
 
 

@@ -1,0 +1,414 @@
+"""Parameter values for a run: where they come from, what they parse to, whether they fit.
+
+Values come from three places, all checked against each notebook's ``parameters`` cell before
+anything executes:
+
+- ``-p NAME VALUE`` / ``-r NAME VALUE`` on the command line. ``-p`` parses VALUE as papermill
+  does (``True``, ``False``, ``None``, integers, floats) and otherwise as YAML (``[KAZ, UZB]``,
+  ``{a: 1}``), falling back to the plain string; of these readings the first that fits the
+  declared type is used, so ``-p reporter 123`` gives ``"123"`` for a ``str`` parameter.
+  ``-r`` always passes the raw string.
+- ``-f params.yaml`` / ``-y 'YAML'`` and a run file's parameter sets: a YAML mapping.
+- ``NOTEBOOK:NAME`` (command line) or a section named after a notebook (YAML) limits a value to
+  one notebook; a notebook is named by its stem (``01_trade_trajectory``), file name or number
+  (``01``). A value without a notebook goes to every notebook run that declares the name; a
+  name that no notebook being run declares is an error.
+
+Per-notebook values beat values for all notebooks; within each, later sources beat earlier ones
+(run file set, then ``-f`` files in order, then ``-y``, then ``-p``/``-r`` in order).
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import difflib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kzaf.params import Parameter
+
+SUPPORTED_TYPES = (
+    "int, float, str, bool, None, list, dict, list[T], dict[K, V], X | Y, Optional[X], "
+    "Union[X, Y], Literal[...], Any"
+)
+
+
+class ParameterError(ValueError):
+    """Parameters that cannot be used; the message lists every problem and the valid names."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Types written in a parameters cell
+
+
+@dataclass(frozen=True)
+class TypeSpec:
+    kind: str  # any, none, bool, int, float, str, list, dict, union, literal
+    args: tuple[Any, ...] = ()
+
+
+ANY = TypeSpec("any")
+_SIMPLE = {
+    "int": TypeSpec("int"),
+    "float": TypeSpec("float"),
+    "str": TypeSpec("str"),
+    "bool": TypeSpec("bool"),
+    "None": TypeSpec("none"),
+    "NoneType": TypeSpec("none"),
+    "list": TypeSpec("list", (ANY,)),
+    "List": TypeSpec("list", (ANY,)),
+    "dict": TypeSpec("dict", (ANY, ANY)),
+    "Dict": TypeSpec("dict", (ANY, ANY)),
+    "Any": ANY,
+    "object": ANY,
+}
+
+
+def parse_annotation(text: str) -> TypeSpec:
+    """The checkable form of a type annotation; ValueError if kzaf cannot check it."""
+    try:
+        node = ast.parse(text.strip(), mode="eval").body
+        return _spec(node)
+    except (SyntaxError, ValueError) as exc:
+        raise ValueError(
+            f"type {text!r} is not one kzaf can check (supported: {SUPPORTED_TYPES})"
+        ) from exc
+
+
+def _name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in {"typing", "t"}
+    ):
+        return node.attr
+    return None
+
+
+def _spec(node: ast.expr) -> TypeSpec:
+    if isinstance(node, ast.Constant):
+        if node.value is None:
+            return TypeSpec("none")
+        if isinstance(node.value, str):  # a quoted annotation
+            return _spec(ast.parse(node.value, mode="eval").body)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _union([_spec(node.left), _spec(node.right)])
+    name = _name(node)
+    if name is not None and name in _SIMPLE:
+        return _SIMPLE[name]
+    if isinstance(node, ast.Subscript):
+        base = _name(node.value)
+        items = list(node.slice.elts) if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if base in {"list", "List"} and len(items) == 1:
+            return TypeSpec("list", (_spec(items[0]),))
+        if base in {"dict", "Dict"} and len(items) == 2:
+            return TypeSpec("dict", (_spec(items[0]), _spec(items[1])))
+        if base == "Optional" and len(items) == 1:
+            return _union([_spec(items[0]), TypeSpec("none")])
+        if base == "Union":
+            return _union([_spec(item) for item in items])
+        if base == "Literal":
+            return TypeSpec("literal", tuple(ast.literal_eval(item) for item in items))
+    raise ValueError(ast.unparse(node))
+
+
+def _union(specs: list[TypeSpec]) -> TypeSpec:
+    flat: list[TypeSpec] = []
+    for spec in specs:
+        flat += list(spec.args) if spec.kind == "union" else [spec]
+    return TypeSpec("union", tuple(flat))
+
+
+_NO = object()
+
+
+def coerce(value: Any, spec: TypeSpec) -> Any:
+    """``value`` as the type wants it (an int for a float becomes a float), or ``_NO``."""
+    kind = spec.kind
+    if kind == "any":
+        return value if _plain(value) else _NO
+    if kind == "none":
+        return value if value is None else _NO
+    if kind == "bool":
+        return value if isinstance(value, bool) else _NO
+    if kind == "int":
+        return value if isinstance(value, int) and not isinstance(value, bool) else _NO
+    if kind == "float":
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        return _NO
+    if kind == "str":
+        return value if isinstance(value, str) else _NO
+    if kind == "literal":
+        return value if any(type(value) is type(v) and value == v for v in spec.args) else _NO
+    if kind == "list":
+        if not isinstance(value, list):
+            return _NO
+        items = [coerce(item, spec.args[0]) for item in value]
+        return _NO if any(item is _NO for item in items) else items
+    if kind == "dict":
+        if not isinstance(value, dict):
+            return _NO
+        out = {}
+        for key, item in value.items():
+            key2, item2 = coerce(key, spec.args[0]), coerce(item, spec.args[1])
+            if key2 is _NO or item2 is _NO or not isinstance(key2, str):
+                return _NO  # papermill writes dict keys as strings
+            out[key2] = item2
+        return out
+    if kind == "union":
+        for option in spec.args:
+            result = coerce(value, option)
+            if result is not _NO:
+                return result
+        return _NO
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def _plain(value: Any) -> bool:
+    """JSON-like values only: what papermill can write into a notebook."""
+    if value is None or isinstance(value, bool | int | str):
+        return True
+    if isinstance(value, float):
+        return True
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Values as given
+
+
+@dataclass(frozen=True)
+class Given:
+    """One value as the user gave it: typed (YAML) or text still to be read (command line)."""
+
+    value: Any
+    source: str  # "-p", "-r", "params.yaml", "run file set 'uzb'" ...
+    text: bool = False  # value is command-line text, parsed against the declared type
+    raw: bool = False  # -r: keep the text as it is
+
+
+@dataclass
+class Assignments:
+    """Parameter values for all notebooks (``common``) and for single notebooks."""
+
+    common: dict[str, Given] = field(default_factory=dict)
+    per_notebook: dict[str, dict[str, Given]] = field(default_factory=dict)
+
+    def update(self, other: Assignments) -> None:
+        self.common.update(other.common)
+        for key, values in other.per_notebook.items():
+            self.per_notebook.setdefault(key, {}).update(values)
+
+
+def from_cli(pairs: Iterable[Sequence[str]], *, raw: bool = False) -> Assignments:
+    """``-p NAME VALUE`` or ``-p NOTEBOOK:NAME VALUE`` pairs."""
+    out = Assignments()
+    flag = "-r" if raw else "-p"
+    for name, value in pairs:
+        given = Given(value, flag, text=True, raw=raw)
+        notebook, _, param = name.rpartition(":")
+        if notebook:
+            out.per_notebook.setdefault(notebook, {})[param] = given
+        else:
+            out.common[param] = given
+    return out
+
+
+def from_mapping(
+    mapping: Any, source: str, is_notebook: Callable[[str], bool] | None = None
+) -> Assignments:
+    """A YAML mapping of names to values, with sections for single notebooks.
+
+    A key is a notebook section when ``is_notebook(key)`` says it names a notebook, or when it
+    cannot be a parameter name (``01_trade_trajectory``, ``01``) — then it must be a mapping.
+    """
+    if mapping is None:
+        return Assignments()
+    if not isinstance(mapping, dict):
+        raise ParameterError(f"{source}: expected a mapping of parameter names to values")
+    out = Assignments()
+    for key, value in mapping.items():
+        key = str(key)
+        if (is_notebook and is_notebook(key)) or not key.isidentifier():
+            if not isinstance(value, dict):
+                raise ParameterError(
+                    f"{source}: {key!r} is not a parameter name; a section for one notebook "
+                    "must map parameter names to values"
+                )
+            section = out.per_notebook.setdefault(key, {})
+            for name, item in value.items():
+                section[str(name)] = Given(item, source)
+        else:
+            out.common[key] = Given(value, source)
+    return out
+
+
+def _papermill_reading(text: str) -> Any:
+    """papermill's reading of a ``-p`` value."""
+    if text in {"True", "False", "None"}:
+        return {"True": True, "False": False, "None": None}[text]
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return text
+
+
+def read_value(given: Given, spec: TypeSpec) -> Any:
+    """The value to pass, or ``_NO`` if no reading of it fits the declared type."""
+    if not given.text:
+        return coerce(given.value, spec)
+    text = given.value
+    if given.raw:
+        return coerce(text, spec)
+    import yaml
+
+    readings = [_papermill_reading(text)]
+    with contextlib.suppress(yaml.YAMLError):
+        readings.append(yaml.safe_load(text))
+    readings.append(text)
+    for reading in readings:
+        result = coerce(reading, spec)
+        if result is not _NO:
+            return result
+    return _NO
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolving values for each notebook
+
+
+@dataclass(frozen=True)
+class Resolved:
+    overrides: dict[str, Any]  # what papermill injects
+    effective: dict[str, Any]  # defaults with the overrides applied
+    sources: dict[str, str]  # where each override came from
+
+
+def matches(key: str, stem: str) -> bool:
+    """Does a notebook reference (stem, file name or number) name this notebook?"""
+    return key in {stem, stem + ".ipynb"} or (key.isdigit() and stem.startswith(key + "_"))
+
+
+def resolve(
+    notebooks: Mapping[str, list[Parameter]],
+    assignments: Assignments,
+    *,
+    loose: Assignments | None = None,
+    context: str = "",
+    secret_values: Iterable[str] = (),
+) -> tuple[dict[str, Resolved], list[str]]:
+    """Values for each notebook (by stem) and the list of problems found (empty if none).
+
+    ``loose`` values (command-line values given with a run file of several sets) apply where
+    they fit and are not reported when a set lacks their notebook or name; the caller checks
+    them against the whole run with :func:`unmatched`.
+    """
+    loose = loose or Assignments()
+    where = f" ({context})" if context else ""
+    problems = [f"{p}{where}" for p in unmatched(notebooks, assignments)]
+    secrets = {s for s in secret_values if s}
+    resolved = {}
+    for stem, params in notebooks.items():
+        declared = {p.name: p for p in params}
+        chosen: dict[str, Given] = {}
+        for group in (assignments, loose):
+            chosen.update({k: v for k, v in group.common.items() if k in declared})
+        for group in (assignments, loose):
+            for key, values in group.per_notebook.items():
+                if not matches(key, stem):
+                    continue
+                for name, given in values.items():
+                    if name in declared:
+                        chosen[name] = given
+                    else:
+                        problems.append(
+                            f"{stem}: unknown parameter {name!r} (from {given.source}){where}"
+                            + _suggest(name, list(declared))
+                        )
+        overrides, sources = {}, {}
+        for name, parameter in declared.items():  # in the order the notebook declares them
+            if name not in chosen:
+                continue
+            given = chosen[name]
+            try:
+                spec = parse_annotation(parameter.annotation)
+            except ValueError as exc:
+                problems.append(f"{stem}: parameter {name!r}: {exc}")
+                continue
+            value = read_value(given, spec)
+            if value is _NO:
+                problems.append(
+                    f"{stem}: parameter {name!r} must be {parameter.annotation}, got "
+                    f"{given.value!r} (from {given.source}){where}"
+                )
+            elif _holds_secret(value, secrets):
+                problems.append(
+                    f"{stem}: parameter {name!r} (from {given.source}) holds the value of a "
+                    "secret environment variable; secrets are read from the environment by "
+                    "the code that needs them, never passed as parameters"
+                )
+            else:
+                overrides[name], sources[name] = value, given.source
+        effective = {p.name: p.default for p in params}
+        effective.update(overrides)
+        resolved[stem] = Resolved(overrides, effective, sources)
+    return resolved, problems
+
+
+def unmatched(notebooks: Mapping[str, list[Parameter]], assignments: Assignments) -> list[str]:
+    """Notebook references that name no notebook, names that no notebook declares."""
+    problems = []
+    for key in assignments.per_notebook:
+        if not any(matches(key, stem) for stem in notebooks):
+            problems.append(f"no notebook {key!r} among those being run ({', '.join(notebooks)})")
+    for name, given in assignments.common.items():
+        if not any(name in {p.name for p in params} for params in notebooks.values()):
+            problems.append(
+                f"unknown parameter {name!r} (from {given.source}): no notebook being run "
+                f"declares it{_suggest(name, _all_names(notebooks))}"
+            )
+    return problems
+
+
+def _holds_secret(value: Any, secrets: set[str]) -> bool:
+    if isinstance(value, str):
+        return any(secret in value for secret in secrets)
+    if isinstance(value, list):
+        return any(_holds_secret(v, secrets) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_secret(v, secrets) for v in [*value.keys(), *value.values()])
+    return False
+
+
+def _all_names(notebooks: Mapping[str, list[Parameter]]) -> list[str]:
+    return sorted({p.name for params in notebooks.values() for p in params})
+
+
+def _suggest(name: str, names: list[str]) -> str:
+    close = difflib.get_close_matches(name, names, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def describe(stem: str, params: list[Parameter]) -> str:
+    """The table printed by ``kzaf params`` and under a parameter error."""
+    rows = [("name", "type", "default", "comment")]
+    rows += [(p.name, p.annotation, repr(p.default), p.comment) for p in params]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines = [f"{stem} parameters:"] if stem else []
+    for row in rows:
+        cells = [row[i].ljust(widths[i]) for i in range(3)]
+        lines.append("  " + "  ".join([*cells, row[3]]).rstrip())
+    if not params:
+        lines.append("  (none)")
+    return "\n".join(lines)

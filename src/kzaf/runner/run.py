@@ -1,0 +1,490 @@
+"""``kzaf run``: check, reuse what is unchanged, execute the rest in parallel, publish.
+
+Load inputs (notebooks, parameters, run file, data checksums) -> decide what to reuse ->
+execute in worker processes -> write manifest and index -> move the run folder into place ->
+move ``latest`` if every notebook succeeded.
+
+Reports layout (``<reports>`` is ``reports/`` unless ``--reports-dir``, ``$KZAF_REPORTS_DIR`` or
+a run file's ``output`` says otherwise)::
+
+    <reports>/
+      latest -> 20250101T120000.123Z-3f9a2c  relative symlink; moves only after a fully
+                                             successful run of the whole collection
+      20250101T120000.123Z-3f9a2c/           one folder per run, never overwritten
+        index.html  manifest.json  run.log  workers.log
+        <set>/<notebook>/                    set "default" unless a run file names sets
+          <notebook>.ipynb  <notebook>.html  <notebook>.code.html  figures/  result.json
+      .incomplete-<run id>/                  a run being written, or one interrupted
+      .cache/                                fingerprints of reusable notebook runs
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import secrets
+import signal
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from kzaf import paths
+from kzaf.runner import cache, plan
+from kzaf.runner.parameters import Assignments, ParameterError, describe, from_cli
+from kzaf.runner.redact import redact_file, redact_text, secret_variables
+
+LATEST = "latest"
+INCOMPLETE = ".incomplete-"
+EXIT_FAILED, EXIT_INPUT, EXIT_SIGINT, EXIT_SIGTERM = 1, 2, 130, 143
+
+
+class Interrupted(BaseException):
+    """SIGTERM (or SIGINT) during a run."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def new_run_id(moment: dt.datetime | None = None) -> str:
+    """Sortable by start time (to the millisecond), unique: ``20250101T120000.123Z-3f9a2c``."""
+    moment = moment or _now()
+    return f"{moment:%Y%m%dT%H%M%S}.{moment.microsecond // 1000:03d}Z-{secrets.token_hex(3)}"
+
+
+class Log:
+    """Progress lines to the console and to log files, secrets redacted."""
+
+    def __init__(self) -> None:
+        self._secrets = secret_variables()
+        self._files: list[IO[str]] = []
+        self._history: list[str] = []
+
+    def attach(self, path: Path, replay: bool = True) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a", encoding="utf-8")
+        if replay:
+            handle.writelines(self._history)
+            handle.flush()
+        self._files.append(handle)
+
+    def __call__(self, text: str, error: bool = False) -> None:
+        text = redact_text(text, self._secrets)
+        stream = sys.stderr if error else sys.stdout
+        # No terminal or a closed stream (cron, systemd): the log files still get every line.
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            print(text, file=stream, flush=True)
+        stamp = _iso(_now())
+        lines = "".join(f"{stamp} {line}\n" for line in text.splitlines() or [""])
+        self._history.append(lines)
+        for handle in self._files:
+            handle.write(lines)
+            handle.flush()
+
+    def close(self) -> None:
+        for handle in self._files:
+            handle.close()
+        self._files = []
+
+
+@dataclass
+class Plan:
+    jobs: list[plan.Job]
+    reports: Path
+    slots: int
+    timeout: float | None
+    force: bool
+    data_dir: Path
+    data: dict[str, dict[str, Any]]
+    run_file: plan.RunFile | None
+    argv: list[str]
+    whole: bool  # the whole collection (or a run file's sets): only then may `latest` move
+    reuse: dict[int, dict[str, Any]] = field(default_factory=dict)  # job index -> cache entry
+
+
+# ---------------------------------------------------------------------------------------------
+# Load inputs
+
+
+def _cli_assignments(args: argparse.Namespace) -> Assignments:
+    extra = Assignments()
+    for path in args.parameter_files or []:
+        extra.update(plan.read_parameter_file(Path(path)))
+    for text in args.yaml or []:
+        extra.update(plan.read_parameter_yaml(text))
+    for kind, name, value in args.cli_parameters or []:
+        extra.update(from_cli([(name, value)], raw=kind == "r"))
+    return extra
+
+
+def prepare(args: argparse.Namespace, log: Log) -> Plan:
+    run_file = plan.read_run_file(Path(args.run_file)) if args.run_file else None
+    if run_file and args.notebooks:
+        raise plan.PlanError(
+            "give notebooks either on the command line or in the run file, not both"
+        )
+    log_path = args.log or (run_file.log if run_file else None)
+    if log_path:
+        log.attach(Path(log_path))
+    notebooks_dir = Path(
+        args.notebooks_dir
+        or (run_file.notebooks_dir if run_file and run_file.notebooks_dir else None)
+        or paths.notebooks_dir()
+    )
+    reports = Path(
+        args.reports_dir
+        or (run_file.output if run_file and run_file.output else None)
+        or paths.reports_dir()
+    ).resolve()
+    sets = run_file.sets if run_file else [plan.ParameterSet(plan.DEFAULT_SET, None)]
+    names = args.notebooks or (run_file.notebooks if run_file else None) or []
+    jobs = plan.build_jobs(
+        sets, names, notebooks_dir, _cli_assignments(args), secret_variables().values()
+    )
+    if not jobs:
+        raise plan.PlanError(f"no notebooks to run in {notebooks_dir}")
+    data_dir = paths.data_dir().resolve()
+    data = cache.data_files(data_dir)
+    timeout = args.timeout if args.timeout is not None else (run_file.timeout if run_file else None)
+    shared = cache.environment_fingerprint(data)
+    for job in jobs:
+        job.key = cache.job_key(job, shared, timeout)
+    slots = args.jobs or (run_file.jobs if run_file else None) or os.cpu_count() or 1
+    result = Plan(
+        jobs,
+        reports,
+        slots,
+        timeout,
+        args.force,
+        data_dir,
+        data,
+        run_file,
+        args.argv,
+        whole=not args.notebooks,
+    )
+    if not args.force:
+        for index, job in enumerate(jobs):
+            entry = cache.lookup(reports, job.key)
+            if entry is not None:
+                result.reuse[index] = entry
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Execute
+
+
+def _job_message(index: int, job: plan.Job, folder: Path, timeout: float | None) -> dict[str, Any]:
+    return {
+        "id": index,
+        "input": str(job.notebook.path),
+        "folder": str(folder),
+        "stem": job.notebook.stem,
+        "title": job.notebook.title,
+        "parameters": job.overrides,
+        "timeout": timeout,
+    }
+
+
+def _where(error: dict[str, Any] | None) -> str:
+    if not error:
+        return ""
+    place = []
+    if error.get("cell") is not None:
+        place.append(f"cell {error['cell']}")
+    if error.get("execution_count") is not None:
+        place.append(f"In [{error['execution_count']}]")
+    if error.get("line"):
+        place.append(f"`{error['line']}`")
+    head = " ".join(place)
+    return f"{head + ': ' if head else ''}{error.get('ename', '')}: {error.get('evalue', '')}"
+
+
+def _previous_latest(reports: Path) -> str | None:
+    link = reports / LATEST
+    try:
+        return os.readlink(link) if link.is_symlink() else None
+    except OSError:
+        return None
+
+
+def _move_latest(reports: Path, run_id: str) -> None:
+    temporary = reports / f".{LATEST}-{run_id}"
+    os.symlink(run_id, temporary)
+    os.replace(temporary, reports / LATEST)
+
+
+def execute(p: Plan, log: Log) -> int:
+    started = _now()
+    run_id = new_run_id(started)
+    p.reports.mkdir(parents=True, exist_ok=True)
+    work = p.reports / f"{INCOMPLETE}{run_id}"
+    work.mkdir()
+    log.attach(work / "run.log")
+    secret = secret_variables()
+    to_run = [i for i in range(len(p.jobs)) if i not in p.reuse]
+    log(
+        f"kzaf run {run_id}: {len(p.jobs)} notebook run(s); {len(p.reuse)} unchanged and "
+        f"reused, {len(to_run)} to execute with {min(p.slots, len(to_run)) if to_run else 0} "
+        f"job(s); writing {work}"
+    )
+    results: dict[int, dict[str, Any]] = {}
+    previous = _set_handlers(_raise_interrupted, signal.getsignal(signal.SIGINT))
+    pool = None
+    try:
+        for index, entry in sorted(p.reuse.items()):
+            job = p.jobs[index]
+            cache.link_tree(entry["folder"], work / job.rel_dir, skip={"result.json"})
+            result = dict(entry["result"])
+            result["reused_from"] = result.get("reused_from") or entry["run"]
+            results[index] = result
+            _write_result(work, job, result)
+            log(f"  reused  {job.label}  (unchanged since run {result['reused_from']})")
+        if to_run:
+            from kzaf.runner.pool import Pool
+
+            known = cache.durations(p.reports)
+            order = sorted(to_run, key=lambda i: -known.get(p.jobs[i].notebook.stem, 1e9))
+            messages = [
+                _job_message(i, p.jobs[i], work / p.jobs[i].rel_dir, p.timeout) for i in order
+            ]
+            with (work / "workers.log").open("a", encoding="utf-8") as workers_log:
+                pool = Pool(messages, p.slots, workers_log)
+                finished = 0
+                for event in pool.results():
+                    job = p.jobs[event["id"]]
+                    if event["event"] == "start":
+                        log(f"  start   {job.label}")
+                        continue
+                    finished += 1
+                    result = event["result"]
+                    results[event["id"]] = result
+                    _write_result(work, job, result)
+                    duration = result.get("duration_s")
+                    took = f"{duration:.1f} s" if duration is not None else ""
+                    if result.get("status") == "ok":
+                        log(f"  ok      {job.label}  {took}  [{finished}/{len(to_run)}]")
+                    else:
+                        log(
+                            f"  FAILED  {job.label}  {took}  [{finished}/{len(to_run)}]  "
+                            + _where(result.get("error")),
+                            error=True,
+                        )
+                pool.close()
+    except (KeyboardInterrupt, Interrupted) as exc:
+        signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+        _set_handlers(signal.SIG_IGN, signal.SIG_IGN)  # finish the clean-up
+        if pool is not None:
+            pool.stop()
+        manifest = _manifest(p, run_id, started, results, "interrupted")
+        cache.write_json_atomic(work / "manifest.json", manifest)
+        _redact_logs(work, secret)
+        log(
+            f"kzaf run {run_id}: interrupted by signal {signum}; partial outputs kept in "
+            f"{work} for debugging; earlier runs and '{LATEST}' are untouched",
+            error=True,
+        )
+        log.close()
+        _restore_handlers(previous)
+        return EXIT_SIGINT if signum == signal.SIGINT else EXIT_SIGTERM
+    return _publish(p, run_id, started, work, results, log, secret, previous)
+
+
+def _raise_interrupted(signum: int, frame: Any) -> None:
+    raise Interrupted(signum)
+
+
+def _set_handlers(on_term: Any, on_int: Any) -> dict[int, Any]:
+    """Install handlers (``None``: keep); return the previous ones. Outside the main thread
+    (an embedding scheduler) signals stay as they are."""
+    previous = {}
+    for signum, handler in ((signal.SIGTERM, on_term), (signal.SIGINT, on_int)):
+        if handler is None:
+            continue
+        with contextlib.suppress(ValueError, TypeError):
+            previous[signum] = signal.signal(signum, handler)
+    return previous
+
+
+def _restore_handlers(previous: dict[int, Any]) -> None:
+    for signum, handler in previous.items():
+        with contextlib.suppress(ValueError, TypeError):
+            signal.signal(signum, handler)
+
+
+def _write_result(work: Path, job: plan.Job, result: dict[str, Any]) -> None:
+    result = {
+        **result,
+        "set": job.set_name,
+        "notebook": job.notebook.stem,
+        "cache_key": job.key,
+        "overrides": job.overrides,
+    }
+    folder = work / job.rel_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    cache.write_json_atomic(folder / "result.json", result)
+
+
+def _manifest(
+    p: Plan, run_id: str, started: dt.datetime, results: dict[int, dict[str, Any]], status: str
+) -> dict[str, Any]:
+    from kzaf.runner import manifest
+
+    ended = _now()
+    return {
+        "kzaf_manifest": manifest.MANIFEST_FORMAT,
+        "run_id": run_id,
+        "status": status,
+        "started": _iso(started),
+        "ended": _iso(ended),
+        "duration_s": round((ended - started).total_seconds(), 2),
+        "command": p.argv,
+        "run_file": (
+            {"path": str(p.run_file.path), "sha256": p.run_file.sha256} if p.run_file else None
+        ),
+        "jobs": p.slots,
+        "forced": p.force,
+        "cell_timeout_s": p.timeout,
+        "code": {
+            **manifest.git_state(),
+            "kzaf_source_sha256": cache.library_sha256(),
+            "requirements_lock_sha256": cache.lock_sha256(),
+        },
+        "software": manifest.software(),
+        "data": {"directory": str(p.data_dir), "files": p.data},
+        "notebooks": [
+            manifest.job_entry(job, results.get(i, {"status": "not run"}))
+            for i, job in enumerate(p.jobs)
+        ],
+    }
+
+
+def _redact_logs(work: Path, secret: dict[str, str]) -> None:
+    for name in ("workers.log", "run.log"):
+        redact_file(work / name, secret)
+
+
+def _publish(
+    p: Plan,
+    run_id: str,
+    started: dt.datetime,
+    work: Path,
+    results: dict[int, dict[str, Any]],
+    log: Log,
+    secret: dict[str, str],
+    previous_handler: Any,
+) -> int:
+    from kzaf.runner import index
+
+    failed = [i for i in range(len(p.jobs)) if results.get(i, {}).get("status") != "ok"]
+    status = "failed" if failed else "ok"
+    manifest = _manifest(p, run_id, started, results, status)
+    manifest = json.loads(redact_text(json.dumps(manifest), secret))
+    cache.write_json_atomic(work / "manifest.json", manifest)
+    page = index.render(manifest, {p.jobs[i].label: r for i, r in results.items()})
+    (work / "index.html").write_text(redact_text(page, secret), encoding="utf-8")
+    final = p.reports / run_id
+    before = _previous_latest(p.reports)
+    # The folder move, the cache records and the latest link happen together or not at all.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        _redact_logs(work, secret)
+        if final.exists():  # a run id is random; this guards the impossible anyway
+            raise FileExistsError(f"{final} exists; not overwriting another run")
+        os.rename(work, final)
+        for i, job in enumerate(p.jobs):
+            if results.get(i, {}).get("status") == "ok":
+                cache.record(p.reports, job.key, run_id, job.rel_dir)
+        cache.record_durations(
+            p.reports,
+            {
+                p.jobs[i].notebook.stem: r["duration_s"]
+                for i, r in results.items()
+                if r.get("duration_s") is not None and not r.get("reused_from")
+            },
+        )
+        if not failed and p.whole:
+            _move_latest(p.reports, run_id)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        _restore_handlers(previous_handler)
+    took = (_now() - started).total_seconds()
+    if failed:
+        for i in failed:
+            log(f"FAILED {p.jobs[i].label}: {_where(results.get(i, {}).get('error'))}", error=True)
+        log(
+            f"kzaf run {run_id}: {len(failed)} of {len(p.jobs)} notebook run(s) failed in "
+            f"{took:.1f} s; everything is kept in {final}/index.html (failed notebooks are "
+            f"linked there with their error); '{LATEST}' unchanged"
+            + (f" (still {before})" if before else ""),
+            error=True,
+        )
+        log.close()
+        return EXIT_FAILED
+    log(f"kzaf run {run_id}: all {len(p.jobs)} notebook run(s) ok in {took:.1f} s")
+    if p.whole:
+        log(f"  {final}/index.html; {p.reports / LATEST} -> {run_id}")
+    else:
+        log(
+            f"  {final}/index.html; '{LATEST}' not moved: only some notebooks were run"
+            + (f" (still {before})" if before else "")
+        )
+    log.close()
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry points
+
+
+def main(args: argparse.Namespace) -> int:
+    log = Log()
+    try:
+        p = prepare(args, log)
+    except (plan.PlanError, ParameterError) as exc:
+        log(f"kzaf run: {exc}", error=True)
+        log.close()
+        return EXIT_INPUT
+    if args.dry_run:
+        for index, job in enumerate(p.jobs):
+            entry = p.reuse.get(index)
+            what = f"reuse from {entry['run']}" if entry else "execute"
+            values = ", ".join(f"{k}={v!r}" for k, v in job.overrides.items()) or "defaults"
+            log(f"{what:<34} {job.label}  ({values})")
+        log.close()
+        return 0
+    try:
+        return execute(p, log)
+    finally:
+        log.close()
+
+
+def show_parameters(notebook: str, notebooks_dir: str | None, as_json: bool) -> int:
+    directory = Path(notebooks_dir) if notebooks_dir else paths.notebooks_dir()
+    try:
+        (path,) = plan.select([notebook], directory)
+        nb = plan.read_notebook(path)
+    except plan.PlanError as exc:
+        print(f"kzaf params: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    if as_json:
+        rows = [
+            {"name": q.name, "type": q.annotation, "default": q.default, "comment": q.comment}
+            for q in nb.parameters
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        print(describe(nb.stem, nb.parameters))
+    return 0

@@ -1,0 +1,210 @@
+"""A worker process of ``kzaf run``: executes notebooks with papermill and renders them.
+
+The runner starts ``python -m kzaf.runner.worker`` once per parallel slot. The worker imports
+papermill and nbconvert once, then reads one job per line (JSON) on stdin and answers on its
+original stdout with a ``start`` line and a ``done`` line (JSON); anything else it or its
+libraries print goes to stderr (the run's ``workers.log``). On SIGTERM it stops the kernel and
+exits, leaving whatever the notebook had written so far.
+
+For each job it writes, in the job's folder (also the kernel's working directory, so figures
+saved under ``figures/`` land there):
+
+- ``<stem>.ipynb``       the executed notebook (with the error, if it failed)
+- ``<stem>.html``        for readers: outputs and prose, no code
+- ``<stem>.code.html``   for analysts: with code
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+_ERROR_TAG = "papermill-error-cell-tag"
+
+
+def _tags(cell: dict[str, Any]) -> list[str]:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def describe_error(exc: Exception, notebook: dict[str, Any] | None) -> dict[str, Any]:
+    """Where a notebook failed: cell number in the source notebook, In [n], first code line."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if not isinstance(exc, PapermillExecutionError):
+        return {"ename": type(exc).__name__, "evalue": _ANSI.sub("", str(exc))[:2000]}
+    source = exc.source if isinstance(exc.source, str) else "".join(exc.source or [])
+    cell_number = None
+    if notebook is not None and exc.cell_index is not None:
+        # The index counts cells before papermill added its error banners; the number shown
+        # counts cells of the source notebook (without the injected parameters), from 1.
+        cells = [c for c in notebook.get("cells", []) if _ERROR_TAG not in _tags(c)]
+        injected = sum(1 for c in cells[: exc.cell_index] if "injected-parameters" in _tags(c))
+        cell_number = exc.cell_index - injected + 1
+    first_line = next((line.strip() for line in source.splitlines() if line.strip()), "")
+    traceback = [_ANSI.sub("", line) for line in exc.traceback or []]
+    return {
+        "ename": exc.ename,
+        "evalue": _ANSI.sub("", str(exc.evalue))[:2000],
+        "cell": cell_number,
+        "execution_count": exc.exec_count,
+        "line": first_line[:200],
+        "traceback": "\n".join(traceback)[-4000:],
+    }
+
+
+class Renderer:
+    """The two HTML views of an executed notebook.
+
+    nbconvert is imported in a background thread while the first notebook executes (the
+    worker mostly waits on the kernel then), which takes its import off the critical path.
+    """
+
+    def __init__(self) -> None:
+        self._ready = threading.Event()
+        self._failure: BaseException | None = None
+        threading.Thread(target=self._load, daemon=True).start()
+
+    def _load(self) -> None:
+        try:
+            from nbconvert import HTMLExporter
+
+            self.reader = HTMLExporter(
+                exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+            )
+            self.analyst = HTMLExporter()
+        except BaseException as exc:  # reported when rendering is attempted
+            self._failure = exc
+        finally:
+            self._ready.set()
+
+    def write(self, notebook: Any, folder: Path, stem: str, title: str) -> dict[str, str]:
+        self._ready.wait()
+        if self._failure is not None:
+            raise RuntimeError(f"nbconvert could not be loaded: {self._failure}")
+        written = {}
+        for view, exporter, name in (
+            ("reader", self.reader, f"{stem}.html"),
+            ("analyst", self.analyst, f"{stem}.code.html"),
+        ):
+            body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+            (folder / name).write_text(body, encoding="utf-8")
+            written[view] = name
+        return written
+
+
+def run_job(job: dict[str, Any], renderer: Renderer, secrets: dict[str, str]) -> dict[str, Any]:
+    import nbformat
+    import papermill
+
+    from kzaf import report
+    from kzaf.runner.redact import redact_object, redact_text
+
+    folder = Path(job["folder"])
+    stem = job["stem"]
+    folder.mkdir(parents=True, exist_ok=True)
+    output = folder / f"{stem}.ipynb"
+    os.environ["KZAF_FIGURES_DIR"] = str(folder / "figures")
+    started, clock = _now(), time.perf_counter()
+    error: Exception | None = None
+    try:
+        papermill.execute_notebook(
+            job["input"],
+            str(output),
+            parameters=job["parameters"] or None,
+            cwd=str(folder),
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=True,
+            execution_timeout=job.get("timeout"),
+        )
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # a failing cell, a dead kernel, a timeout: all kept and reported
+        error = exc
+    duration = time.perf_counter() - clock
+    result: dict[str, Any] = {
+        "status": "ok" if error is None else "failed",
+        "started": started,
+        "ended": _now(),
+        "duration_s": round(duration, 2),
+        "error": None,
+        "headline": [],
+        "verdicts": [],
+        "files": {},
+    }
+    executed = None
+    if output.exists():
+        executed = redact_object(json.loads(output.read_text(encoding="utf-8")), secrets)
+        # Paths inside the run folder are relative, so the folder can move (and be renamed).
+        executed.get("metadata", {}).get("papermill", {})["output_path"] = output.name
+        output.write_text(json.dumps(executed, indent=1, ensure_ascii=False) + "\n", "utf-8")
+        result["files"]["notebook"] = output.name
+        result["headline"] = report.read_outputs(executed, report.HEADLINE_MIME)
+        result["verdicts"] = report.read_outputs(executed, report.VERDICTS_MIME)
+    if error is not None:
+        result["error"] = redact_object(describe_error(error, executed), secrets)
+    clock = time.perf_counter()
+    if executed is not None:
+        try:
+            node = nbformat.reads(json.dumps(executed), as_version=4)
+            result["files"].update(renderer.write(node, folder, stem, job["title"]))
+            for name in ("reader", "analyst"):
+                path = folder / result["files"][name]
+                path.write_text(redact_text(path.read_text("utf-8"), secrets), "utf-8")
+        except Exception as exc:  # rendering failed: keep the executed notebook, say so
+            result["status"] = "failed"
+            result["error"] = result["error"] or {
+                "ename": f"HTML rendering: {type(exc).__name__}",
+                "evalue": str(exc)[:2000],
+            }
+    result["render_s"] = round(time.perf_counter() - clock, 2)
+    return result
+
+
+def main() -> int:
+    reply = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1, encoding="utf-8")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # library prints go to the log
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    from kzaf.runner.redact import secret_variables
+
+    secrets = secret_variables()
+    import papermill  # noqa: F401  (loaded before the first job so its time is not billed to it)
+
+    renderer = Renderer()
+    reply.write(json.dumps({"event": "ready"}) + "\n")
+    try:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            job = json.loads(line)
+            reply.write(json.dumps({"event": "start", "id": job["id"], "at": _now()}) + "\n")
+            result = run_job(job, renderer, secrets)
+            reply.write(json.dumps({"event": "done", "id": job["id"], "result": result}) + "\n")
+    except KeyboardInterrupt:
+        print("worker stopped by a signal", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
