@@ -434,7 +434,7 @@ def test_parameter_file_with_notebook_sections(one_notebook, capsys):
     values.write_text(
         "scale: 2  # an int where a float is declared is fine\n"
         "01_ok:\n  reporter: UZB\n  partners: [AFG, TKM]\n"
-        "02_boom:\n  threshold: 5\n",
+        "02:\n  threshold: 5\n",  # unquoted, YAML reads 02 as the integer 2
         encoding="utf-8",
     )
     args = [*one_notebook.base, "-f", str(values), "-p", "01:note", "None", "--dry-run"]

@@ -237,7 +237,8 @@ def from_mapping(
         raise ParameterError(f"{source}: expected a mapping of parameter names to values")
     out = Assignments()
     for key, value in mapping.items():
-        key = str(key)
+        # An unquoted `01:` in YAML is the integer 1: read it as the notebook number "01".
+        key = f"{key:02d}" if isinstance(key, int) and not isinstance(key, bool) else str(key)
         if (is_notebook and is_notebook(key)) or not key.isidentifier():
             if not isinstance(value, dict):
                 raise ParameterError(

@@ -161,6 +161,8 @@ def prepare(args: argparse.Namespace, log: Log) -> Plan:
     shared = cache.environment_fingerprint(data)
     for job in jobs:
         job.key = cache.job_key(job, shared, timeout)
+    if args.jobs is not None and args.jobs < 1:
+        raise plan.PlanError(f"--jobs must be at least 1, got {args.jobs}")
     slots = args.jobs or (run_file.jobs if run_file else None) or os.cpu_count() or 1
     result = Plan(
         jobs,
@@ -209,7 +211,8 @@ def _where(error: dict[str, Any] | None) -> str:
     if error.get("line"):
         place.append(f"`{error['line']}`")
     head = " ".join(place)
-    return f"{head + ': ' if head else ''}{error.get('ename', '')}: {error.get('evalue', '')}"
+    evalue = (str(error.get("evalue", "")).strip().splitlines() or [""])[0][:300]
+    return f"{head + ': ' if head else ''}{error.get('ename', '')}: {evalue}"
 
 
 def _previous_latest(reports: Path) -> str | None:
@@ -220,10 +223,17 @@ def _previous_latest(reports: Path) -> str | None:
         return None
 
 
-def _move_latest(reports: Path, run_id: str) -> None:
+def _move_latest(reports: Path, run_id: str) -> str | None:
+    """Point ``latest`` at the run (atomically); the reason if that was impossible."""
     temporary = reports / f".{LATEST}-{run_id}"
-    os.symlink(run_id, temporary)
-    os.replace(temporary, reports / LATEST)
+    try:
+        os.symlink(run_id, temporary)
+        os.replace(temporary, reports / LATEST)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        return f"{reports / LATEST} could not be replaced by a link ({exc}); is it a folder?"
+    return None
 
 
 def execute(p: Plan, log: Log) -> int:
@@ -415,12 +425,15 @@ def _publish(
                 if r.get("duration_s") is not None and not r.get("reused_from")
             },
         )
-        if not failed and p.whole:
-            _move_latest(p.reports, run_id)
+        problem = _move_latest(p.reports, run_id) if not failed and p.whole else None
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         _restore_handlers(previous_handler)
     took = (_now() - started).total_seconds()
+    if problem:
+        log(f"kzaf run {run_id}: all notebooks ran, but {problem}", error=True)
+        log.close()
+        return EXIT_FAILED
     if failed:
         for i in failed:
             log(f"FAILED {p.jobs[i].label}: {_where(results.get(i, {}).get('error'))}", error=True)

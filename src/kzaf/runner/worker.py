@@ -45,30 +45,35 @@ def _tags(cell: dict[str, Any]) -> list[str]:
     return cell.get("metadata", {}).get("tags", [])
 
 
+def _papermill(cell: dict[str, Any]) -> dict[str, Any]:
+    return cell.get("metadata", {}).get("papermill", {})
+
+
 def describe_error(exc: Exception, notebook: dict[str, Any] | None) -> dict[str, Any]:
     """Where a notebook failed: cell number in the source notebook, In [n], first code line."""
     from papermill.exceptions import PapermillExecutionError
 
-    if not isinstance(exc, PapermillExecutionError):
-        return {"ename": type(exc).__name__, "evalue": _ANSI.sub("", str(exc))[:2000]}
-    source = exc.source if isinstance(exc.source, str) else "".join(exc.source or [])
-    cell_number = None
-    if notebook is not None and exc.cell_index is not None:
-        # The index counts cells before papermill added its error banners; the number shown
-        # counts cells of the source notebook (without the injected parameters), from 1.
-        cells = [c for c in notebook.get("cells", []) if _ERROR_TAG not in _tags(c)]
-        injected = sum(1 for c in cells[: exc.cell_index] if "injected-parameters" in _tags(c))
-        cell_number = exc.cell_index - injected + 1
-    first_line = next((line.strip() for line in source.splitlines() if line.strip()), "")
-    traceback = [_ANSI.sub("", line) for line in exc.traceback or []]
-    return {
-        "ename": exc.ename,
-        "evalue": _ANSI.sub("", str(exc.evalue))[:2000],
-        "cell": cell_number,
-        "execution_count": exc.exec_count,
-        "line": first_line[:200],
-        "traceback": "\n".join(traceback)[-4000:],
-    }
+    cells = [c for c in (notebook or {}).get("cells", []) if _ERROR_TAG not in _tags(c)]
+    if isinstance(exc, PapermillExecutionError):
+        index, ename, evalue = exc.cell_index, exc.ename, str(exc.evalue)
+        traceback = [_ANSI.sub("", line) for line in exc.traceback or []]
+    else:  # a dead kernel or a timeout: the last cell papermill started is where it stopped
+        started = [i for i, c in enumerate(cells) if _papermill(c).get("start_time")]
+        index = started[-1] if started else None
+        ename, evalue, traceback = type(exc).__name__, str(exc), []
+    found: dict[str, Any] = {"ename": ename, "evalue": _ANSI.sub("", evalue)[:2000]}
+    if index is not None and index < len(cells):
+        cell = cells[index]
+        source = cell.get("source", "")
+        source = source if isinstance(source, str) else "".join(source)
+        # Counted in the source notebook: without the injected parameters cell, from 1.
+        injected = sum(1 for c in cells[:index] if "injected-parameters" in _tags(c))
+        found["cell"] = index - injected + 1
+        found["execution_count"] = cell.get("execution_count")
+        found["line"] = next((s.strip() for s in source.splitlines() if s.strip()), "")[:200]
+    if traceback:
+        found["traceback"] = "\n".join(traceback)[-4000:]
+    return found
 
 
 class Renderer:
