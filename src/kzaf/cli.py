@@ -118,9 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run",
         help="execute notebooks with papermill into a new folder under reports/",
-        description="Execute notebooks in parallel with papermill into a new run folder under "
-        "reports/ (executed notebooks, HTML for readers and analysts, index.html, "
-        "manifest.json). Unchanged notebook runs are reused.",
+        description="Execute notebooks in parallel with papermill into a new run folder under\n"
+        "reports/: executed notebooks, HTML for readers and for analysts, index.html and\n"
+        "manifest.json. Notebook runs whose inputs are unchanged are reused.",
         epilog=RUN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

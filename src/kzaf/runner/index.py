@@ -68,7 +68,8 @@ def _payloads(payloads: Any, columns: Sequence[str] | None = None) -> str:
             parts.append(f"<p>{_e(payload)}</p>")
             continue
         rows = [r for r in payload.get("rows", []) if isinstance(r, Mapping)]
-        present = [c for c in columns if any(c in r for r in rows)] if columns else None
+        order = payload.get("columns") if isinstance(payload.get("columns"), list) else columns
+        present = [c for c in order if any(c in r for r in rows)] if order else None
         parts.append(f'<div class="caption">{_e(payload.get("title", ""))}</div>')
         parts.append(_table(rows, present or None))
     return "".join(parts)

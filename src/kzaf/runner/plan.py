@@ -45,7 +45,7 @@ class Notebook:
 
 def discover(directory: Path) -> list[Path]:
     """The collection's notebooks (``NN_name.ipynb``) in reading order."""
-    return sorted(directory.glob(NOTEBOOK_GLOB))
+    return sorted(p.resolve() for p in directory.glob(NOTEBOOK_GLOB))
 
 
 def select(names: Sequence[str], directory: Path) -> list[Path]:

@@ -173,7 +173,7 @@ def prepare(args: argparse.Namespace, log: Log) -> Plan:
         data_dir,
         data,
         run_file,
-        args.argv,
+        getattr(args, "argv", []),
         whole=not args.notebooks,
     )
     if not args.force:
