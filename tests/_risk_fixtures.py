@@ -59,7 +59,7 @@ def indicators(rows: list[dict]) -> pd.DataFrame:
                 "risk_ids": row.get("risk_ids", ""),
                 "source_id": row.get("source_id", "fixture-source"),
                 "precision": row.get("precision", "range" if "value_low" in row else "exact"),
-                "note": "fixture",
+                "note": row.get("note", "fixture"),
             }
         )
     return pd.DataFrame(records, columns=INDICATOR_COLUMNS)

@@ -42,7 +42,7 @@ def test_ranges_and_disagreeing_sources_become_one_row_with_a_range():
     assert 2022 not in series.index  # a presence row carries no number
 
 
-def test_event_counts_use_a_trailing_window_within_the_table_span():
+def test_event_counts_use_a_trailing_window_from_the_first_such_event():
     table = events(
         [
             {"date": "2021-05", "kind": "other"},
@@ -52,9 +52,8 @@ def test_event_counts_use_a_trailing_window_within_the_table_span():
         ]
     )
     counts = event_counts(table, kind="border_closure", risk_id="R3", window_years=3)
+    # 2021-2022 get no count: the first closure on record is in 2023.
     assert dict(zip(counts["year"], counts["value"], strict=True)) == {
-        2021: 0,
-        2022: 0,
         2023: 1,
         2024: 1,
         2025: 2,
@@ -62,6 +61,39 @@ def test_event_counts_use_a_trailing_window_within_the_table_span():
     assert counts["derived"].all()
     by_uzb = event_counts(table, kind="border_closure", risk_id="R4", countries=("UZB",))
     assert by_uzb.set_index("year").loc[2025, "value"] == 1
+
+
+def test_reports_of_one_happening_count_once():
+    table = events(
+        [
+            {"date": "2024-10-09", "kind": "recognition_step", "risk_ids": "R2", "country": "UZB"},
+            {"date": "2024-10-10", "kind": "recognition_step", "risk_ids": "R2", "country": "UZB"},
+            {"date": "2024-08-21", "kind": "recognition_step", "risk_ids": "R2", "country": "KAZ"},
+        ]
+    )
+    counts = event_counts(table, kind="recognition_step", risk_id="R2", window_years=1)
+    assert counts.set_index("year").loc[2024, "value"] == 2
+
+
+def test_closure_reports_count_as_episodes():
+    closure = {"kind": "border_closure", "risk_ids": "R3", "country": "PAK"}
+    table = events(
+        [
+            {**closure, "date": "2025-02-21", "end_date": "2025-03-19"},
+            {**closure, "date": "2025-02-22"},  # another report of the same closure
+            {**closure, "date": "2025-10-11"},  # new: the February closure had ended
+            {**closure, "date": "2025-11-17"},  # still closed: same episode
+            {**closure, "date": "2026-03-11"},  # still closed: same episode
+            {**closure, "date": "2023-09-06"},
+            {"kind": "border_reopening", "risk_ids": "R3", "country": "PAK", "date": "2023-09-15"},
+        ]
+    )
+    counts = event_counts(
+        table, kind="border_closure", risk_id="R3", window_years=3, episodes=True
+    ).set_index("year")["value"]
+    assert counts.loc[2026] == 2 and counts.loc[2025] == 3
+    plain = event_counts(table, kind="border_closure", risk_id="R3", window_years=3)
+    assert plain.set_index("year").loc[2026, "value"] == 4  # reports by month, not episodes
 
 
 def test_band_score_is_the_fifth_of_the_range():
@@ -125,7 +157,7 @@ def test_latest_value_and_trend():
     assert row["trend"] == "risk falling"
     assert row["n_years"] == 2
     stale = evidence_table(register, series, as_of=2030, max_age_years=3).iloc[0]
-    assert stale["status"] == "no figure within 3 years of 2030" and stale["score"] is None
+    assert stale["status"] == "no figure within 3 years of 2030" and pd.isna(stale["score"])
 
 
 def test_event_evidence_is_scored_from_counts():

@@ -161,12 +161,34 @@ def test_trajectory_uses_figures_within_the_window():
     register = identical_register(2)
     series = risk_series(register, indicators(IDENTICAL_ROWS), NO_EVENTS)
     matrix = evidence_matrix(register, series)
-    frame = composite_trajectory(register, series, matrix, [2022, 2023, 2024], window_years=1)
+    years = [2022, 2023, 2024]
+    frame = composite_trajectory(register, series, matrix, years, window_years=1)
     assert np.isnan(frame.loc[0, "composite"]) and frame.loc[0, "n_risks"] == 0
-    # 2023: only the threat (4 -> 0.4) is there; 2024: threat 6.5 -> 0.65 and loss 0.4.
-    assert frame.loc[1, "composite"] == pytest.approx(0.4)
+    # 2023: only the likelihood figure (4 -> 0.4): not scored unless partial scores are allowed.
+    assert np.isnan(frame.loc[1, "composite"]) and frame.loc[1, "evidence_share"] == 0.5
+    partial = composite_trajectory(register, series, matrix, years, window_years=1, partial=True)
+    assert partial.loc[1, "composite"] == pytest.approx(0.4)
+    # 2024: threat 5..8 scored at 6.5 -> 0.65, loss 40 -> 0.4.
     assert frame.loc[2, "composite"] == pytest.approx((0.65 + 0.4) / 2)
-    assert frame.loc[1, "evidence_share"] == pytest.approx(0.5)
+
+
+def test_a_risk_needs_both_dimensions_unless_an_analyst_fills_one_in():
+    register = identical_register(2)
+    rows = [r for r in IDENTICAL_ROWS if r["indicator"] == "fixture_threat"]
+    matrix = evidence_matrix(register, risk_series(register, indicators(rows), NO_EVENTS))
+    table, composite = composite_index(matrix)
+    assert table["score"].isna().all() and np.isnan(composite)
+    table, _ = composite_index(matrix, partial=True)
+    assert table["score"].to_numpy() == pytest.approx([0.65, 0.65])
+    filled = evidence_matrix(
+        register,
+        risk_series(register, indicators(rows), NO_EVENTS),
+        overrides={"R2": {"impact": 1}},
+    )
+    table, _ = composite_index(filled)
+    assert np.isnan(table.loc[0, "score"]) and table.loc[1, "score"] == pytest.approx(
+        (0.65 + 0.1) / 2
+    )
 
 
 def test_bad_monte_carlo_settings_are_named():
@@ -177,3 +199,17 @@ def test_bad_monte_carlo_settings_are_named():
         simulate_index(matrix, n_draws=0)
     with pytest.raises(ValueError, match=r"weights: unknown key\(s\) \['R11'\]"):
         simulate_index(matrix, n_draws=10, weights={"R11": 1})
+
+
+def test_a_drawn_value_keeps_its_rank_when_its_range_does_not_cross_other_figures():
+    matrix = _identical_matrix(n=2)  # threat: 4 (2023) and 5..8 (2024)
+    draws = simulate_index(
+        matrix,
+        n_draws=500,
+        normalisations=["rank"],
+        aggregations=["arithmetic"],
+        weight_concentration=float("inf"),
+    )
+    # 5..8 always ranks above 4: the mid-rank of the latest of two figures, 0.75, every draw;
+    # the loss figure stands alone and keeps the middle, 0.5.
+    assert draws.composite == pytest.approx([(0.75 + 0.5) / 2] * 500)

@@ -49,6 +49,7 @@ from kzaf.risk.uncertainty import (
     composite_distribution,
     first_order_indices,
     rank_probabilities,
+    ranking_sensitivity,
     sensitivity,
     simulate_index,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "normalise",
     "rank_probabilities",
     "rank_risks",
+    "ranking_sensitivity",
     "reach_probabilities",
     "risk_register",
     "risk_series",

@@ -21,15 +21,19 @@ EU's INFORM risk index applies them:
 2. **Weight**: within a risk, every indicator of a dimension (likelihood, impact) counts the
    same; the two dimensions and the risks carry weights (equal by default), normalised to sum
    to one.
-3. **Aggregate**: ``arithmetic`` (weighted mean; full compensation: a low value offsets a high
+3. **Aggregate** the dimensions into a risk score, and the risk scores into the composite:
+   ``arithmetic`` (weighted mean; full compensation: a low value offsets a high
    one) or ``geometric`` (weighted geometric mean; partial compensation, as INFORM uses).
    A geometric mean of a zero is zero whatever the other values, so values are floored at
    :data:`GEOMETRIC_FLOOR` (0.01 on the 0–1 scale) before the geometric mean; the floor is a
    stated choice, not data. Missing values are skipped and the remaining weights rescaled.
 
-Risks are ranked by their *weighted score*: the risk's score times its weight relative to the
-mean weight of the risks that have data. With equal weights it is the score itself; under
-arithmetic aggregation it is proportional to the risk's contribution to the composite.
+A risk needs evidence (or an analyst's score) on both likelihood and impact to be scored and
+ranked: risk is the combination of the two, and one alone does not say how much the risk
+matters (``partial=True`` relaxes this). Risks are ranked by their *weighted score*: the
+risk's score times its weight relative to the mean weight of the scored risks. With equal
+weights it is the score itself; under arithmetic aggregation it is proportional to the risk's
+contribution to the composite.
 """
 
 from __future__ import annotations
@@ -192,16 +196,37 @@ class EvidenceMatrix:
         return len(self.values)
 
 
-def normalise_matrix(matrix: EvidenceMatrix, values: np.ndarray, method: str) -> np.ndarray:
-    """Normalise a (draws, entries) array of values column by column with ``method``."""
+def normalise_matrix(
+    matrix: EvidenceMatrix, values: np.ndarray, method: str, *, replace_latest: bool = True
+) -> np.ndarray:
+    """Normalise a (draws, entries) array of values column by column with ``method``.
+
+    With ``replace_latest`` (Monte Carlo draws of the latest figures), a drawn value is ranked
+    as if it replaced the latest figure in the reference pool, so a value drawn from the range
+    of a figure that stands alone keeps the middle rank instead of jumping to the ends; for
+    the latest figures themselves this is the ordinary mid-rank. Without it (figures of earlier
+    years, which are pool members), the ordinary mid-rank is used.
+    """
     _check_choice(method, NORMALISATIONS, "normalisation")
     out = np.empty_like(values, dtype=float)
     for i in range(matrix.n_entries):
+        direction = "higher_safer" if matrix.safer[i] else "higher_riskier"
+        pool = matrix.pools[i]
+        latest = matrix.values[i]
+        if method == "rank" and replace_latest and not np.isnan(latest) and latest in pool:
+            others = np.sort(np.delete(pool, np.flatnonzero(pool == latest)[0]))
+            x = values[:, i]
+            below = np.searchsorted(others, x, side="left")
+            equal = np.searchsorted(others, x, side="right") - below
+            share = (below + 0.5 * equal + 0.5) / (others.size + 1)
+            share = np.where(np.isnan(x), np.nan, share)
+            out[:, i] = 1.0 - share if matrix.safer[i] else share
+            continue
         out[:, i] = normalise(
             values[:, i],
             method,
-            direction="higher_safer" if matrix.safer[i] else "higher_riskier",
-            reference=matrix.pools[i],
+            direction=direction,
+            reference=pool,
             goalposts=tuple(matrix.goalposts[i]) if method == "min_max" else None,
         )
     return out
@@ -226,9 +251,15 @@ def score_draws(
     risk_weights: np.ndarray | Sequence[float],
     dimension_weights: np.ndarray | Sequence[float] = (1.0, 1.0),
     *,
+    partial: bool = False,
+    replace_latest: bool = True,
     floor: float = GEOMETRIC_FLOOR,
 ) -> dict[str, np.ndarray]:
     """Score every draw (row) at once.
+
+    A risk is scored only when both its likelihood and its impact have a value (a figure or
+    an analyst override); ``partial=True`` scores it from the one dimension it has.
+    ``replace_latest`` is passed to :func:`normalise_matrix` (False for earlier years' figures).
 
     ``values`` (N, I) indicator values; ``normalisation`` and ``aggregation`` (N,) indexes
     into :data:`NORMALISATIONS` and :data:`AGGREGATIONS`; ``risk_weights`` (R,) or (N, R);
@@ -247,7 +278,9 @@ def score_draws(
     for k, method in enumerate(NORMALISATIONS):
         rows = normalisation == k
         if rows.any():
-            normalised[rows] = normalise_matrix(matrix, values[rows], method)
+            normalised[rows] = normalise_matrix(
+                matrix, values[rows], method, replace_latest=replace_latest
+            )
 
     member = matrix.membership.astype(float)
     present = ~np.isnan(normalised)
@@ -259,10 +292,15 @@ def score_draws(
     dimensions = np.where(overridden[None], matrix.overrides[None], dimensions)
 
     geometric = aggregation == AGGREGATIONS.index("geometric")
+    scored = (
+        dimensions
+        if partial
+        else np.where(np.isnan(dimensions).any(axis=2, keepdims=True), np.nan, dimensions)
+    )
     scores = np.where(
         geometric[:, None],
-        aggregate(dimensions, w_dim[:, None, :], "geometric", floor=floor),
-        aggregate(dimensions, w_dim[:, None, :], "arithmetic"),
+        aggregate(scored, w_dim[:, None, :], "geometric", floor=floor),
+        aggregate(scored, w_dim[:, None, :], "arithmetic"),
     )
     composite = np.where(
         geometric,

@@ -15,8 +15,11 @@ indicator series
 event counts
     The number of events of one kind linked to a risk in ``data/events.csv`` over a trailing
     window of years (border closures in the last three years, sanctions listings, recognition
-    steps). These are derived counts, labelled ``derived``; they exist only for the years the
-    events table covers, never before its first recorded event.
+    steps), from the first such event on. Several reports of one happening are counted once:
+    events of the same kind by the same country in the same month are one event, and with
+    ``episodes=True`` (closures) a report made while an earlier closure had not ended (no end
+    date before it, no reopening recorded in between) continues that closure instead of
+    starting a new one. These are derived counts, labelled ``derived``.
 
 The year of a figure is the calendar year its period ends in.
 """
@@ -123,6 +126,39 @@ def event_code(kind: str, window_years: int) -> str:
     return f"events:{kind}:{window_years}y"
 
 
+def distinct_events(
+    events: pd.DataFrame,
+    *,
+    reopening_kind: str | None = None,
+    all_events: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The events that are distinct happenings (see the module notes), in date order.
+
+    With ``reopening_kind`` (e.g. ``border_reopening``), an event counts as new only when the
+    previous one had ended (its end date falls before it) or an event of that kind, taken from
+    ``all_events``, lies between them.
+    """
+    ordered = events.assign(_month=events["date"].astype(str).str[:7]).sort_values("date")
+    ordered = ordered.drop_duplicates(subset=["kind", "country", "_month"], keep="first")
+    if reopening_kind is None or ordered.empty:
+        return ordered.drop(columns="_month")
+    pool = events if all_events is None else all_events
+    reopenings = sorted(str(d) for d in pool.loc[pool["kind"] == reopening_kind, "date"])
+    keep, previous = [], None
+    for row in ordered.itertuples():
+        date = str(row.date)
+        if previous is None:
+            new = True
+        else:
+            ended = bool(previous.end_date) and str(previous.end_date) < date
+            reopened = any(str(previous.date) <= r <= date for r in reopenings)
+            new = ended or reopened
+        keep.append(new)
+        if new or (row.end_date and not previous.end_date):
+            previous = row
+    return ordered[keep].drop(columns="_month")
+
+
 def event_counts(
     events: pd.DataFrame,
     *,
@@ -130,29 +166,41 @@ def event_counts(
     risk_id: str,
     window_years: int = 3,
     countries: Sequence[str] = (),
+    episodes: bool = False,
     years: Iterable[int] | None = None,
 ) -> pd.DataFrame:
-    """Count events of ``kind`` linked to ``risk_id`` in the ``window_years`` ending each year.
+    """Count distinct events of ``kind`` linked to ``risk_id`` in the ``window_years`` ending
+    each year.
 
-    ``countries`` keeps only events whose acting country is listed (any when empty). Counts
-    are given for the years the events table covers (its first to its last event year, or
-    ``years`` within that span): a count of 0 there means no such event is recorded, and no
-    count is made for years the table does not cover. Returns series rows (``derived`` True,
-    subject ``any`` or the countries joined by ``+``).
+    ``countries`` keeps only events whose acting country is listed (any when empty);
+    ``episodes`` counts closures as episodes (see :func:`distinct_events`, with reopenings of
+    the same risk). Counts are given from the year of the first such event (the table's first
+    year when there is none) to the table's last year, or for ``years`` within that span: a
+    count of 0 there means no such event is recorded; earlier years get no count, since the
+    record thins out the further back it goes. Returns series rows
+    (``derived`` True, subject ``any`` or the countries joined by ``+``).
     """
     if window_years < 1:
         raise ValueError(f"window_years must be at least 1, got {window_years}")
     if events.empty:
         return pd.DataFrame(columns=list(SERIES_COLUMNS))
-    all_years = [_partial_year(d) for d in events["date"]]
-    first, last = min(all_years), max(all_years)
-    linked = events[
-        (events["kind"] == kind)
-        & events["risk_ids"].fillna("").map(lambda s: risk_id in str(s).split(";"))
+    last = max(_partial_year(d) for d in events["date"])
+    linked_to_risk = events[
+        events["risk_ids"].fillna("").map(lambda s: risk_id in str(s).split(";"))
     ]
+    linked = linked_to_risk[linked_to_risk["kind"] == kind]
     if countries:
         linked = linked[linked["country"].isin(list(countries))]
+    reopening = "border_reopening" if episodes else None
+    linked = distinct_events(linked, reopening_kind=reopening, all_events=linked_to_risk)
     event_years = np.array([_partial_year(d) for d in linked["date"]], dtype=int)
+    # Before the first recorded event of the kind, "none recorded" says more about the record
+    # than about the risk: counts start there (or, when there is none, at the table's start).
+    first = (
+        int(event_years.min())
+        if len(event_years)
+        else min(_partial_year(d) for d in events["date"])
+    )
     wanted = range(first, last + 1) if years is None else [y for y in years if first <= y <= last]
     code = event_code(kind, window_years)
     subject = "+".join(countries) if countries else "any"

@@ -27,11 +27,13 @@ def composite_index(
     aggregation: str = "arithmetic",
     weights: Mapping[str, float] | None = None,
     dimension_weights: Mapping[str, float] | None = None,
+    partial: bool = False,
 ) -> tuple[pd.DataFrame, float]:
     """Each risk's likelihood and impact sub-indices, score, weighted score and rank, and the
     composite, for one choice of normalisation, aggregation and weights (equal by default).
 
-    Risks without any figure have NaN scores, no rank, and do not enter the composite.
+    Risks without figures for both dimensions (unless ``partial``) have NaN scores, no rank,
+    and do not enter the composite.
     """
     _check_choice(normalisation, NORMALISATIONS, "normalisation")
     _check_choice(aggregation, AGGREGATIONS, "aggregation")
@@ -44,6 +46,7 @@ def composite_index(
         np.array([AGGREGATIONS.index(aggregation)]),
         w_risk,
         w_dim,
+        partial=partial,
     )
     overridden = ~np.isnan(matrix.overrides).all(axis=1)
     table = pd.DataFrame(
@@ -73,6 +76,7 @@ def composite_trajectory(
     weights: Mapping[str, float] | None = None,
     dimension_weights: Mapping[str, float] | None = None,
     min_risk_share: float = 0.5,
+    partial: bool = False,
 ) -> pd.DataFrame:
     """The composite for each year, from each evidence's latest figure within
     ``window_years`` ending that year; the same pools and goalposts every year, so years are
@@ -93,6 +97,8 @@ def composite_trajectory(
         np.full(len(years), AGGREGATIONS.index(aggregation)),
         weight_vector(weights, matrix.risk_ids, "weights"),
         weight_vector(dimension_weights, DIMENSIONS, "dimension_weights"),
+        partial=partial,
+        replace_latest=False,
     )
     scores = result["scores"]
     n_risks = (~np.isnan(scores)).sum(axis=1)

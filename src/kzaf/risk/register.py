@@ -71,6 +71,7 @@ class EventEvidence:
     direction: str = "higher_riskier"
     window_years: int = 3
     countries: tuple[str, ...] = ()  # acting countries kept (any when empty)
+    episodes: bool = False  # count closures as episodes (reports of one closure count once)
 
     @property
     def series_code(self) -> str:
@@ -136,6 +137,7 @@ def risk_series(
                     risk_id=risk.risk_id,
                     window_years=item.window_years,
                     countries=item.countries,
+                    episodes=item.episodes,
                 )
                 parts.append(counts.assign(code=item.series_code, risk_link=risk.risk_id))
     frames = [p for p in parts if not p.empty]
@@ -302,7 +304,10 @@ def evidence_table(
                     ),
                 )
             rows.append(row)
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    for column in ("first_year", "latest_year", "previous_year", "score"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
 
 
 def _place(value: float, direction: str, scale: tuple[float, float]) -> float:

@@ -5,7 +5,8 @@ Each draw makes every uncertain choice at once (the OECD/JRC handbook's steps 7 
 - **weights** of the risks from a Dirichlet distribution centred on the chosen weights, and
   the likelihood/impact split from a Beta (the two-item Dirichlet); ``weight_concentration``
   is the Dirichlet parameter per item at equal weights (higher keeps draws closer to the
-  chosen weights; with 10 equal risks and 5, each weight varies by about ±45% of its value);
+  chosen weights; with 10 equal risks and the default of 10, each weight has a standard
+  deviation of about 30% of its value);
 - **normalisation** drawn uniformly among ``normalisations``;
 - **aggregation** drawn uniformly among ``aggregations``;
 - **indicator values**: where a figure is a published range or sources disagree (the
@@ -42,7 +43,7 @@ from kzaf.risk.composite import (
     weight_vector,
 )
 
-DEFAULT_CONCENTRATION = 5.0
+DEFAULT_CONCENTRATION = 10.0
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def simulate_index(
     aggregations: Sequence[str] = AGGREGATIONS,
     weight_concentration: float = DEFAULT_CONCENTRATION,
     indicator_ranges: bool = True,
+    partial: bool = False,
 ) -> IndexDraws:
     """Draw ``n_draws`` composites under uncertain weights, methods and indicator values.
 
@@ -114,7 +116,20 @@ def simulate_index(
 
     values = np.broadcast_to(matrix.values, (n_draws, matrix.n_entries)).copy()
     factors: dict[str, object] = {}
-    ranged = (matrix.high > matrix.low) & ~np.isnan(matrix.values)
+    # Only inputs that can move a scored risk are factors: weights of risks left unscored and
+    # ranges of figures that only they use change nothing.
+    point = score_draws(
+        matrix,
+        matrix.values[None, :],
+        np.zeros(1, int),
+        np.zeros(1, int),
+        w_mean,
+        d_mean,
+        partial=partial,
+    )
+    scored = ~np.isnan(point["scores"][0])
+    feeds_scored = matrix.membership[:, scored, :].any(axis=(1, 2))
+    ranged = (matrix.high > matrix.low) & ~np.isnan(matrix.values) & feeds_scored
     keys = sorted({int(k) for k in matrix.series_key[ranged]})
     if indicator_ranges and keys:
         u = rng.random((n_draws, len(keys)))
@@ -126,9 +141,9 @@ def simulate_index(
             row = matrix.entries.iloc[first]
             factors[f"range: {row['code']} ({row['subject']})"] = u[:, column]
 
-    result = score_draws(matrix, values, norm_idx, agg_idx, w_risk, w_dim)
+    result = score_draws(matrix, values, norm_idx, agg_idx, w_risk, w_dim, partial=partial)
     for j, risk_id in enumerate(matrix.risk_ids):
-        if w_risk[:, j].std() > 0:
+        if scored[j] and w_risk[:, j].std() > 0:
             factors[f"weight {risk_id}"] = w_risk[:, j]
     if w_dim[:, 0].std() > 0:
         factors["likelihood weight"] = w_dim[:, 0]
@@ -156,6 +171,7 @@ def simulate_index(
             "aggregations": tuple(aggregations),
             "weight_concentration": weight_concentration,
             "indicator_ranges": indicator_ranges,
+            "partial": partial,
         },
     )
 
@@ -274,3 +290,18 @@ def sensitivity(draws: IndexDraws, output: str = "composite", *, bins: int = 20)
         j = draws.risk_ids.index(risk_id)
         y = (draws.weighted if what == "score" else draws.rank)[:, j]
     return first_order_indices(draws.factors, y, bins=bins)
+
+
+def ranking_sensitivity(draws: IndexDraws, *, bins: int = 20) -> pd.DataFrame:
+    """First-order index of each scored risk's rank for every input factor (factor × risk),
+    factors ordered by their largest index: which choices move the ranking."""
+    columns = {}
+    for j, risk_id in enumerate(draws.risk_ids):
+        ranks = draws.rank[:, j]
+        if np.isnan(ranks).all():
+            continue
+        table = first_order_indices(draws.factors, ranks, bins=bins)
+        columns[risk_id] = table.set_index("factor")["first_order"]
+    frame = pd.DataFrame(columns)
+    order = frame.max(axis=1).sort_values(ascending=False).index
+    return frame.loc[order]
