@@ -46,7 +46,7 @@ def register_chart(register: pd.DataFrame, *, sources: str) -> plt.Figure:
     ax.set_yticks(y, labels)
     ax.set_xlim(0.5, 5.5)
     ax.set_xticks(range(1, 6))
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, frameon=False, fontsize=9)
+    ax.legend(loc="lower right", frameon=True, fontsize=9)
     return finish(
         ax,
         title="Risk register: likelihood and impact scores derived from the indicators",
@@ -58,26 +58,53 @@ def register_chart(register: pd.DataFrame, *, sources: str) -> plt.Figure:
 
 
 def composite_trajectory_chart(trajectory: pd.DataFrame, *, sources: str) -> plt.Figure:
-    """The composite per year, with the number of risks that had a figure."""
+    """The composite per year (with the number of risks scored) over each risk's score."""
     _, ax = plt.subplots()
     shown = trajectory.dropna(subset=["composite"])
-    ax.plot(shown["year"], shown["composite"], marker="o", color="#C44E52")
+    risk_columns = [c for c in trajectory.columns if c.startswith("R") and c[1:].isdigit()]
+    for column in risk_columns:
+        values = shown[["year", column]].dropna()
+        if values.empty:
+            continue
+        ax.plot(values["year"], values[column], color="0.75", lw=1, zorder=1)
+        last = values.iloc[-1]
+        ax.annotate(
+            column,
+            (last["year"], last[column]),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7,
+            color="0.45",
+        )
+    ax.plot(
+        shown["year"],
+        shown["composite"],
+        marker="o",
+        color="#C44E52",
+        lw=2.5,
+        label="composite",
+        zorder=3,
+    )
     for row in shown.itertuples():
         ax.annotate(
             f"{row.n_risks} risks",
             (row.year, row.composite),
-            xytext=(0, 7),
+            xytext=(0, -14),
             textcoords="offset points",
             ha="center",
             fontsize=8,
+            color="#C44E52",
         )
+    ax.plot([], [], color="0.75", lw=1, label="each risk's score")
     ax.set_ylim(0, 1)
     ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+    ax.legend(frameon=False, fontsize=9, loc="upper left")
     return finish(
         ax,
-        title="Composite risk index by year (latest figures within the window)",
+        title="Composite risk index by year (latest figures within the age limit)",
         xlabel="year",
-        ylabel="composite index (0 = least, 1 = most risk)",
+        ylabel="index (0 = least, 1 = most risk)",
         sources=sources,
         note="Years with figures for fewer than half of the risks are not shown. " + MODEL_NOTE,
     )
@@ -229,8 +256,15 @@ def fan_chart(
             color="#C44E52",
         )
     ax.set_yscale("log")
+    ticks = [
+        t
+        for t in (50, 100, 200, 500, 1000, 2000, 5000, 10000)
+        if fan["q05"].min() / 2 <= t <= fan["q95"].max() * 2
+    ]
+    ax.set_yticks(ticks, [f"{t:,}" for t in ticks])
+    ax.minorticks_off()
     ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
-    ax.legend(frameon=False, fontsize=9, loc="upper left")
+    ax.legend(frameon=False, fontsize=9, loc="lower left")
     return finish(
         ax,
         title="Kazakhstan–Afghanistan trade: simulated paths to the horizon",

@@ -7,6 +7,8 @@
 - :mod:`kzaf.risk.index`: the composite for one set of choices, and its trajectory.
 - :mod:`kzaf.risk.uncertainty`: Monte Carlo uncertainty and first-order sensitivity.
 - :mod:`kzaf.risk.scenarios`: Monte Carlo paths of trade with shocks (model estimates).
+- :mod:`kzaf.risk.assessment`: the whole assessment with one set of parameters.
+- :mod:`kzaf.risk.narrative`: the notebook's answer and headline tables, from the results.
 """
 
 from kzaf.risk.composite import (
@@ -28,6 +30,7 @@ from kzaf.risk.register import (
     Risk,
     band_score,
     check_overrides,
+    default_as_of,
     evidence_matrix,
     evidence_table,
     risk_register,
@@ -72,6 +75,7 @@ __all__ = [
     "composite_distribution",
     "composite_index",
     "composite_trajectory",
+    "default_as_of",
     "event_counts",
     "evidence_matrix",
     "evidence_table",

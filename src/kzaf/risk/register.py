@@ -284,7 +284,8 @@ def evidence_table(
                 placement=placement,
                 score=band_score(placement),
                 status="ok",
-                sources=latest["source_ids"],
+                sources=latest["source_ids"]
+                or f"none: no such event in data/events.csv in the {item_window(item)} years",
                 figure_ids=latest["figure_ids"],
             )
             if earlier.empty:
@@ -308,6 +309,10 @@ def evidence_table(
     for column in ("first_year", "latest_year", "previous_year", "score"):
         frame[column] = frame[column].astype("Int64")
     return frame
+
+
+def item_window(item: Evidence) -> int:
+    return item.window_years if isinstance(item, EventEvidence) else 0
 
 
 def _place(value: float, direction: str, scale: tuple[float, float]) -> float:
