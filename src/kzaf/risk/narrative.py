@@ -103,11 +103,14 @@ def scenario_assumptions(parameters: ScenarioParameters, basis: Mapping[str, str
     return pd.DataFrame(rows).astype({"value": str})
 
 
+def _join(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _names(ids: Sequence[str], names: Mapping[str, str]) -> str:
-    shown = [f"{i} ({names[i]})" for i in ids]
-    if len(shown) <= 1:
-        return "".join(shown)
-    return ", ".join(shown[:-1]) + " and " + shown[-1]
+    return _join([f"{i} ({names[i]})" for i in ids]) if ids else ""
 
 
 def answer_text(
@@ -168,7 +171,7 @@ def answer_text(
         f"{len(scored)} of the {len(register)} risks have sourced evidence on both likelihood "
         f"and impact and can be ranked; "
         + (
-            f"{', '.join(missing)} cannot, and no score is invented for them. "
+            f"{_join(missing)} cannot, and no score is invented for them. "
             if missing
             else "all can. "
         )
