@@ -1556,7 +1556,9 @@ def trust_sentence(
         parts.append(
             f"by {horizon} the {level} prediction interval spans {_usd(row['lower'])} to "
             f"{_usd(row['upper'])}"
-            + (" — so wide that it rules almost nothing out" if ratio > 20 else "")
+            if ratio <= 20
+            else f"by {horizon} the {level} prediction interval is so wide (its top is more than "
+            "20 times its bottom) that it rules almost nothing out"
         )
     if len(sensitivity) > 1:
         parts.append(
