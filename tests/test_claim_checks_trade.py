@@ -147,3 +147,11 @@ def test_registered_checks_decide_c1_to_c3_and_take_options():
     ).set_index("claim_id")
     assert strict.loc["C2", "verdict"] == "contradicted"
     assert strict.loc["C3", "verdict"] == "contradicted"
+
+
+def test_c3_sets_aside_an_upper_bound_and_says_so():
+    rows = [*BASE, year("U23", 2023, 1000, precision="at_most", suspect=True)]
+    result = trade.assess_c3(figures(rows), ARTICLE)
+    assert result.verdict == V.WITHIN_TOLERANCE  # the bound makes no positive December
+    assert "Bounds set aside" in result.evidence and "up to 1,000 for 2023" in result.evidence
+    assert (result.details["value"] < 0).all()

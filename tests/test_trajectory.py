@@ -432,3 +432,21 @@ def test_parameter_checks_name_the_parameter(monkeypatch):
     with pytest.raises(ValueError, match=r"parameter 'data_source' is 'comtrade'.*not there yet"):
         tr.observations_for("comtrade", obs, src)
     assert tr.observations_for("published", obs, src)[0] is obs
+
+
+def test_bounds_are_set_aside_only_where_a_point_figure_exists():
+    data = figures(
+        [
+            fig("P23", "turnover", "2023-01", "2023-12", 567.5),
+            fig("U23", "turnover", "2023-01", "2023-12", 1000, precision="at_most"),
+            fig("O23", "turnover", "2023-01", "2023-06", 343, precision="at_least"),
+            fig("P22", "turnover", "2022-01", "2022-12", 987.9),
+        ]
+    )
+    kept = tr.point_figures(data)
+    assert set(kept["obs_id"]) == {"P23", "O23", "P22"}  # "over 343" is the only H1 figure
+    assert list(tr.set_aside(data)["obs_id"]) == ["U23"]
+    annual = tr.annual_trade(data, flows=["turnover"])
+    assert annual.set_index("year").loc[2023, "value_max"] == 567.5
+    growth = tr.yoy_growth(annual, data).set_index("year")
+    assert growth.loc[2023, "growth_max"] == pytest.approx(567.5 / 987.9 - 1)

@@ -251,8 +251,7 @@ def trade_figures(
         flow=list(flows),
         commodity=commodity,
         measure=measure,
-        start=f"{start_year}-01" if start_year is not None else None,
-        end=f"{end_year}-12" if end_year is not None else None,
+        **_years(start_year, end_year),
     )
     return figures[figures["unit"] == unit].reset_index(drop=True)
 
@@ -268,18 +267,52 @@ def source_names(*frames: pd.DataFrame) -> list[str]:
     return sorted(names)
 
 
+BOUNDS: tuple[str, ...] = ("at_least", "at_most")
+
+
+def point_figures(figures: pd.DataFrame) -> pd.DataFrame:
+    """The figures that can stand for a value in ranges, pairs and preferred figures.
+
+    A bound ("over $343 million", "up to $1 billion") says where a value lies, not what it is:
+    it is set aside wherever the same thing (reporter, partner, flow, goods, measure, unit,
+    basis, period) also has a figure that is not a bound. Where only bounds exist, they are
+    used. Set-aside figures stay in the data and in the lists of figures shown.
+    """
+    if figures.empty:
+        return figures
+    keys = [k for k in series.GROUP_KEYS if k in figures.columns]
+    is_bound = figures["precision"].isin(BOUNDS)
+    has_point = (~is_bound).groupby([figures[k] for k in keys]).transform("any")
+    return figures[~is_bound | ~has_point]
+
+
+def set_aside(figures: pd.DataFrame) -> pd.DataFrame:
+    """The bounds :func:`point_figures` leaves out (to list them beside a result)."""
+    if figures.empty:
+        return figures
+    return figures[~figures.index.isin(point_figures(figures).index)]
+
+
 def _full_years(figures: pd.DataFrame) -> pd.DataFrame:
     if figures.empty:
         return figures
     keep = (figures["basis"] == "calendar") & (figures["period_kind"] == "year")
-    return figures[keep]
+    return point_figures(figures[keep])
 
 
 def _year_to_date(figures: pd.DataFrame) -> pd.DataFrame:
     if figures.empty:
         return figures
     keep = (figures["basis"] == "calendar") & (figures["period_kind"] == "year_to_date")
-    return figures[keep]
+    return point_figures(figures[keep])
+
+
+def _years(start_year: int | None, end_year: int | None) -> dict[str, str | None]:
+    """``start``/``end`` arguments of ``reported_figures`` for whole calendar years."""
+    return {
+        "start": f"{start_year}-01" if start_year is not None else None,
+        "end": f"{end_year}-12" if end_year is not None else None,
+    }
 
 
 def _empty(columns: Iterable[str]) -> pd.DataFrame:
@@ -531,6 +564,7 @@ def trade_balance(
         "components_gap",
     ]
     calendar = figures[figures["basis"] == "calendar"] if not figures.empty else figures
+    calendar = point_figures(calendar)
     if calendar.empty:
         return _empty(columns)
     preferred = series.reconcile(calendar, series.policy_from(policy))
@@ -1052,8 +1086,7 @@ def goods_figures(
         flow=flow,
         commodity=list(commodities),
         measure=list(measures),
-        start=f"{start_year}-01" if start_year is not None else None,
-        end=f"{end_year}-12" if end_year is not None else None,
+        **_years(start_year, end_year),
     )
 
 
@@ -1086,7 +1119,7 @@ def goods_table(
     ]
     if figures.empty:
         return _empty(columns)
-    table = series.reconcile(figures, series.policy_from(policy))
+    table = series.reconcile(point_figures(figures), series.policy_from(policy))
     names = dict(zip(commodities["code"], commodities["name"], strict=True))
     table["commodity_name"] = table["commodity"].map(names).fillna(table["commodity"])
     table["period_kind"] = [
@@ -1116,6 +1149,8 @@ def flour_share(
     partner: str = "AFG",
     commodity: str = "1101",
     policy: series.SourcePolicy | str | Mapping[str, Any] = "official_first",
+    start_year: int | None = None,
+    end_year: int | None = None,
 ) -> pd.DataFrame:
     """The partner's share of the reporter's exports of a good (Afghanistan's share of Kazakh
     flour exports by default), in percent.
@@ -1148,9 +1183,10 @@ def flour_share(
         flow="export",
         commodity=commodity,
         measure="share",
+        **_years(start_year, end_year),
     )
     if not published.empty:
-        for _, row in series.reconcile(published, policy).iterrows():
+        for _, row in series.reconcile(point_figures(published), policy).iterrows():
             mine = published[published["obs_id"].isin(row["obs_ids"])]
             rows.append(
                 {
@@ -1174,7 +1210,9 @@ def flour_share(
         flow="export",
         commodity=commodity,
         measure="quantity",
+        **_years(start_year, end_year),
     )
+    quantities = point_figures(quantities[quantities["unit"] == "thousand tonnes"])
     if not quantities.empty:
         for (start, end, basis), group in quantities.groupby(
             ["period_start", "period_end", "basis"], sort=True
@@ -1217,13 +1255,22 @@ def _as_seen_from(
     partner: str,
     flows: Iterable[str],
     commodity: str = "TOTAL",
+    start_year: int | None = None,
+    end_year: int | None = None,
 ) -> pd.DataFrame:
     """Figures on ``country``'s trade with ``partner`` from both sides, flows in ``country``'s
     view: rows reported by the partner have export and import swapped. Adds ``country``,
     ``reported_by`` and ``flow_view``."""
     flows = list(flows)
+    years = _years(start_year, end_year)
     own = series.reported_figures(
-        observations, sources, reporter=country, partner=partner, flow=flows, commodity=commodity
+        observations,
+        sources,
+        reporter=country,
+        partner=partner,
+        flow=flows,
+        commodity=commodity,
+        **years,
     )
     other = series.reported_figures(
         observations,
@@ -1232,6 +1279,7 @@ def _as_seen_from(
         partner=country,
         flow=[MIRROR_FLOW[f] for f in flows],
         commodity=commodity,
+        **years,
     )
     own = own.assign(country=country, reported_by=country, flow_view=own["flow"])
     other = other.assign(
@@ -1252,6 +1300,8 @@ def neighbour_table(
     countries: Iterable[str],
     flows: Iterable[str] = ("turnover",),
     policy: series.SourcePolicy | str | Mapping[str, Any] = "official_first",
+    start_year: int | None = None,
+    end_year: int | None = None,
 ) -> pd.DataFrame:
     """The partner's trade with each country, reported by the country and by the partner.
 
@@ -1281,11 +1331,17 @@ def neighbour_table(
         if country == partner:
             continue
         figures = _as_seen_from(
-            observations, sources, country=country, partner=partner, flows=flows
+            observations,
+            sources,
+            country=country,
+            partner=partner,
+            flows=flows,
+            start_year=start_year,
+            end_year=end_year,
         )
         if figures.empty:
             continue
-        table = series.reconcile(figures, policy)
+        table = series.reconcile(point_figures(figures), policy)
         table = table.assign(
             country=country,
             reported_by=table["reporter"],
@@ -1350,6 +1406,8 @@ def mirror_table(
     partner: str,
     flows: Iterable[str] = FLOWS,
     policy: series.SourcePolicy | str | Mapping[str, Any] = "official_first",
+    start_year: int | None = None,
+    end_year: int | None = None,
 ) -> pd.DataFrame:
     """What the reporter says against what the partner says, for the same flow and period.
 
@@ -1379,10 +1437,18 @@ def mirror_table(
         "gap",
         "gap_pct",
     ]
-    figures = _as_seen_from(observations, sources, country=reporter, partner=partner, flows=flows)
+    figures = _as_seen_from(
+        observations,
+        sources,
+        country=reporter,
+        partner=partner,
+        flows=flows,
+        start_year=start_year,
+        end_year=end_year,
+    )
     if figures.empty:
         return _empty(columns)
-    table = series.reconcile(figures, series.policy_from(policy))
+    table = series.reconcile(point_figures(figures), series.policy_from(policy))
     table["flow"] = table["flow"].where(
         table["reporter"] == reporter, table["flow"].map(MIRROR_FLOW)
     )

@@ -24,7 +24,7 @@ import pandas as pd
 from kzaf import claims, series
 from kzaf.claims import ClaimResult, Verdict
 from kzaf.data import Tables
-from kzaf.trajectory import pair_changes
+from kzaf.trajectory import pair_changes, point_figures, set_aside
 
 REPORTER, PARTNER, FLOW = "KAZ", "AFG", "turnover"
 DEFAULT_TOLERANCE = 0.05
@@ -61,14 +61,36 @@ def _full_year(figures: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
     return figures[keep]
 
 
-def _listing(frame: pd.DataFrame) -> str:
-    """'987.9 (Kazinform), 1,000 (JJTV, rounded)'."""
+def _listing(frame: pd.DataFrame, show: int = 3) -> str:
+    """Figures grouped by value: '987.9 (Kazinform), 1,000 ×10 (rounded or about: DairyNews,
+    Jibek Joly TV, KabulNow and 7 more; 1 flagged suspect)'."""
     items = []
-    for row in frame.sort_values("value").itertuples():
-        extra = "" if row.precision == "exact" else f", {row.precision}"
-        extra += ", flagged suspect" if row.suspect else ""
-        items.append(f"{_fmt(row.value)} ({row.publisher}{extra})")
+    for value, group in frame.groupby("value", sort=True):
+        precisions = sorted(set(group["precision"]) - {"exact"})
+        publishers = list(dict.fromkeys(group["publisher"]))
+        names = ", ".join(publishers[:show])
+        if len(publishers) > show:
+            names += f" and {len(publishers) - show} more"
+        notes = [" or ".join(precisions) + ":"] if precisions else []
+        count = f" ×{len(group)}" if len(group) > 1 else ""
+        flagged = int(group["suspect"].sum())
+        suffix = f"; {flagged} flagged suspect" if flagged else ""
+        items.append(f"{_fmt(value)}{count} ({' '.join([*notes, names])}{suffix})")
     return ", ".join(items)
+
+
+def _aside(figures: pd.DataFrame) -> str:
+    """' Bounds set aside (a figure of the same period exists): up to 1,000 for 2023 (...).'"""
+    bounds = set_aside(figures)
+    if bounds.empty:
+        return ""
+    words = {"at_most": "up to", "at_least": "over"}
+    items = [
+        f"{words[row.precision]} {_fmt(row.value)} for {row.period_label} ({row.publisher}"
+        + (", flagged suspect)" if row.suspect else ")")
+        for row in bounds.itertuples()
+    ]
+    return f" Bounds set aside (a figure for the same period exists): {'; '.join(items)}."
 
 
 def article_figures(tables: Tables, claim_id: str) -> tuple[str, pd.DataFrame]:
@@ -104,7 +126,8 @@ def assess_c1(
     """
     policy = series.policy_from(policy)
     tol = f"{tolerance:.0%} relative difference between figures"
-    article, others = _split(_full_year(figures), article_source_id)
+    aside = _aside(_full_year(figures))
+    article, others = _split(point_figures(_full_year(figures)), article_source_id)
     claimed = article[article["year"] == year]
     mine = others[others["year"] == year]
     if mine.empty:
@@ -149,7 +172,7 @@ def assess_c1(
     robust = float(mine["value"].min()) > float(others[others["year"] != year]["value"].max())
     evidence = (
         f"Among {covered}, {year} is highest: {_fmt(peak)} against {_fmt(top_rival)} in "
-        f"{top_rival_year} (other sources for {year}: {_listing(mine)}){caveat}."
+        f"{top_rival_year} (other sources for {year}: {_listing(mine)}){caveat}.{aside}"
     )
     if claimed.empty:
         verdict = Verdict.CONFIRMED if robust else Verdict.WITHIN_TOLERANCE
@@ -201,7 +224,9 @@ def assess_c2(
     """
     policy = series.policy_from(policy)
     first, second = years
-    article, others = _split(_full_year(figures), article_source_id)
+    full = _full_year(figures)
+    full = full[full["year"].isin(years)]
+    article, others = _split(point_figures(full), article_source_id)
     before, after = others[others["year"] == first], others[others["year"] == second]
     own = pair_changes(article[article["year"] == first], article[article["year"] == second])
     own_text = f" (the article's own figures give ×{own['ratio'].iloc[0]:.2f})" if len(own) else ""
@@ -224,6 +249,7 @@ def assess_c2(
         f"{second} against {first} from every pair of published figures ({len(pairs)} pair(s)): "
         f"{ratios}; preferred figures {_fmt(best_after)} / {_fmt(best_before)} = "
         f"×{preferred:.2f}{own_text}. {first}: {_listing(before)}; {second}: {_listing(after)}."
+        f"{_aside(full)}"
     )
     tol = f"ratio within {tolerance:.0%} of ×{claimed_ratio:g}"
     used = _sources(article, before, after)
@@ -269,7 +295,9 @@ def assess_c3(
         & (calendar["period_kind"] == "year_to_date")
         & (calendar["period_end"].map(lambda p: p.month) == last_month)
     ]
-    _, others = _split(_full_year(figures), article_source_id)
+    years = _full_year(figures)
+    years = years[years["year"].isin([year, year - 1])]
+    _, others = _split(point_figures(years), article_source_id)
     full, previous = others[others["year"] == year], others[others["year"] == year - 1]
     claimed = ytd[ytd["source_id"] == article_source_id]
     if claimed.empty:
@@ -308,7 +336,7 @@ def assess_c3(
     ]
     december = december[[ids[1] in set(claimed["obs_id"]) for ids in december["from_obs_ids"]]]
     values = ", ".join(f"{v:+,.1f}" for v in sorted(set(december["value"].round(1))))
-    text.append(f"Full-year {year} from other sources: {_listing(full)}.")
+    text.append(f"Full-year {year} from other sources: {_listing(full)}.{_aside(years)}")
     text.append(f"Derived December (full year minus January–{_month(last_month)}): {values}.")
     jump = float(december["value"].max()) > jump_factor * part / last_month
     if jump:
