@@ -240,6 +240,12 @@ def test_mirror_gap_matches_same_period_and_basis_only():
     assert row["gap"] == 50 and row["gap_pct"] == pytest.approx(50 / 450)
     assert len(mirror) == 3 and mirror["gap"].isna().sum() == 2
     assert "2023 export: $500M vs $450M" in tr.describe_mirror(mirror, "KAZ", "AFG")
+    assert tr.mirror_sentence(mirror, "export", "Kazakhstan", "Afghanistan") == (
+        "For 2023, Afghanistan's side reports $450M against Kazakhstan's $500M (10% below it)."
+    )
+    assert tr.mirror_sentence(mirror, "turnover", "Kazakhstan", "Afghanistan").startswith(
+        "Afghanistan's own figures cover no period"
+    )
 
 
 def test_neighbours_from_both_reporters_with_flows_in_the_neighbours_view():
@@ -450,3 +456,20 @@ def test_bounds_are_set_aside_only_where_a_point_figure_exists():
     assert annual.set_index("year").loc[2023, "value_max"] == 567.5
     growth = tr.yoy_growth(annual, data).set_index("year")
     assert growth.loc[2023, "growth_max"] == pytest.approx(567.5 / 987.9 - 1)
+
+
+def test_a_long_steady_series_is_not_called_weak():
+    rng = np.random.default_rng(11)
+    rows = [
+        fig(
+            f"Y{y}",
+            "turnover",
+            f"{y}-01",
+            f"{y}-12",
+            100 * 1.08 ** (y - 2012) * rng.uniform(0.97, 1.03),
+        )
+        for y in range(2012, 2022)
+    ]
+    forecast = tr.trend_forecast(tr.annual_trade(figures(rows), flows=["turnover"]), until=2024)
+    assert not forecast.weak and "reasonable summary of the past" in forecast.trust
+    assert forecast.fit.growth_low < 0.08 < forecast.fit.growth_high

@@ -1377,6 +1377,45 @@ def neighbour_years(table: pd.DataFrame, flow: str = "turnover") -> pd.DataFrame
     return wide.sort_index()
 
 
+def neighbour_latest(table: pd.DataFrame, flow: str = "turnover") -> pd.DataFrame:
+    """Per country and reporting side: the latest full calendar year with a figure (preferred
+    value and range) and the latest other period (part-year, fiscal or solar year)."""
+    columns = [
+        "country",
+        "reported_by",
+        "latest_year",
+        "value_usd_m",
+        "low_usd_m",
+        "high_usd_m",
+        "latest_other_period",
+        "other_value_usd_m",
+        "n_periods",
+    ]
+    mine = table[table["flow"] == flow] if len(table) else table
+    rows = []
+    for (country, side), group in mine.groupby(["country", "reported_by"], sort=True):
+        full = group[group["period_kind"] == "year"].sort_values("year")
+        other = group[group["period_kind"] != "year"].sort_values("mid_year")
+        last = full.iloc[-1] if len(full) else None
+        rest = other.iloc[-1] if len(other) else None
+        rows.append(
+            {
+                "country": country,
+                "reported_by": side,
+                "latest_year": int(last["year"]) if last is not None else None,
+                "value_usd_m": last["preferred_value"] if last is not None else math.nan,
+                "low_usd_m": last["value_min"] if last is not None else math.nan,
+                "high_usd_m": last["value_max"] if last is not None else math.nan,
+                "latest_other_period": rest["period_label"] if rest is not None else "",
+                "other_value_usd_m": rest["preferred_value"] if rest is not None else math.nan,
+                "n_periods": len(group),
+            }
+        )
+    out = pd.DataFrame(rows, columns=columns)
+    out["latest_year"] = out["latest_year"].astype("Int64")
+    return out
+
+
 def coverage_note(table: pd.DataFrame, countries: Iterable[str], partner: str) -> str:
     """Which countries have figures with the partner, from whom, and which have none."""
     countries = [c for c in dict.fromkeys(countries) if c != partner]
@@ -1429,10 +1468,12 @@ def mirror_table(
         "reporter_min",
         "reporter_max",
         "reporter_publisher",
+        "reporter_precision",
         "partner_value",
         "partner_min",
         "partner_max",
         "partner_publisher",
+        "partner_precision",
         "matched",
         "gap",
         "gap_pct",
@@ -1452,9 +1493,17 @@ def mirror_table(
     table["flow"] = table["flow"].where(
         table["reporter"] == reporter, table["flow"].map(MIRROR_FLOW)
     )
+    precision = dict(zip(figures["obs_id"], figures["precision"], strict=True))
+    table["preferred_precision"] = table["preferred_obs_id"].map(precision)
     keys = ["flow", "basis", "period_start", "period_end"]
-    keep = ["preferred_value", "value_min", "value_max", "preferred_publisher"]
-    names = ["value", "min", "max", "publisher"]
+    keep = [
+        "preferred_value",
+        "value_min",
+        "value_max",
+        "preferred_publisher",
+        "preferred_precision",
+    ]
+    names = ["value", "min", "max", "publisher", "precision"]
     sides = {}
     for side, code in (("reporter", reporter), ("partner", partner)):
         mine = table[table["reporter"] == code][[*keys, *keep]]
@@ -1473,6 +1522,29 @@ def mirror_table(
     ]
     merged = merged.sort_values(["period_start", "period_end", "flow"], key=_flow_order_key)
     return merged[columns].reset_index(drop=True)
+
+
+def mirror_sentence(mirror: pd.DataFrame, flow: str, reporter_name: str, partner_name: str) -> str:
+    """One sentence for the answer: the latest period both sides report, and the gap."""
+    if mirror.empty:
+        return ""
+    matched = mirror[mirror["matched"] & (mirror["flow"] == flow)]
+    if matched.empty:
+        if mirror["partner_value"].notna().any():
+            return (
+                f"{partner_name}'s own figures cover no period that {reporter_name}'s do on the "
+                "same basis, so the two sides cannot be compared directly."
+            )
+        return ""
+    row = matched.iloc[-1]
+    share = row["partner_value"] / row["reporter_value"] - 1
+    words = {"about": "about ", "at_least": "over ", "at_most": "up to "}
+    return (
+        f"For {row['period_label']}, {partner_name}'s side reports "
+        f"{words.get(row['partner_precision'], '')}{_usd(row['partner_value'])} against "
+        f"{reporter_name}'s {words.get(row['reporter_precision'], '')}"
+        f"{_usd(row['reporter_value'])} ({abs(share):.0%} {'above' if share > 0 else 'below'} it)."
+    )
 
 
 def describe_mirror(mirror: pd.DataFrame, reporter: str, partner: str) -> str:
@@ -1525,6 +1597,7 @@ class Forecast:
     predictions: pd.DataFrame
     sensitivity: pd.DataFrame
     fit: TrendFit | None = None
+    weak: bool = True  # too few points, too noisy or too uncertain to read as a forecast
 
 
 def trend_forecast(
@@ -1587,6 +1660,7 @@ def trend_forecast(
         ]
     )
     trust = trust_sentence(fit, sensitivity, span_years=(years[0], years[-1]), horizon=horizon)
+    weak = is_weak(fit)
     return Forecast(
         method="log-linear trend (OLS on log values, robust HC1 errors)",
         fitted=True,
@@ -1596,6 +1670,7 @@ def trend_forecast(
         predictions=predictions,
         sensitivity=sensitivity,
         fit=fit,
+        weak=weak,
     )
 
 
@@ -1631,14 +1706,20 @@ def trust_sentence(
             "taking every year's lowest or highest published figure moves the growth estimate "
             f"between {_pct(sensitivity['growth'].min())} and {_pct(sensitivity['growth'].max())}"
         )
-    weak = n < 6 or spans_zero or typical > 0.25
     verdict = (
         "Treat it as a description of the years observed, not as a forecast."
-        if weak
+        if is_weak(fit)
         else "It is a reasonable summary of the past; forecasts beyond a few years remain "
         "assumptions."
     )
     return "; ".join(parts) + ". " + verdict
+
+
+def is_weak(fit: TrendFit) -> bool:
+    """Whether a trend is too thin to read as a forecast: fewer than 6 points, an interval for
+    growth that spans zero, or single years straying more than 25% from the line."""
+    spans_zero = fit.growth_low < 0 < fit.growth_high
+    return len(fit.years) < 6 or spans_zero or math.expm1(fit.log_residual_sd) > 0.25
 
 
 def growth_scenarios(
@@ -1825,8 +1906,11 @@ def answer_paragraph(
     forecast: Forecast,
     start_year: int,
     end_year: int,
+    mirror: pd.DataFrame | None = None,
 ) -> str:
     """The notebook's answer in numbers, generated from the tables (Markdown)."""
+    if len(run_rates):
+        run_rates = run_rates[run_rates["flow"] == flow]
     who = f"{flow} between {reporter_name} and {partner_name}, as {reporter_name} reports it"
     mine = annual[(annual["flow"] == flow) & (annual["n_figures"] > 0)] if len(annual) else annual
     if mine.empty:
@@ -1886,6 +1970,8 @@ def answer_paragraph(
         else:
             text += " (an estimate, not a figure); no seasonal share exists to refine it."
         sentences.append(text)
+    if mirror is not None:
+        sentences.append(mirror_sentence(mirror, flow, reporter_name, partner_name))
     if len(distance):
         sentences.append(describe_target(distance, flow))
     if forecast.fitted and forecast.fit is not None:
@@ -1898,7 +1984,12 @@ def answer_paragraph(
                 if fit.growth_low < 0 < fit.growth_high
                 else "."
             )
+            + (
+                f" With {len(fit.years)} points it describes the past; it is not a forecast."
+                if forecast.weak
+                else ""
+            )
         )
     else:
         sentences.append(forecast.message)
-    return " ".join(sentences)
+    return " ".join(s for s in sentences if s)

@@ -97,7 +97,10 @@ def annual_chart(
                 linewidth=2,
                 label=f"{flow}: preferred figure",
             )
-        points = full.assign(source_kind=full["kind"].str.replace("_", " "))
+        bound = full["precision"].isin(["at_least", "at_most"])
+        points = full.assign(
+            source_kind=full["kind"].str.replace("_", " ").where(~bound, "bound (over / up to)")
+        )
         sns.scatterplot(
             data=points,
             x="year",
@@ -120,7 +123,8 @@ def annual_chart(
         ylabel=USD,
         sources=_names(full, "publisher"),
         note=f"Points: each published figure; band: range across sources; line: preferred figure "
-        f"(policy {policy_name}); gaps are years with no figure.",
+        f"(policy {policy_name}); gaps are years with no figure. Bounds ('over', 'up to') are "
+        "shown but left out of the band where the year has a figure that is not a bound.",
     )
 
 
@@ -326,8 +330,9 @@ def neighbour_chart(
         xlabel="calendar year",
         ylabel=USD,
         sources=_names(data, "preferred_publisher"),
-        note="Solid and dashed lines: figures from each country and from the partner's side; "
-        "vertical line: range across sources. Part-year figures are in the table.",
+        note="Line style: who reports the figure (the country itself or the partner); lines join "
+        "years with figures, nothing is filled in; vertical line: range across sources. "
+        "Part-year figures are in the tables.",
     )
 
 
@@ -384,6 +389,7 @@ def forecast_chart(
             (figures["flow"] == flow)
             & (figures["basis"] == "calendar")
             & (figures["period_kind"] == "year")
+            & ~figures["precision"].isin(["at_least", "at_most"])
         ]
         if len(figures)
         else figures
