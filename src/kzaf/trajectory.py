@@ -798,8 +798,8 @@ def run_rate(
         "estimate_value",
         "low",
         "high",
-        "share_low",
-        "share_high",
+        "share_low_pct",
+        "share_high_pct",
         "share_years",
         "estimate",
         "note",
@@ -832,8 +832,8 @@ def run_rate(
                 "estimate_value": base["ytd_value"] * 12 / months,
                 "low": float(values.min()) * 12 / months,
                 "high": float(values.max()) * 12 / months,
-                "share_low": months / 12,
-                "share_high": months / 12,
+                "share_low_pct": 100 * months / 12,
+                "share_high_pct": 100 * months / 12,
                 "share_years": "",
                 "note": "assumes every month like the average published month",
             }
@@ -847,8 +847,8 @@ def run_rate(
                     "estimate_value": math.nan,
                     "low": math.nan,
                     "high": math.nan,
-                    "share_low": math.nan,
-                    "share_high": math.nan,
+                    "share_low_pct": math.nan,
+                    "share_high_pct": math.nan,
                     "share_years": "",
                     "note": (
                         f"no seasonal share exists: no other year has both a {ytd_name(months)} "
@@ -866,8 +866,8 @@ def run_rate(
                 "estimate_value": base["ytd_value"] / mid_share,
                 "low": float(values.min()) / high_share,
                 "high": float(values.max()) / low_share,
-                "share_low": low_share,
-                "share_high": high_share,
+                "share_low_pct": 100 * low_share,
+                "share_high_pct": 100 * high_share,
                 "share_years": ", ".join(str(y) for y in sorted(set(same["year"]))),
                 "note": (
                     f"{ytd_name(months)} held {_range_text(low_share, high_share, _pct0)} of the "
