@@ -2,6 +2,7 @@
 
 import math
 import sys
+import types
 
 import numpy as np
 import pandas as pd
@@ -435,9 +436,46 @@ def test_parameter_checks_name_the_parameter(monkeypatch):
     with pytest.raises(ValueError, match="parameter 'data_source' must be one of"):
         tr.observations_for("excel", obs, src)
     monkeypatch.setitem(sys.modules, "kzaf.comtrade", None)  # the adapter is absent
+    monkeypatch.delattr("kzaf.comtrade", raising=False)
     with pytest.raises(ValueError, match=r"parameter 'data_source' is 'comtrade'.*not there yet"):
         tr.observations_for("comtrade", obs, src)
     assert tr.observations_for("published", obs, src)[0] is obs
+
+
+def test_comtrade_data_source_puts_imported_figures_beside_published_ones(monkeypatch):
+    obs, src = observations_and_sources([fig("P22", "export", "2022-01", "2022-12", 900)])
+    ct_obs, ct_src = observations_and_sources(
+        [
+            fig("CT1", "export", "2022-01", "2022-12", 950, source="fixture-comtrade"),
+            fig("CT2", "export", "2022-02", "2022-02", 80, source="fixture-comtrade"),
+        ]
+    )
+    imported = types.SimpleNamespace(observations=ct_obs, sources=ct_src, synthetic=True)
+    fake = types.SimpleNamespace(load_imported=lambda: imported)
+    monkeypatch.setitem(sys.modules, "kzaf.comtrade", fake)
+    monkeypatch.setattr("kzaf.comtrade", fake, raising=False)
+    merged_obs, merged_src, note = tr.observations_for("comtrade", obs, src)
+    assert note.startswith("**SYNTHETIC TEST DATA:**") and "2 imported UN Comtrade" in note
+    figs = tr.trade_figures(merged_obs, merged_src, reporter="KAZ", partner="AFG")
+    annual = tr.annual_trade(figs, flows=["export"])
+    row = annual.set_index("year").loc[2022]
+    assert (row["n_figures"], row["value_min"], row["value_max"]) == (2, 900, 950)
+
+
+def test_monthly_turnover_is_derived_from_exports_and_imports_of_one_source():
+    rows = []
+    for month in range(1, 4):
+        rows += [
+            fig(f"X{month}", "export", f"2023-{month:02d}", f"2023-{month:02d}", 10 * month,
+                source="fixture-db"),
+            fig(f"M{month}", "import", f"2023-{month:02d}", f"2023-{month:02d}", 1,
+                source="fixture-db"),
+        ]  # fmt: skip
+    rows.append(fig("X4", "export", "2023-04", "2023-04", 99, source="fixture-db"))  # no import
+    monthly = tr.monthly_series(figures(rows))
+    assert monthly.name == "turnover (exports + imports)"
+    assert list(monthly) == [11, 21, 31]
+    assert list(tr.monthly_series(figures(rows), flow="export")) == [10, 20, 30, 99]
 
 
 def test_bounds_are_set_aside_only_where_a_point_figure_exists():

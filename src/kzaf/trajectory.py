@@ -196,15 +196,18 @@ def check_alpha(alpha: float) -> float:
 
 def observations_for(
     data_source: str, observations: pd.DataFrame, sources: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The observations and sources to analyse for the ``data_source`` parameter.
+) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The observations and sources to analyse for the ``data_source`` parameter, and a note
+    saying what they are.
 
     ``"published"`` returns the published figures as given. ``"comtrade"`` adds the imported
-    UN Comtrade observations (``kzaf.comtrade.load_imported()``) beside them, so both appear in
-    every reconciliation; it raises a clear error while that adapter does not exist.
+    UN Comtrade observations (``kzaf.comtrade.load_imported()``) beside them, so published and
+    Comtrade figures for the same period appear side by side in every reconciliation; it
+    raises a clear error while that adapter does not exist. The note warns when the imported
+    figures come from a synthetic test fixture.
     """
     if data_source == "published":
-        return observations, sources
+        return observations, sources, "Published figures only."
     if data_source != "comtrade":
         raise ValueError(
             f"parameter 'data_source' must be one of {', '.join(DATA_SOURCES)}, got {data_source!r}"
@@ -220,9 +223,19 @@ def observations_for(
         )
     imported = comtrade.load_imported()
     extra_obs, extra_sources = imported.observations, imported.sources
+    note = (
+        f"Published figures and {len(extra_obs):,} imported UN Comtrade figure(s) "
+        f"({len(extra_sources)} import(s)), side by side."
+    )
+    if getattr(imported, "synthetic", False):
+        note = (
+            "**SYNTHETIC TEST DATA:** the imported Comtrade figures come from a generated test "
+            "fixture, not from UN Comtrade; nothing shown from them is a finding. " + note
+        )
     return (
         pd.concat([observations, extra_obs], ignore_index=True),
         pd.concat([sources, extra_sources], ignore_index=True).drop_duplicates("source_id"),
+        note,
     )
 
 
@@ -1742,20 +1755,42 @@ def monthly_series(
     flow: str = "turnover",
 ) -> pd.Series:
     """Single-month calendar figures as a monthly series (the preferred figure per month under
-    the policy), indexed by monthly period. Empty when there are none."""
+    the policy), indexed by monthly period. Empty when there are none.
+
+    Monthly turnover, when no source publishes it, is derived as exports plus imports of the
+    same month from the same source (databases such as UN Comtrade give flows separately); the
+    series is then named ``turnover (exports + imports)``.
+    """
     if figures.empty:
         return pd.Series(dtype=float)
-    months = figures[
-        (figures["flow"] == flow)
-        & (figures["basis"] == "calendar")
-        & (figures["period_start"] == figures["period_end"])
-    ]
-    if months.empty:
+    months = point_figures(
+        figures[
+            (figures["basis"] == "calendar") & (figures["period_start"] == figures["period_end"])
+        ]
+    )
+    mine = months[months["flow"] == flow]
+    name = flow
+    if mine.empty and flow == "turnover":
+        parts = months[months["flow"].isin(["export", "import"])]
+        both = parts.groupby(["source_id", "period_start"])["flow"].transform("nunique") == 2
+        parts = parts[both]
+        if parts.empty:
+            return pd.Series(dtype=float)
+        summed = parts.groupby(["source_id", "period_start"], as_index=False).agg(
+            value=("value", "sum"), obs_id=("obs_id", "first")
+        )
+        mine = parts.drop_duplicates(["source_id", "period_start"]).drop(columns="value")
+        mine = mine.merge(
+            summed[["source_id", "period_start", "value"]], on=["source_id", "period_start"]
+        )
+        mine = mine.assign(flow="turnover")
+        name = "turnover (exports + imports)"
+    if mine.empty:
         return pd.Series(dtype=float)
-    best = series.reconcile(months, series.policy_from(policy)).set_index("period_start")[
+    best = series.reconcile(mine, series.policy_from(policy)).set_index("period_start")[
         "preferred_value"
     ]
-    return best.sort_index().rename(flow)
+    return best.sort_index().rename(name)
 
 
 def seasonal_forecast(
