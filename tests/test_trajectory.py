@@ -511,3 +511,25 @@ def test_a_long_steady_series_is_not_called_weak():
     forecast = tr.trend_forecast(tr.annual_trade(figures(rows), flows=["turnover"]), until=2024)
     assert not forecast.weak and "reasonable summary of the past" in forecast.trust
     assert forecast.fit.growth_low < 0.08 < forecast.fit.growth_high
+
+
+def test_annual_sums_only_for_complete_years_of_one_source():
+    rows = []
+    for month in range(1, 13):
+        rows += [
+            fig(f"X{month}", "export", f"2022-{month:02d}", f"2022-{month:02d}", 10,
+                source="fixture-db"),
+            fig(f"M{month}", "import", f"2022-{month:02d}", f"2022-{month:02d}", 1,
+                source="fixture-db"),
+        ]  # fmt: skip
+        if month < 12:  # 2023 lacks December
+            rows.append(fig(f"Y{month}", "export", f"2023-{month:02d}", f"2023-{month:02d}", 10,
+                            source="fixture-db"))  # fmt: skip
+    sums = tr.annual_sums(figures(rows)).set_index("flow")
+    assert set(sums.index) == {"export", "import", "turnover"}
+    assert (sums.loc["export", "value"], sums.loc["import", "value"]) == (120, 12)
+    assert sums.loc["turnover", "value"] == 132
+    assert sums["derived"].all() and set(sums["period_label"]) == {"2022"}
+    assert "sum of 24 monthly figures (exports + imports)" in sums.loc["turnover", "note"]
+    annual = tr.annual_trade(tr.with_annual_sums(figures(rows)), flows=["export"])
+    assert list(annual["year"]) == [2022]

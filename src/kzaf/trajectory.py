@@ -239,6 +239,71 @@ def observations_for(
     )
 
 
+def annual_sums(figures: pd.DataFrame) -> pd.DataFrame:
+    """Full calendar years derived from monthly figures, where one source gives all twelve
+    months of a year (as UN Comtrade monthly data do): one row per source, flow and year, the
+    sum of its months, marked ``derived=True`` with the method in ``note``. Turnover is added
+    where the source gives both exports and imports for all twelve months. Derived rows are
+    arithmetic on published figures, never stored in ``data/``. Empty when no year is complete.
+    """
+    if figures.empty:
+        return figures.iloc[0:0]
+    months = figures[
+        (figures["basis"] == "calendar") & (figures["period_start"] == figures["period_end"])
+    ]
+    months = point_figures(months)
+    if months.empty:
+        return figures.iloc[0:0]
+    months = months.assign(_year=[p.year for p in months["period_start"]])
+    keys = ["reporter", "partner", "commodity", "measure", "unit", "source_id", "_year"]
+    rows = []
+    for key, group in months.groupby(keys, sort=True):
+        complete = {
+            flow: mine
+            for flow, mine in group.groupby("flow")
+            if mine["period_start"].nunique() == 12 and len(mine) == 12
+        }
+        if {"export", "import"} <= set(complete) and "turnover" not in complete:
+            both = pd.concat([complete["export"], complete["import"]])
+            complete["turnover"] = both
+        for flow, mine in complete.items():
+            first = mine.iloc[0].to_dict()
+            year = key[-1]
+            rows.append(
+                {
+                    **{k: v for k, v in first.items() if k != "_year"},
+                    "obs_id": f"SUM-{first['source_id']}-{flow}-{first['commodity']}-{year}",
+                    "flow": flow,
+                    "period_start": pd.Period(f"{year}-01", "M"),
+                    "period_end": pd.Period(f"{year}-12", "M"),
+                    "value": float(mine["value"].sum()),
+                    "precision": "exact",
+                    "suspect": bool(mine["suspect"].any()),
+                    "note": f"derived: sum of {len(mine)} monthly figures ("
+                    + ("exports + imports" if flow == "turnover" and len(mine) == 24 else flow)
+                    + f") from {first['publisher']}",
+                    "derived": True,
+                }
+            )
+    if not rows:
+        return figures.iloc[0:0]
+    derived = pd.DataFrame(rows)
+    return series.add_period_columns(
+        derived.drop(
+            columns=[c for c in derived if c in ("year", "months", "period_kind", "period_label")]
+        )
+    )
+
+
+def with_annual_sums(figures: pd.DataFrame) -> pd.DataFrame:
+    """The figures plus :func:`annual_sums` (a ``derived`` column marks which are which)."""
+    sums = annual_sums(figures)
+    base = figures.assign(derived=False) if "derived" not in figures else figures
+    if sums.empty:
+        return base
+    return pd.concat([base, sums], ignore_index=True)
+
+
 def trade_figures(
     observations: pd.DataFrame,
     sources: pd.DataFrame,
@@ -266,7 +331,7 @@ def trade_figures(
         measure=measure,
         **_years(start_year, end_year),
     )
-    return figures[figures["unit"] == unit].reset_index(drop=True)
+    return with_annual_sums(figures[figures["unit"] == unit].reset_index(drop=True))
 
 
 def source_names(*frames: pd.DataFrame) -> list[str]:
@@ -1272,8 +1337,9 @@ def _as_seen_from(
     end_year: int | None = None,
 ) -> pd.DataFrame:
     """Figures on ``country``'s trade with ``partner`` from both sides, flows in ``country``'s
-    view: rows reported by the partner have export and import swapped. Adds ``country``,
-    ``reported_by`` and ``flow_view``."""
+    view once reconciled (rows reported by the partner keep the partner's flow; callers swap
+    export and import). Adds ``country`` and ``reported_by``, and full years summed from
+    twelve monthly figures (:func:`annual_sums`)."""
     flows = list(flows)
     years = _years(start_year, end_year)
     own = series.reported_figures(
@@ -1294,15 +1360,13 @@ def _as_seen_from(
         commodity=commodity,
         **years,
     )
-    own = own.assign(country=country, reported_by=country, flow_view=own["flow"])
-    other = other.assign(
-        country=country, reported_by=partner, flow_view=other["flow"].map(MIRROR_FLOW)
-    )
+    own = own.assign(country=country, reported_by=country)
+    other = other.assign(country=country, reported_by=partner)
     frames = [f for f in (own, other) if not f.empty]
     if not frames:
         return own
     both = pd.concat(frames, ignore_index=True)
-    return both[both["unit"] == "USD million"].reset_index(drop=True)
+    return with_annual_sums(both[both["unit"] == "USD million"].reset_index(drop=True))
 
 
 def neighbour_table(
@@ -1560,8 +1624,9 @@ def mirror_sentence(mirror: pd.DataFrame, flow: str, reporter_name: str, partner
     )
 
 
-def describe_mirror(mirror: pd.DataFrame, reporter: str, partner: str) -> str:
-    """A sentence on what the two sides report and where they can be compared."""
+def describe_mirror(mirror: pd.DataFrame, reporter: str, partner: str, shown: int = 6) -> str:
+    """What the two sides report and where they can be compared: the gap for up to ``shown``
+    of the latest longer periods both report, and a summary of the single months."""
     if mirror.empty:
         return (
             f"Neither {reporter} nor {partner} reports a figure on their trade in the data, so "
@@ -1580,12 +1645,24 @@ def describe_mirror(mirror: pd.DataFrame, reporter: str, partner: str) -> str:
             f"({partner}'s figures are on: {', '.join(other_bases)}), so no gap can be computed; "
             "the figures are shown side by side."
         )
+    months = matched[matched["period_start"] == matched["period_end"]]
+    longer = matched[matched["period_start"] != matched["period_end"]].tail(shown)
     parts = [
         f"{row.period_label} {row.flow}: {_usd(row.reporter_value)} vs {_usd(row.partner_value)} "
         f"(gap {_fmt(row.gap)}, {_pct(row.gap_pct)})"
-        for row in matched.itertuples()
+        for row in longer.itertuples()
     ]
-    return text + "Where both report the same period: " + "; ".join(parts) + "."
+    lead = "Where both report the same period"
+    if len(matched) - len(months) > len(longer):
+        lead += f" (the latest {len(longer)} of {len(matched) - len(months)})"
+    text += f"{lead}: " + "; ".join(parts) + "." if parts else ""
+    for flow, group in months.groupby("flow", sort=False):
+        text += (
+            f" Single months, {flow}: {len(group)} reported by both; the gap (reporter minus "
+            f"partner, share of the partner's figure) has median {_pct(group['gap_pct'].median())} "
+            f"and runs from {_pct(group['gap_pct'].min())} to {_pct(group['gap_pct'].max())}."
+        )
+    return text
 
 
 # ---------------------------------------------------------------------------------------------

@@ -341,11 +341,15 @@ def mirror_chart(
 ) -> plt.Figure:
     """What each side reports, period by period (flows in the reporter's view)."""
     ax = _axes(ax)
+    note_months = ""
     if mirror.empty:
         _nothing(ax, f"Neither {reporter} nor {partner} reports their trade in the data")
         data = mirror
     else:
         data = mirror.sort_values(["period_start", "period_end"]).reset_index(drop=True)
+        if len(data) > 30:  # a monthly series would crowd the axis: months are in the text
+            data = data[data["period_start"] != data["period_end"]].reset_index(drop=True)
+            note_months = " Single months are left out here and summarised in the text."
         data["label"] = data["period_label"] + " " + data["flow"]
         labels = list(dict.fromkeys(data["label"]))
         for offset, side, colour in ((-0.15, "reporter", "#1f4e79"), (0.15, "partner", "#c0504d")):
@@ -364,7 +368,7 @@ def mirror_chart(
         ylabel=USD,
         sources=_names(data, "reporter_publisher", "partner_publisher"),
         note=f"{reporter}'s exports face {partner}'s imports. Periods on another basis "
-        "(e.g. Afghan solar year) are shown apart, never matched to calendar years.",
+        "(e.g. Afghan solar year) are shown apart, never matched to calendar years." + note_months,
     )
 
 
