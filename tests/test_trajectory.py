@@ -533,3 +533,19 @@ def test_annual_sums_only_for_complete_years_of_one_source():
     assert "sum of 24 monthly figures (exports + imports)" in sums.loc["turnover", "note"]
     annual = tr.annual_trade(tr.with_annual_sums(figures(rows)), flows=["export"])
     assert list(annual["year"]) == [2022]
+
+
+def test_describe_mirror_summarises_single_months():
+    rows = []
+    for month, (mine, theirs) in enumerate([(100, 110), (90, 100), (120, 100)], start=1):
+        period = f"2023-{month:02d}"
+        rows += [
+            fig(f"K{month}", "export", period, period, mine),
+            fig(f"A{month}", "import", period, period, theirs, reporter="AFG", partner="KAZ"),
+        ]
+    obs, src = observations_and_sources(rows)
+    text = tr.describe_mirror(
+        tr.mirror_table(obs, src, reporter="KAZ", partner="AFG"), "KAZ", "AFG"
+    )
+    assert "Single months, export: 3 reported by both" in text
+    assert "median -9.1%" in text and "from -10.0% to +20.0%" in text
