@@ -180,7 +180,9 @@ def growth_chart(
             ax.scatter(x, 100 * mine["growth"], color=colour, s=60, label=flow, zorder=3)
         ax.axhline(0, color="0.3", linewidth=0.8)
         ax.legend(fontsize=8)
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        years = sorted(set(data["year"]))
+        ax.set_xticks(years, [str(y) for y in years])
+        ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
     return finish(
         ax,
         title=f"{pair}: growth on the year before",
