@@ -1,0 +1,1060 @@
+"""Import UN Comtrade files into the observations model, and load what was imported.
+
+Load inputs / process / save outputs:
+
+* **Load**: a Comtrade CSV export (comma- or tab-separated, optionally gzipped) is read with
+  pyarrow's streaming CSV reader, a few megabytes at a time, only the columns the model needs,
+  all as text. Memory stays bounded by the block size whatever the file's length; the only
+  per-row state kept is 16 bytes (a key and a row number) for the duplicate check. Responses
+  saved by ``kzaf fetch comtrade`` (the API's JSON) go through the same steps.
+* **Process**: each block is checked and normalised with vectorised pyarrow compute: codes
+  mapped to ISO3 through ``data/countries.csv``, flows M/X to import/export, HS codes kept as
+  text with their leading zeros, ``primaryValue`` to USD million and ``netWgt`` to thousand
+  tonnes, periods to monthly ``period_start``/``period_end``. Problems are collected with their
+  line numbers (the first ``max_problems`` are listed, every kind is counted) and the import
+  fails with the whole summary, never at the first one and never with a partial output.
+* **Save**: ``<out_dir>/<name>.parquet`` (the observations) and ``<name>.json`` (what was read,
+  its sha256, counts, the source record, whether it is synthetic). Written under a temporary
+  name and renamed only when everything succeeded.
+
+Imports are derived data: they live in ``data/imported/comtrade/`` (git-ignored; UN Comtrade
+data may not be re-disseminated without permission) and are rebuilt from the raw file by
+running the import again. :func:`load_imported` returns them as ``(observations, sources)``
+in exactly the columns and dtypes of :func:`kzaf.data.load`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import datetime as dt
+import gzip
+import hashlib
+import io
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from kzaf.comtrade import codes
+from kzaf.paths import data_dir
+
+# Reading four megabytes of CSV at a time keeps pyarrow's buffers near 150 MB on a file of
+# any length (measured by benchmarks/bench_comtrade_import.py), with few enough blocks that
+# Python's per-block overhead stays small.
+BLOCK_BYTES = 4 << 20
+MAX_PROBLEMS = 50
+# A file with this many rows of the wrong shape is not a Comtrade export; stop reading it.
+MAX_MALFORMED_ROWS = 1000
+IMPORT_KIND = "kzaf UN Comtrade import"
+
+OBSERVATION_COLUMNS: tuple[str, ...] = (
+    "obs_id", "topic", "reporter", "partner", "flow", "commodity", "measure", "period_start",
+    "period_end", "value", "unit", "source_id", "precision", "basis", "suspect", "note",
+)  # fmt: skip
+SOURCE_COLUMNS: tuple[str, ...] = (
+    "source_id", "title", "publisher", "url", "publication_date", "access_date", "kind",
+    "date_note",
+)  # fmt: skip
+_OUTPUT_SCHEMA = pa.schema(
+    [(name, {"value": pa.float64(), "suspect": pa.bool_()}.get(name, pa.string()))
+     for name in OBSERVATION_COLUMNS]
+)  # fmt: skip
+_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+_PERIOD = r"^\d{4}(0[1-9]|1[0-2])?$"
+_YEAR = r"^\d{4}$"
+_REF_MONTH = r"^(0?[1-9]|1[0-2]|52)$"  # the API gives refMonth 52 for annual records
+_TRUE = ("true", "True", "TRUE", "1")
+# Month number (0 = the whole year) -> text for period_start, period_end and the obs_id.
+_START_MM = pa.array(["01"] + [f"{m:02d}" for m in range(1, 13)])
+_END_MM = pa.array(["12"] + [f"{m:02d}" for m in range(1, 13)])
+_ID_MM = pa.array([""] + [f"{m:02d}" for m in range(1, 13)])
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors
+
+
+class ComtradeError(Exception):
+    """Base of every error this adapter raises; its message says what to do."""
+
+
+class ComtradeFormatError(ComtradeError):
+    """The file as a whole cannot be imported (missing column, not UTF-8, nothing to import)."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One broken rule at one row of one file."""
+
+    order: int  # sorts problems in file order
+    where: str  # "line 17" or "2026-11-28/M-....json record 3"
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+class ComtradeImportError(ComtradeError):
+    """Bad rows: every kind counted, the first ``max_problems`` listed by line."""
+
+    def __init__(self, label: str, problems: list[RowProblem], counts: Counter[str], notes=()):
+        self.problems = problems
+        self.counts = counts
+        total = sum(counts.values())
+        lines = [f"{label}: {total} problem(s); nothing was imported."]
+        lines += [f"  {rule}: {n}" for rule, n in sorted(counts.items())]
+        lines += [f"  {note}" for note in notes]
+        lines.append(f"first {len(problems)}:" if total > len(problems) else "all:")
+        lines += [f"  - {p}" for p in problems]
+        if total > len(problems):
+            lines.append(f"  ... and {total - len(problems)} more")
+        super().__init__("\n".join(lines))
+
+
+# ---------------------------------------------------------------------------------------------
+# Where imports live
+
+
+def imported_dir() -> Path:
+    """The folder of imports: ``$KZAF_COMTRADE_DIR`` if set, else ``<data>/imported/comtrade``."""
+    override = os.environ.get("KZAF_COMTRADE_DIR")
+    return Path(override) if override else data_dir() / "imported" / "comtrade"
+
+
+# ---------------------------------------------------------------------------------------------
+# Import
+
+
+@dataclass
+class ImportSummary:
+    """What an import read, wrote and left out (also saved as the import's JSON)."""
+
+    name: str
+    parquet: Path
+    metadata: Path
+    rows_read: int
+    rows_imported: int
+    observations: int
+    sub_flows: dict[str, int]
+    breakdown_rows: int
+    first_period: str | None
+    last_period: str | None
+    reporters: list[str]
+    partners: list[str]
+    commodities: list[str]
+    synthetic: bool
+    seconds: float
+
+    def lines(self) -> list[str]:
+        out = [
+            f"imported {self.rows_imported} of {self.rows_read} rows as {self.observations} "
+            f"observations ({self.first_period} to {self.last_period})",
+            f"reporters {', '.join(self.reporters)}; partners {', '.join(self.partners)}; "
+            f"{len(self.commodities)} commodity code(s)",
+        ]
+        if self.sub_flows:
+            left = ", ".join(f"{k} {v}" for k, v in sorted(self.sub_flows.items()))
+            out.append(
+                f"left out sub-flow rows ({left}): re-exports and re-imports are already part of "
+                "exports and imports, so they are not added again"
+            )
+        if self.breakdown_rows:
+            out.append(
+                f"left out {self.breakdown_rows} breakdown rows (by second partner, mode of "
+                "transport or customs procedure): their totals are imported instead"
+            )
+        if self.synthetic:
+            out.append("SYNTHETIC: this file is a made-up test fixture, not UN Comtrade data")
+        out.append(f"wrote {self.parquet} and {self.metadata.name} in {self.seconds:.1f} s")
+        return out
+
+
+def import_file(
+    path: Path | str,
+    out_dir: Path | str | None = None,
+    *,
+    countries: pd.DataFrame | None = None,
+    synthetic: bool | None = None,
+    accessed: dt.date | None = None,
+    replace: bool = False,
+    max_problems: int = MAX_PROBLEMS,
+    block_bytes: int = BLOCK_BYTES,
+) -> ImportSummary:
+    """Import a Comtrade CSV export, one saved API response (.json) or a fetch folder.
+
+    ``synthetic`` defaults to whether the file name contains SYNTHETIC (the fixture's does);
+    ``accessed`` (the day the extract was downloaded) defaults to the file's modification date
+    for a CSV and to the fetch time for API responses.
+    """
+    path = Path(path)
+    if path.is_dir():
+        responses = sorted(p for p in path.glob("*.json") if not p.name.endswith(".meta.json"))
+        if not responses:
+            raise ComtradeFormatError(f"{path}: no saved API responses (*.json) in this folder")
+        return import_responses(
+            responses, out_dir, name=f"fetch-{path.name}", countries=countries,
+            synthetic=synthetic, replace=replace, max_problems=max_problems,
+        )  # fmt: skip
+    if not path.exists():
+        raise ComtradeFormatError(f"{path}: no such file")
+    if path.suffix.lower() == ".json":
+        return import_responses(
+            [path], out_dir, name=path.stem, countries=countries, synthetic=synthetic,
+            replace=replace, max_problems=max_problems,
+        )  # fmt: skip
+    return import_csv(
+        path, out_dir, countries=countries, synthetic=synthetic, accessed=accessed,
+        replace=replace, max_problems=max_problems, block_bytes=block_bytes,
+    )  # fmt: skip
+
+
+def import_csv(
+    path: Path | str,
+    out_dir: Path | str | None = None,
+    *,
+    countries: pd.DataFrame | None = None,
+    synthetic: bool | None = None,
+    accessed: dt.date | None = None,
+    replace: bool = False,
+    max_problems: int = MAX_PROBLEMS,
+    block_bytes: int = BLOCK_BYTES,
+) -> ImportSummary:
+    """Import a Comtrade CSV export (see :func:`import_file`)."""
+    started = time.perf_counter()
+    path = Path(path)
+    name = _stem(path)
+    header, delimiter = _read_header(path)
+    present = _check_columns(header, str(path))
+    synthetic = "synthetic" in path.name.lower() if synthetic is None else synthetic
+    accessed = accessed or dt.date.fromtimestamp(path.stat().st_mtime)
+    source = codes.source_record(path.name, name, accessed=accessed, synthetic=synthetic)
+    tally = _Tally(max_problems=max_problems, label=str(path))
+
+    with path.open("rb") as raw:
+        hashing = _HashingReader(raw)
+        stream = gzip.GzipFile(fileobj=hashing) if path.name.endswith(".gz") else hashing
+        reader = _open_csv(stream, present, delimiter, block_bytes, tally)
+        batches = _csv_batches(reader, str(path), tally)
+        outcome = _normalise_and_write(
+            batches, present, source, countries, out_dir, name, replace, tally
+        )
+        while hashing.read(1 << 20):  # hash to the end even if the reader stopped early
+            pass
+    input_record = {
+        "kind": "csv",
+        "path": _display_path(path),
+        "name": path.name,
+        "sha256": hashing.sha256.hexdigest(),
+        "bytes": hashing.bytes,
+    }
+    return _finish(outcome, [input_record], source, synthetic, tally, started)
+
+
+def import_responses(
+    paths: Sequence[Path | str],
+    out_dir: Path | str | None = None,
+    *,
+    name: str,
+    countries: pd.DataFrame | None = None,
+    synthetic: bool | None = None,
+    replace: bool = False,
+    max_problems: int = MAX_PROBLEMS,
+) -> ImportSummary:
+    """Import API responses saved by ``kzaf fetch comtrade`` (JSON with a ``data`` list).
+
+    Responses whose metadata marks them truncated (superseded by smaller requests) or empty
+    are skipped; an empty one holds no figures, which is not the same as zero trade.
+    """
+    started = time.perf_counter()
+    paths = [Path(p) for p in paths]
+    usable, inputs, accessed_days = [], [], []
+    for path in paths:
+        meta = _response_metadata(path)
+        if meta.get("truncated") or meta.get("error"):
+            continue  # cut off (superseded by smaller requests) or an error answer
+        usable.append(path)
+        inputs.append({
+            "kind": "api-response",
+            "path": _display_path(path),
+            "name": path.name,
+            "sha256": _sha256(path),
+            "bytes": path.stat().st_size,
+            "request_url": meta.get("request_url"),
+            "accessed": meta.get("accessed"),
+        })  # fmt: skip
+        if meta.get("accessed"):
+            accessed_days.append(dt.date.fromisoformat(meta["accessed"][:10]))
+    if not usable:
+        raise ComtradeFormatError(
+            f"{', '.join(map(str, paths))}: no usable responses (all were truncated)"
+        )
+    synthetic = (
+        any("synthetic" in p.name.lower() for p in usable) if synthetic is None else synthetic
+    )
+    accessed = max(accessed_days) if accessed_days else dt.date.today()
+    source = codes.source_record(
+        name, name, accessed=accessed, synthetic=synthetic, how="the API, by kzaf fetch comtrade"
+    )
+    tally = _Tally(max_problems=max_problems, label=name)
+    tables, present = _response_tables(usable, tally)
+    batches = ((t.to_batches()[0], start) for t, start in tables if t.num_rows)
+    outcome = _normalise_and_write(
+        batches, present, source, countries, out_dir, name, replace, tally
+    )
+    return _finish(outcome, inputs, source, synthetic, tally, started)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+class _HashingReader(io.RawIOBase):
+    """A read-only file that computes the sha256 of the bytes read through it."""
+
+    def __init__(self, handle: io.BufferedReader):
+        self._handle = handle
+        self.sha256 = hashlib.sha256()
+        self.bytes = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._handle.read(size)
+        self.sha256.update(data)
+        self.bytes += len(data)
+        return data
+
+    def readinto(self, buffer) -> int:  # used by gzip
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _stem(path: Path) -> str:
+    name = path.name
+    for suffix in (".gz", ".csv", ".tsv", ".txt"):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+    return name
+
+
+def _display_path(path: Path) -> str:
+    from kzaf.paths import PROJECT_ROOT
+
+    try:
+        return str(path.resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _read_header(path: Path) -> tuple[list[str], str]:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+            first = handle.readline()
+    except UnicodeDecodeError as exc:
+        raise ComtradeFormatError(f"{path}: not UTF-8 text ({exc})") from exc
+    except (OSError, EOFError) as exc:
+        raise ComtradeFormatError(f"{path}: cannot be read ({exc})") from exc
+    if not first.strip():
+        raise ComtradeFormatError(f"{path}: empty file (no header line)")
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    cells = next(csv.reader([first.rstrip("\r\n")], delimiter=delimiter))
+    return [c.strip() for c in cells], delimiter
+
+
+def _check_columns(header: Iterable[str], label: str) -> list[str]:
+    """The needed columns the file has, in the order used; a missing one is an error."""
+    header = list(header)
+    have = set(header)
+    missing = [c for c in codes.REQUIRED_COLUMNS if c not in have]
+    if "period" not in have and not all(c in have for c in codes.REF_PERIOD_COLUMNS):
+        absent = [c for c in codes.REF_PERIOD_COLUMNS if c not in have]
+        missing.append(f"period (or {' and '.join(absent)})")
+    if missing:
+        shown = ", ".join(header[:60]) + (" ..." if len(header) > 60 else "")
+        raise ComtradeFormatError(
+            f"{label}: required column(s) missing: {', '.join(missing)} "
+            f"(the header has: {shown})"
+        )
+    wanted = [*codes.REQUIRED_COLUMNS, *codes.PERIOD_COLUMNS, *codes.REF_PERIOD_COLUMNS]
+    wanted += list(codes.OPTIONAL_COLUMNS)
+    if "period" in have:
+        wanted = [c for c in wanted if c not in codes.REF_PERIOD_COLUMNS]
+    return [c for c in wanted if c in have]
+
+
+def _open_csv(stream, present, delimiter, block_bytes, tally: _Tally):
+    def on_invalid_row(row) -> str:
+        # Single-threaded reading gives each row its physical line number (header = line 1).
+        tally.skipped_lines.append(row.number)
+        if not row.text.strip():
+            return "skip"  # a blank line: nothing to import, but it shifts later line numbers
+        tally.add(
+            row.number, f"line {row.number}", "row-shape",
+            f"{row.actual_columns} cells where the header has {row.expected_columns}",
+        )  # fmt: skip
+        if tally.counts["row-shape"] > MAX_MALFORMED_ROWS:
+            return "error"
+        return "skip"
+
+    return pacsv.open_csv(
+        stream,
+        # Threads would read ahead in parallel, but then pyarrow cannot tell which line a
+        # malformed row sits on; a single thread is about as fast here (measured).
+        read_options=pacsv.ReadOptions(use_threads=False, block_size=block_bytes),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter, ignore_empty_lines=False, invalid_row_handler=on_invalid_row
+        ),
+        convert_options=pacsv.ConvertOptions(
+            include_columns=present,
+            column_types={c: pa.string() for c in present},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+
+
+def _csv_batches(reader, label: str, tally: _Tally) -> Iterator[tuple[pa.RecordBatch, int]]:
+    start = 0
+    try:
+        for batch in reader:
+            tally.rows_read += batch.num_rows
+            yield batch, start
+            start += batch.num_rows
+    except pa.ArrowInvalid as exc:
+        if tally.counts["row-shape"] > MAX_MALFORMED_ROWS:
+            tally.stopped = f"stopped reading after {MAX_MALFORMED_ROWS} malformed rows"
+            return
+        raise ComtradeFormatError(
+            f"{label}: not readable as a Comtrade CSV export ({exc})"
+        ) from exc
+
+
+def _response_metadata(path: Path) -> dict[str, Any]:
+    meta_path = path.with_name(path.name[: -len(".json")] + ".meta.json")
+    if not meta_path.exists():
+        return {}
+    return json.loads(meta_path.read_text(encoding="utf-8"))
+
+
+def _response_tables(paths: list[Path], tally: _Tally) -> tuple[list[tuple[pa.Table, int]], list]:
+    """Each response's records as a table of text columns, with its first global row."""
+    loaded = []
+    for path in paths:
+        try:
+            payload = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ComtradeFormatError(f"{path}: not a JSON API response ({exc})") from exc
+        records = payload.get("data") if isinstance(payload, dict) else None
+        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+            raise ComtradeFormatError(f"{path}: no 'data' list of records (not an API response)")
+        loaded.append((path, records))
+    names = {k for _, records in loaded for r in records for k in r}
+    if not names:
+        return [], []
+    present = _check_columns(sorted(names), ", ".join(p.name for p, _ in loaded))
+    tables, start = [], 0
+    for path, records in loaded:
+        columns = {c: pa.array([_as_text(r.get(c)) for r in records], pa.string()) for c in present}
+        tables.append((pa.table(columns), start))
+        tally.locations.append((start, path.name))
+        tally.rows_read += len(records)
+        start += len(records)
+    return tables, present
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking and normalising
+
+
+@dataclass
+class _Tally:
+    """Running counts and the first problems of each kind, in file order."""
+
+    max_problems: int
+    label: str
+    problems: dict[str, list[RowProblem]] = field(default_factory=dict)
+    counts: Counter[str] = field(default_factory=Counter)
+    skipped_lines: list[int] = field(default_factory=list)  # blank or malformed, physical lines
+    locations: list[tuple[int, str]] = field(default_factory=list)  # JSON: (first row, file)
+    rows_read: int = 0
+    rows_imported: int = 0
+    observations: int = 0
+    sub_flows: Counter[str] = field(default_factory=Counter)
+    breakdown_rows: int = 0
+    unknown_codes: dict[str, Counter[str]] = field(default_factory=dict)
+    keys: list[np.ndarray] = field(default_factory=list)
+    key_rows: list[np.ndarray] = field(default_factory=list)
+    periods: set[str] = field(default_factory=set)
+    reporters: set[str] = field(default_factory=set)
+    partners: set[str] = field(default_factory=set)
+    commodities: set[str] = field(default_factory=set)
+    stopped: str | None = None
+
+    def add(self, order: int, where: str, rule: str, message: str) -> None:
+        self.counts[rule] += 1
+        kept = self.problems.setdefault(rule, [])
+        if len(kept) < self.max_problems:
+            kept.append(RowProblem(order, where, rule, message))
+
+    def room(self, rule: str) -> int:
+        return self.max_problems - len(self.problems.get(rule, []))
+
+    def where(self, row: int) -> tuple[int, str]:
+        """Sort key and label of a data row (0-based, in reading order)."""
+        if self.locations:  # API responses: name the file and the record
+            first, name = self.locations[bisect.bisect_right(self.locations, (row, "\uffff")) - 1]
+            return row, f"{name} record {row - first + 1}"
+        line = row + 2  # the header is line 1
+        for skipped in self.skipped_lines:  # appended in file order, so already sorted
+            if skipped <= line:
+                line += 1
+            else:
+                break
+        return line, f"line {line}"
+
+    def first_problems(self) -> list[RowProblem]:
+        every = sorted((p for kept in self.problems.values() for p in kept), key=lambda p: p.order)
+        return every[: self.max_problems]
+
+
+@dataclass(frozen=True)
+class _Lookup:
+    codes: pa.Array  # Comtrade codes as text
+    iso3: pa.Array  # ISO3 at the same positions
+
+    @classmethod
+    def from_countries(cls, countries: pd.DataFrame | None) -> _Lookup:
+        if countries is None:
+            from kzaf import data
+
+            countries = data.load().countries
+        mapping = codes.comtrade_codes(countries)
+        return cls(pa.array(list(mapping)), pa.array(list(mapping.values())))
+
+
+def _normalise_and_write(batches, present, source, countries, out_dir, name, replace, tally):
+    lookup = _Lookup.from_countries(countries)
+    out_dir = Path(out_dir) if out_dir else imported_dir()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    parquet, metadata = out_dir / f"{name}.parquet", out_dir / f"{name}.json"
+    _guard_replace(metadata, replace, name)
+    partial = out_dir / f".{name}.parquet.partial"
+    writer = pq.ParquetWriter(partial, _OUTPUT_SCHEMA, compression="snappy")
+    try:
+        for batch, start in batches:
+            table = _normalise(batch, start, present, lookup, source.source_id, tally)
+            if table is not None and table.num_rows and not tally.counts:
+                writer.write_table(table)
+                tally.observations += table.num_rows
+        writer.close()
+        _check_duplicates(tally)
+    except BaseException:
+        writer.close()
+        partial.unlink(missing_ok=True)
+        raise
+    if tally.counts or tally.stopped:
+        partial.unlink(missing_ok=True)
+        notes = [tally.stopped] if tally.stopped else []
+        for column, seen in sorted(tally.unknown_codes.items()):
+            shown = ", ".join(f"{c!r} ({n} rows)" for c, n in seen.most_common(20))
+            notes.append(f"unknown codes in {column}: {shown}")
+        raise ComtradeImportError(tally.label, tally.first_problems(), tally.counts, notes)
+    if tally.rows_imported == 0:
+        partial.unlink(missing_ok=True)
+        left = ", ".join(f"{k} {v}" for k, v in sorted(tally.sub_flows.items())) or "none"
+        raise ComtradeFormatError(
+            f"{tally.label}: nothing to import: {tally.rows_read} rows read, none a headline "
+            f"import (M) or export (X) total (sub-flow rows: {left}; breakdown rows: "
+            f"{tally.breakdown_rows}). No rows means no figures, not zero trade."
+        )
+    return partial, parquet, metadata
+
+
+def _normalise(batch, start, present, lookup: _Lookup, source_id: str, tally: _Tally):
+    """Check one block of rows and return its observations (value rows, then quantity rows)."""
+    flow = batch.column("flowCode")
+    main = pc.is_in(flow, value_set=pa.array(list(codes.FLOWS)))
+    sub = pc.is_in(flow, value_set=pa.array(list(codes.SUB_FLOWS)))
+    unknown_flow = pc.invert(pc.or_(main, sub))
+    rows = pa.array(np.arange(start, start + batch.num_rows, dtype=np.int64))
+    _report(tally, unknown_flow, rows, "flow-code", [flow], lambda f: (
+        f"column flowCode: unknown flow {f!r} (expected M or X, or a sub-flow such as RX, RM)"
+    ))  # fmt: skip
+    for item in pc.value_counts(pc.filter(flow, sub)).to_pylist():
+        tally.sub_flows[item["values"]] += item["counts"]
+    breakdown = None
+    for column, totals in codes.BREAKDOWN_TOTALS.items():
+        if column in present:
+            part = pc.invert(pc.is_in(batch.column(column), value_set=pa.array(totals)))
+            breakdown = part if breakdown is None else pc.or_(breakdown, part)
+    keep = main if breakdown is None else pc.and_(main, pc.invert(breakdown))
+    if breakdown is not None:
+        tally.breakdown_rows += pc.sum(pc.and_(main, breakdown)).as_py() or 0
+    kept_at = pc.indices_nonzero(keep)
+    if len(kept_at) == 0:
+        return None
+    kept = batch.take(kept_at)
+    rows = pc.take(rows, kept_at)
+    col = kept.column
+    bad = []
+
+    # Countries: Comtrade code -> ISO3 through the countries table.
+    positions = {}
+    for column in ("reporterCode", "partnerCode"):
+        where = pc.index_in(col(column), value_set=lookup.codes)
+        unknown = pc.is_null(where)
+        if pc.any(unknown).as_py():
+            seen = tally.unknown_codes.setdefault(column, Counter())
+            for item in pc.value_counts(pc.filter(col(column), unknown)).to_pylist():
+                seen[item["values"]] += item["counts"]
+        _report(tally, unknown, rows, f"unknown-{column}", [col(column)], lambda v, c=column: (
+            codes.unknown_code_message(c, v)
+        ))  # fmt: skip
+        positions[column] = pc.fill_null(where, 0)
+        bad.append(unknown)
+
+    # Commodity: TOTAL or an HS code kept as text.
+    cmd = col("cmdCode")
+    cmd_ok = pc.match_substring_regex(cmd, codes.HS_CODE.pattern)
+    _report(tally, pc.invert(cmd_ok), rows, "hs-code", [cmd], codes.hs_code_message)
+    bad.append(pc.invert(cmd_ok))
+
+    year, month, period_bad = _periods(kept, present, rows, tally)
+    bad.append(period_bad)
+
+    value, value_bad = _number(col("primaryValue"), "primaryValue", rows, tally, required=True)
+    bad.append(value_bad)
+    if "netWgt" in present:
+        weight, weight_bad = _number(col("netWgt"), "netWgt", rows, tally, required=False)
+        bad.append(weight_bad)
+    else:
+        weight = pa.nulls(kept.num_rows, pa.float64())
+
+    any_bad = bad[0]
+    for mask in bad[1:]:
+        any_bad = pc.or_(any_bad, mask)
+    good_at = pc.indices_nonzero(pc.invert(any_bad))
+    tally.rows_imported += len(good_at)
+    if len(good_at) == 0:
+        return None
+    take = lambda array: pc.take(array, good_at)  # noqa: E731
+    reporter_at, partner_at = take(positions["reporterCode"]), take(positions["partnerCode"])
+    flow, cmd, year, month = take(col("flowCode")), take(cmd), take(year), take(month)
+    value, weight = take(value), take(weight)
+    is_export = pc.equal(flow, "X")
+    is_total = pc.equal(cmd, "TOTAL")
+    _remember_keys(tally, reporter_at, partner_at, is_export, cmd, is_total, year, month,
+                   take(rows), len(lookup.codes))  # fmt: skip
+    if tally.counts:
+        return None  # the import will fail: skip building rows nobody will read
+
+    reporter, partner = pc.take(lookup.iso3, reporter_at), pc.take(lookup.iso3, partner_at)
+    year_text = pc.cast(year, pa.string())
+    period_start = pc.binary_join_element_wise(year_text, pc.take(_START_MM, month), "-")
+    period_end = pc.binary_join_element_wise(year_text, pc.take(_END_MM, month), "-")
+    period_id = pc.binary_join_element_wise(year_text, pc.take(_ID_MM, month), "")
+    afghan = pc.or_(pc.equal(reporter, "AFG"), pc.equal(partner, "AFG"))
+    kazakh = pc.or_(pc.equal(reporter, "KAZ"), pc.equal(partner, "KAZ"))
+    topic = pc.if_else(
+        pc.and_(afghan, pc.invert(kazakh)), "D", pc.if_else(is_total, "A", "B")
+    )
+    common = {
+        "topic": topic,
+        "reporter": reporter,
+        "partner": partner,
+        "flow": pc.if_else(is_export, "export", "import"),
+        "commodity": cmd,
+        "period_start": period_start,
+        "period_end": period_end,
+    }
+    tally.reporters.update(pc.unique(reporter).to_pylist())
+    tally.partners.update(pc.unique(partner).to_pylist())
+    tally.commodities.update(pc.unique(cmd).to_pylist())
+    tally.periods.update(pc.unique(period_start).to_pylist())
+    tally.periods.update(pc.unique(period_end).to_pylist())
+
+    n = len(good_at)
+    value_rows = _observations(
+        common, n, flow, period_id, "V", "value", pc.divide(value, 1e6), codes.VALUE_UNIT,
+        source_id, pa.array(np.zeros(n, dtype=bool)), _constant(codes.VALUE_NOTE, n),
+    )  # fmt: skip
+    has_weight = pc.is_valid(weight)
+    if not pc.any(has_weight).as_py():
+        return value_rows
+    at = pc.indices_nonzero(has_weight)
+    estimated = (
+        pc.is_in(take(col("isNetWgtEstimated")), value_set=pa.array(_TRUE))
+        if "isNetWgtEstimated" in present
+        else pa.array(np.zeros(n, dtype=bool))
+    )
+    # A zero net weight beside a positive value is most likely weight not reported.
+    zero_weight = pc.and_(pc.equal(weight, 0.0), pc.greater(value, 0.0))
+    note = pc.if_else(
+        zero_weight,
+        codes.QUANTITY_NOTE + "; net weight 0 kg while the value is positive: probably not "
+        "reported, so flagged suspect",
+        pc.if_else(estimated, codes.QUANTITY_ESTIMATED_NOTE, codes.QUANTITY_NOTE),
+    )
+    quantity_rows = _observations(
+        {k: pc.take(v, at) for k, v in common.items()}, len(at), pc.take(flow, at),
+        pc.take(period_id, at), "Q", "quantity", pc.divide(pc.take(weight, at), 1e6),
+        codes.QUANTITY_UNIT, source_id, pc.take(zero_weight, at), pc.take(note, at),
+    )  # fmt: skip
+    return pa.concat_tables([value_rows, quantity_rows])
+
+
+def _observations(common, n, flow, period_id, tag, measure, value, unit, source_id, suspect, note):
+    obs_id = pc.binary_join_element_wise(
+        "CT", common["reporter"], common["partner"], flow, common["commodity"], period_id, tag, "-"
+    )
+    columns = {
+        "obs_id": obs_id,
+        **common,
+        "measure": _constant(measure, n),
+        "value": value,
+        "unit": _constant(unit, n),
+        "source_id": _constant(source_id, n),
+        "precision": _constant("exact", n),
+        "basis": _constant("calendar", n),
+        "suspect": suspect,
+        "note": note,
+    }
+    return pa.table([columns[c] for c in OBSERVATION_COLUMNS], schema=_OUTPUT_SCHEMA)
+
+
+def _constant(text: str, n: int) -> pa.Array:
+    indices = pa.array(np.zeros(n, dtype=np.int32))
+    return pa.DictionaryArray.from_arrays(indices, pa.array([text])).cast(pa.string())
+
+
+def _report(tally: _Tally, mask, rows, rule: str, arrays, message: Callable[..., str]) -> None:
+    """Count the rows where ``mask`` holds and keep the first few with their values."""
+    count = pc.sum(mask).as_py() or 0
+    if not count:
+        return
+    at = pc.indices_nonzero(mask)
+    shown = at[: max(tally.room(rule), 0)]
+    tally.counts[rule] += count - len(shown)
+    values = [pc.take(a, shown).to_pylist() for a in arrays]
+    for row, *cells in zip(pc.take(rows, shown).to_pylist(), *values, strict=True):
+        order, where = tally.where(row)
+        tally.add(order, where, rule, message(*cells))
+
+
+def _number(text, column: str, rows, tally: _Tally, *, required: bool):
+    """Parse a numeric text column; return (float array with nulls for empty, bad mask)."""
+    empty = pc.equal(text, "")
+    ok = pc.match_substring_regex(text, _NUMBER)
+    number = pc.cast(pc.if_else(ok, text, "0"), pa.float64())
+    not_number = pc.and_(pc.invert(ok), pc.invert(empty))
+    negative = pc.and_(ok, pc.less(number, 0.0))
+    _report(tally, not_number, rows, f"{column}-not-a-number", [text], lambda v: (
+        f"column {column}: {v!r} is not a number"
+    ))  # fmt: skip
+    _report(tally, negative, rows, f"{column}-negative", [text], lambda v: (
+        f"column {column}: negative value {v}"
+    ))  # fmt: skip
+    bad = pc.or_(not_number, negative)
+    if required:
+        _report(tally, empty, rows, f"{column}-empty", [text], lambda _v: (
+            f"column {column} is empty: a missing value is not zero trade"
+        ))  # fmt: skip
+        bad = pc.or_(bad, empty)
+    return pc.if_else(empty, pa.scalar(None, pa.float64()), number), bad
+
+
+def _periods(kept, present, rows, tally: _Tally):
+    """(year int32, month int32 with 0 for a whole year, bad mask) from period or refYear/Month."""
+    freq = kept.column("freqCode") if "freqCode" in present else None
+    if "period" in present:
+        period = kept.column("period")
+        ok = pc.match_substring_regex(period, _PERIOD)
+        _report(tally, pc.invert(ok), rows, "period", [period], lambda p: (
+            f"column period: {p!r} is not a year (YYYY) or a month (YYYYMM)"
+        ))  # fmt: skip
+        safe = pc.if_else(ok, period, "2000")
+        year = pc.cast(pc.utf8_slice_codeunits(safe, 0, 4), pa.int32())
+        monthly = pc.equal(pc.utf8_length(safe), 6)
+        month = pc.if_else(
+            monthly, pc.cast(pc.utf8_slice_codeunits(pc.if_else(monthly, safe, "000001"), 4, 6),
+                             pa.int32()), 0,
+        )  # fmt: skip
+        shown = [period]
+    else:
+        ref_year, ref_month = kept.column("refYear"), kept.column("refMonth")
+        ok = pc.and_(
+            pc.match_substring_regex(ref_year, _YEAR),
+            pc.match_substring_regex(ref_month, _REF_MONTH),
+        )
+        _report(tally, pc.invert(ok), rows, "period", [ref_year, ref_month], lambda y, m: (
+            f"columns refYear/refMonth: {y!r}/{m!r} is not a year and a month (1-12, or 52 "
+            "for a whole year)"
+        ))  # fmt: skip
+        year = pc.cast(pc.if_else(ok, ref_year, "2000"), pa.int32())
+        month = pc.cast(pc.if_else(ok, ref_month, "52"), pa.int32())
+        monthly = pc.not_equal(month, 52)
+        month = pc.if_else(monthly, month, 0)
+        shown = [pc.binary_join_element_wise(ref_year, ref_month, "/")]
+    bad = pc.invert(ok)
+    if freq is not None:
+        agrees = pc.or_(
+            pc.and_(pc.equal(freq, "A"), pc.invert(monthly)),
+            pc.and_(pc.equal(freq, "M"), monthly),
+        )
+        mismatch = pc.and_(ok, pc.invert(agrees))
+        _report(tally, mismatch, rows, "frequency", [freq, *shown], lambda f, p: (
+            f"column freqCode: {f!r} does not fit the period {p!r} (A for a year, M for a month)"
+        ))  # fmt: skip
+        bad = pc.or_(bad, mismatch)
+    return year, month, bad
+
+
+def _remember_keys(tally, reporter_at, partner_at, is_export, cmd, is_total, year, month, rows,
+                   n_codes):  # fmt: skip
+    """Pack each row's identity (who, flow, goods, period) into an int64 for the duplicate check."""
+    digits = pc.utf8_length(cmd).to_numpy(zero_copy_only=False).astype(np.int64)
+    total = is_total.to_numpy(zero_copy_only=False)
+    level = np.where(total, 0, digits // 2)  # 0 TOTAL, 1 chapter, 2 heading, 3 subheading
+    number = pc.cast(pc.if_else(is_total, "0", cmd), pa.int64()).to_numpy(zero_copy_only=False)
+    key = reporter_at.to_numpy(zero_copy_only=False).astype(np.int64) * n_codes
+    key = (key + partner_at.to_numpy(zero_copy_only=False)) * 2
+    key = (key + is_export.to_numpy(zero_copy_only=False)) * 4 + level
+    key = key * 1_000_000 + number
+    key = key * 40_000 + year.to_numpy(zero_copy_only=False) * 13 + month.to_numpy(
+        zero_copy_only=False
+    )
+    tally.keys.append(key)
+    tally.key_rows.append(rows.to_numpy(zero_copy_only=False))
+
+
+def _check_duplicates(tally: _Tally) -> None:
+    if not tally.keys:
+        return
+    keys, rows = np.concatenate(tally.keys), np.concatenate(tally.key_rows)
+    tally.keys, tally.key_rows = [], []
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    repeat = np.nonzero(ordered[1:] == ordered[:-1])[0]
+    if len(repeat) == 0:
+        return
+    # Each repeat is reported at its later row, naming the earliest row with the same key
+    # (the first of its run in the stable sort).
+    later = rows[order[repeat + 1]]
+    group_start = np.searchsorted(ordered, ordered[repeat + 1], side="left")
+    earlier = rows[order[group_start]]
+    shown = np.argsort(later, kind="stable")[: tally.max_problems]
+    tally.counts["duplicate"] += len(repeat) - len(shown)
+    for i in shown:
+        order_key, where = tally.where(int(later[i]))
+        _, first = tally.where(int(earlier[i]))
+        tally.add(order_key, where, "duplicate", (
+            f"same reporter, partner, flow, commodity and period as {first}: a figure "
+            "would be counted twice"
+        ))  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# Saving
+
+
+def _guard_replace(metadata: Path, replace: bool, name: str) -> None:
+    if metadata.exists() and not replace:
+        raise ComtradeFormatError(
+            f"an import named {name!r} already exists ({metadata}); pass replace=True "
+            "(kzaf import comtrade --replace) to rebuild it, or rename the file"
+        )
+
+
+def _finish(outcome, inputs, source, synthetic, tally: _Tally, started: float) -> ImportSummary:
+    partial, parquet, metadata = outcome
+    periods = sorted(tally.periods)
+    summary = ImportSummary(
+        name=parquet.stem,
+        parquet=parquet,
+        metadata=metadata,
+        rows_read=tally.rows_read,
+        rows_imported=tally.rows_imported,
+        observations=tally.observations,
+        sub_flows=dict(tally.sub_flows),
+        breakdown_rows=tally.breakdown_rows,
+        first_period=periods[0] if periods else None,
+        last_period=periods[-1] if periods else None,
+        reporters=sorted(tally.reporters),
+        partners=sorted(tally.partners),
+        commodities=sorted(tally.commodities),
+        synthetic=synthetic,
+        seconds=0.0,
+    )
+    from kzaf import __version__
+
+    os.replace(partial, parquet)
+    summary.seconds = time.perf_counter() - started
+    record = {
+        "kind": IMPORT_KIND,
+        "synthetic": synthetic,
+        "imported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "producer": f"kzaf {__version__} (kzaf import comtrade)",
+        "inputs": inputs,
+        "output": {"file": parquet.name, "sha256": _sha256(parquet), "rows": tally.observations},
+        "rows_read": tally.rows_read,
+        "rows_imported": tally.rows_imported,
+        "left_out": {"sub_flows": dict(tally.sub_flows), "breakdown_rows": tally.breakdown_rows},
+        "periods": {"first": summary.first_period, "last": summary.last_period},
+        "reporters": summary.reporters,
+        "partners": summary.partners,
+        "commodities": summary.commodities,
+        "source": source.as_dict(),
+        "licence_note": codes.LICENCE_NOTE,
+        "seconds": round(summary.seconds, 2),
+    }
+    text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+    metadata.with_name(metadata.name + ".partial").write_text(text, encoding="utf-8")
+    os.replace(metadata.with_name(metadata.name + ".partial"), metadata)
+    return summary
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading what was imported
+
+
+class ImportedData(NamedTuple):
+    """Imported observations and their sources, in the columns and dtypes of kzaf.data.load()."""
+
+    observations: pd.DataFrame
+    sources: pd.DataFrame
+
+    @property
+    def synthetic(self) -> bool:
+        """True when any figure comes from a synthetic test fixture (show a banner)."""
+        return bool(self.sources["title"].str.startswith(codes.SYNTHETIC_TITLE_PREFIX).any())
+
+
+def import_metadata(directory: Path | str | None = None) -> list[dict[str, Any]]:
+    """The metadata of every import in the folder (what was read, counts, synthetic or not)."""
+    directory = Path(directory) if directory else imported_dir()
+    records = []
+    for path in sorted(directory.glob("*.json")) if directory.is_dir() else []:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if record.get("kind") == IMPORT_KIND:
+            records.append({**record, "metadata_file": str(path)})
+    return records
+
+
+def load_imported(
+    directory: Path | str | None = None, *, names: Sequence[str] | None = None
+) -> ImportedData:
+    """Every import in the folder (or those named) as ``(observations, sources)``.
+
+    Raises FileNotFoundError, saying what to run, when nothing was imported; ValueError when an
+    import's file was changed after it was written or two imports hold the same figure.
+    """
+    directory = Path(directory) if directory else imported_dir()
+    records = import_metadata(directory)
+    if names is not None:
+        wanted = set(names)
+        records = [r for r in records if Path(r["output"]["file"]).stem in wanted]
+        missing = wanted - {Path(r["output"]["file"]).stem for r in records}
+        if missing:
+            raise FileNotFoundError(
+                f"no import named {', '.join(sorted(missing))} in {directory}"
+            )
+    if not records:
+        raise FileNotFoundError(
+            f"no imported UN Comtrade data in {directory}: run `kzaf import comtrade FILE` "
+            "first (a Comtrade CSV export, or a folder saved by `kzaf fetch comtrade`; for the "
+            "synthetic test fixture: `kzaf import comtrade "
+            "tests/fixtures/comtrade/comtrade_KAZ_AFG_monthly_2019-2024_SYNTHETIC.csv`)"
+        )
+    frames = []
+    for record in records:
+        parquet = directory / record["output"]["file"]
+        if not parquet.exists():
+            raise FileNotFoundError(
+                f"{parquet}: described by {record['metadata_file']} but missing; run the "
+                "import again"
+            )
+        if _sha256(parquet) != record["output"]["sha256"]:
+            raise ValueError(
+                f"{parquet} changed after it was imported (sha256 differs from "
+                f"{Path(record['metadata_file']).name}); imports are derived data, never "
+                "edited: run `kzaf import comtrade FILE --replace` again"
+            )
+        frames.append(_observations_frame(pq.read_table(parquet)))
+    observations = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    _check_unique_ids(observations, records)
+    sources = pd.DataFrame(
+        [{c: r["source"].get(c, "") for c in SOURCE_COLUMNS} for r in records],
+        columns=list(SOURCE_COLUMNS),
+    )
+    for name in SOURCE_COLUMNS:
+        sources[name] = sources[name].astype(object)
+    return ImportedData(observations, sources)
+
+
+def _observations_frame(table: pa.Table) -> pd.DataFrame:
+    frame = {}
+    for name in OBSERVATION_COLUMNS:
+        column = table.column(name)
+        if name in ("period_start", "period_end"):
+            year = pc.cast(pc.utf8_slice_codeunits(column, 0, 4), pa.int64()).to_numpy()
+            month = pc.cast(pc.utf8_slice_codeunits(column, 5, 7), pa.int64()).to_numpy()
+            ordinals = (year - 1970) * 12 + month - 1
+            frame[name] = pd.PeriodIndex.from_ordinals(ordinals, freq="M")
+        elif name == "value":
+            frame[name] = column.to_numpy().astype(float)
+        elif name == "suspect":
+            frame[name] = column.to_numpy(zero_copy_only=False).astype(bool)
+        else:
+            frame[name] = column.to_pylist()
+    observations = pd.DataFrame(frame, columns=list(OBSERVATION_COLUMNS))
+    for name in OBSERVATION_COLUMNS:  # text as object, as kzaf.data.load() gives it
+        if name not in ("period_start", "period_end", "value", "suspect"):
+            observations[name] = observations[name].astype(object)
+    return observations
+
+
+def _check_unique_ids(observations: pd.DataFrame, records: list[dict[str, Any]]) -> None:
+    repeated = observations["obs_id"].duplicated(keep=False)
+    if not repeated.any():
+        return
+    clash = observations.loc[repeated, ["obs_id", "source_id"]].drop_duplicates()
+    example = clash["obs_id"].iloc[0]
+    sources = sorted(set(clash.loc[clash["obs_id"] == example, "source_id"]))
+    raise ValueError(
+        f"{int(repeated.sum())} figures appear in more than one import (e.g. {example} in "
+        f"{', '.join(sources)}): two extracts of the same query would count each figure twice. "
+        "Load one with load_imported(names=[...]) or remove the older import's .parquet and "
+        ".json"
+    )
