@@ -402,8 +402,6 @@ def _open_csv(stream, present, delimiter, block_bytes, tally: _Tally):
     def on_invalid_row(row) -> str:
         # Single-threaded reading gives each row its physical line number (header = line 1).
         tally.skipped_lines.append(row.number)
-        if not row.text.strip():
-            return "skip"  # a blank line: nothing to import, but it shifts later line numbers
         tally.add(
             row.number, f"line {row.number}", "row-shape",
             f"{row.actual_columns} cells where the header has {row.expected_columns}",
@@ -608,6 +606,12 @@ def _normalise(batch, start, present, lookup: _Lookup, source_id: str, tally: _T
     main = pc.is_in(flow, value_set=pa.array(list(codes.FLOWS)))
     sub = pc.is_in(flow, value_set=pa.array(list(codes.SUB_FLOWS)))
     unknown_flow = pc.invert(pc.or_(main, sub))
+    if pc.any(pc.equal(flow, "")).as_py():
+        # A blank line reads as a row of empty cells: not a figure and not a problem.
+        blank = pc.equal(flow, "")
+        for column in present:
+            blank = pc.and_(blank, pc.equal(batch.column(column), ""))
+        unknown_flow = pc.and_(unknown_flow, pc.invert(blank))
     rows = pa.array(np.arange(start, start + batch.num_rows, dtype=np.int64))
     _report(tally, unknown_flow, rows, "flow-code", [flow], lambda f: (
         f"column flowCode: unknown flow {f!r} (expected M or X, or a sub-flow such as RX, RM)"
