@@ -344,3 +344,23 @@ def test_kzaf_import_comtrade_command(tmp_path):
                             capture_output=True, text=True, check=False)  # fmt: skip
     assert result.returncode == 1
     assert "line 2: column reporterCode: unknown UN Comtrade code '12345'" in result.stderr
+
+
+def test_the_text_reading_path_gives_the_same_observations(tmp_path, monkeypatch):
+    # Numbers and periods are parsed while reading; when that fails the file is read again as
+    # text. Forcing the text path on the fixture must give exactly the same figures.
+    from kzaf.comtrade import importer
+
+    _import(FIXTURE, tmp_path / "typed")
+    monkeypatch.setattr(importer, "_TYPED", {})
+    _import(FIXTURE, tmp_path / "text")
+    typed = comtrade.load_imported(tmp_path / "typed" / "imported").observations
+    text = comtrade.load_imported(tmp_path / "text" / "imported").observations
+    pd.testing.assert_frame_equal(typed, text)
+
+
+def test_a_malformed_last_line_is_found_whichever_way_the_file_is_read(tmp_path):
+    rows = [_row(period=f"{2000 + i // 12}{i % 12 + 1:02d}") for i in range(300)]
+    rows.append("398,4,X")  # line 302
+    message = _failure(_write(tmp_path, rows), tmp_path, block_bytes=2048)
+    assert "line 302: 3 cells where the header has 12" in message
