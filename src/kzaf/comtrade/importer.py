@@ -1076,12 +1076,20 @@ def import_metadata(directory: Path | str | None = None) -> list[dict[str, Any]]
 
 
 def load_imported(
-    directory: Path | str | None = None, *, names: Sequence[str] | None = None
+    directory: Path | str | None = None,
+    *,
+    names: Sequence[str] | None = None,
+    reporters: Sequence[str] | None = None,
+    partners: Sequence[str] | None = None,
+    commodities: Sequence[str] | None = None,
 ) -> ImportedData:
     """Every import in the folder (or those named) as ``(observations, sources)``.
 
-    Raises FileNotFoundError, saying what to run, when nothing was imported; ValueError when an
-    import's file was changed after it was written or two imports hold the same figure.
+    ``reporters``/``partners`` (ISO3) and ``commodities`` (TOTAL or HS codes) keep only those
+    figures, filtered before anything is turned into Python objects: loading a million-row
+    import whole costs memory a notebook does not need. Raises FileNotFoundError, saying what
+    to run, when nothing was imported; ValueError when an import's file was changed after it
+    was written or two imports hold the same figure.
     """
     directory = Path(directory) if directory else imported_dir()
     records = import_metadata(directory)
@@ -1114,9 +1122,18 @@ def load_imported(
                 f"{Path(record['metadata_file']).name}); imports are derived data, never "
                 "edited: run `kzaf import comtrade FILE --replace` again"
             )
-        frames.append(_observations_frame(pq.read_table(parquet)))
-    observations = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    _check_unique_ids(observations, records)
+        table = pq.read_table(parquet)
+        for column, wanted in (("reporter", reporters), ("partner", partners),
+                               ("commodity", commodities)):  # fmt: skip
+            if wanted is not None:
+                keep = pc.is_in(pc.cast(table.column(column), pa.string()),
+                                value_set=pa.array(list(wanted), pa.string()))  # fmt: skip
+                table = table.filter(keep)
+        frames.append(_observations_frame(table))
+    observations = frames[0]
+    if len(frames) > 1:  # one import's figures are distinct (checked when it was made)
+        observations = pd.concat(frames, ignore_index=True)
+        _check_unique_ids(observations, records)
     sources = pd.DataFrame(
         [{c: r["source"].get(c, "") for c in SOURCE_COLUMNS} for r in records],
         columns=list(SOURCE_COLUMNS),
@@ -1130,9 +1147,9 @@ def _observations_frame(table: pa.Table) -> pd.DataFrame:
     """A stored import as observations: obs_id derived, text as object, months as Periods."""
     text = {
         name: pc.cast(table.column(name), pa.string())
-        for name in STORED_COLUMNS
-        if name not in ("value", "suspect")
-    }
+        for name in ("reporter", "partner", "flow", "commodity", "measure", "period_start",
+                     "period_end")
+    }  # fmt: skip
     start, end = text["period_start"], text["period_end"]
     # A single month is named YYYYMM, a whole year YYYY (a record covers one or the other).
     period_id = pc.if_else(
@@ -1140,28 +1157,57 @@ def _observations_frame(table: pa.Table) -> pd.DataFrame:
         pc.replace_substring(start, "-", ""),
         pc.utf8_slice_codeunits(start, 0, 4),
     )
-    text["obs_id"] = pc.binary_join_element_wise(
+    obs_id = pc.binary_join_element_wise(
         "CT", text["reporter"], text["partner"],
         pc.if_else(pc.equal(text["flow"], "export"), "X", "M"), text["commodity"], period_id,
         pc.if_else(pc.equal(text["measure"], "value"), "V", "Q"), "-",
     )  # fmt: skip
-    frame = {}
-    for name in OBSERVATION_COLUMNS:
+    # Text stays object dtype, as kzaf.data.load() gives it (said explicitly: pandas would
+    # otherwise infer its string dtype and copy every value).
+    frame = {"obs_id": pd.Series(_objects(obs_id, distinct=False), dtype=object, copy=False)}
+    for name in STORED_COLUMNS:
+        column = table.column(name)
         if name in ("period_start", "period_end"):
-            year = _numpy(pc.cast(pc.utf8_slice_codeunits(text[name], 0, 4), pa.int64()), int)
-            month = _numpy(pc.cast(pc.utf8_slice_codeunits(text[name], 5, 7), pa.int64()), int)
-            frame[name] = pd.PeriodIndex.from_ordinals((year - 1970) * 12 + month - 1, freq="M")
+            frame[name] = pd.Series(
+                pd.PeriodIndex.from_ordinals(_month_ordinals(column), freq="M"), copy=False
+            )
         elif name == "value":
-            frame[name] = _numpy(table.column(name), float)
+            frame[name] = pd.Series(_numpy(column, float), copy=False)
         elif name == "suspect":
-            frame[name] = _numpy(table.column(name), bool)
+            frame[name] = pd.Series(_numpy(column, bool), copy=False)
         else:
-            frame[name] = pd.Series(text[name].to_numpy(zero_copy_only=False), dtype=object)
-    observations = pd.DataFrame(frame, columns=list(OBSERVATION_COLUMNS))
-    for name in OBSERVATION_COLUMNS:  # text as object, as kzaf.data.load() gives it
-        if name not in ("period_start", "period_end", "value", "suspect"):
-            observations[name] = observations[name].astype(object)
-    return observations
+            frame[name] = pd.Series(_objects(column), dtype=object, copy=False)
+    return pd.DataFrame(frame, columns=list(OBSERVATION_COLUMNS))
+
+
+def _chunks(column) -> list[pa.Array]:
+    return column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+
+
+def _objects(column, *, distinct: bool = True) -> np.ndarray:
+    """Text as a numpy object array; with ``distinct``, one Python str per distinct value."""
+    parts = []
+    for chunk in _chunks(column):
+        if not distinct:
+            parts.append(chunk.to_numpy(zero_copy_only=False))
+            continue
+        if not pa.types.is_dictionary(chunk.type):
+            chunk = chunk.dictionary_encode()
+        texts = np.asarray([*chunk.dictionary.to_pylist(), None], dtype=object)
+        parts.append(texts[_numpy(chunk.indices, np.int64)])
+    return np.concatenate(parts) if parts else np.empty(0, dtype=object)
+
+
+def _month_ordinals(column) -> np.ndarray:
+    """"YYYY-MM" text (dictionary-encoded) -> pandas monthly ordinals (months since 1970-01)."""
+    parts = []
+    for chunk in _chunks(column):
+        if not pa.types.is_dictionary(chunk.type):
+            chunk = chunk.dictionary_encode()
+        texts = chunk.dictionary.to_pylist()
+        ordinals = np.array([(int(t[:4]) - 1970) * 12 + int(t[5:7]) - 1 for t in texts] + [0])
+        parts.append(ordinals[_numpy(chunk.indices, np.int64)])
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 
 
 def _check_unique_ids(observations: pd.DataFrame, records: list[dict[str, Any]]) -> None:
