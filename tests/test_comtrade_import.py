@@ -364,3 +364,13 @@ def test_a_malformed_last_line_is_found_whichever_way_the_file_is_read(tmp_path)
     rows.append("398,4,X")  # line 302
     message = _failure(_write(tmp_path, rows), tmp_path, block_bytes=2048)
     assert "line 302: 3 cells where the header has 12" in message
+
+
+def test_load_imported_filters_before_building_the_frame(tmp_path):
+    _import(FIXTURE, tmp_path)
+    locomotives = comtrade.load_imported(tmp_path / "imported", reporters=["KAZ"],
+                                         commodities=["8602"]).observations  # fmt: skip
+    assert set(locomotives["reporter"]) == {"KAZ"}
+    assert set(locomotives["commodity"]) == {"8602"}
+    assert len(locomotives) == 8  # four made-up shipments, each with a value and a weight
+    assert str(locomotives["period_start"].dtype) == "period[M]"
