@@ -374,3 +374,28 @@ def test_load_imported_filters_before_building_the_frame(tmp_path):
     assert set(locomotives["commodity"]) == {"8602"}
     assert len(locomotives) == 8  # four made-up shipments, each with a value and a weight
     assert str(locomotives["period_start"].dtype) == "period[M]"
+
+
+def test_yearly_totals_sum_complete_years_only_and_label_them_derived(tmp_path):
+    _import(FIXTURE, tmp_path)
+    observations = _load(tmp_path).observations
+    years = comtrade.yearly_totals(observations)
+    assert years.dtypes.to_dict() == observations.dtypes.to_dict()
+    assert years["obs_id"].is_unique
+    assert years["note"].str.startswith("derived by kzaf").all()
+    value = years.set_index(["reporter", "flow", "commodity", "measure", "obs_id"])["value"]
+    months = observations[(observations["reporter"] == "KAZ") & (observations["flow"] == "export")
+                          & (observations["commodity"] == "TOTAL")]  # fmt: skip
+    in_2022 = months[[p.year == 2022 for p in months["period_start"]]]
+    assert len(in_2022) == 12
+    exported = value.loc[("KAZ", "export", "TOTAL", "value", "CT-KAZ-AFG-X-TOTAL-V-Y2022")]
+    assert exported == pytest.approx(in_2022["value"].sum())
+    imported = value.loc[("KAZ", "import", "TOTAL", "value", "CT-KAZ-AFG-M-TOTAL-V-Y2022")]
+    turnover = value.loc[("KAZ", "turnover", "TOTAL", "value", "CT-KAZ-AFG-T-TOTAL-V-Y2022")]
+    assert turnover == pytest.approx(exported + imported)
+    # Afghanistan's reports miss 2021-08 to 2022-03: no 2021 or 2022 total from its side.
+    afghan = years[years["reporter"] == "AFG"]
+    assert {p.year for p in afghan["period_start"]} == {2019, 2020, 2023, 2024}
+    whole = years[years["flow"] == "turnover"]
+    assert {str(p)[5:] for p in whole["period_start"]} == {"01"}
+    assert {str(p)[5:] for p in whole["period_end"]} == {"12"}

@@ -54,13 +54,14 @@ def _cmd_fetch_comtrade(args: argparse.Namespace) -> int:
         )  # fmt: skip
         for line in result.lines():
             print(line)
-        if args.import_ and result.files:
+        if args.import_ and result.records:
             summary = comtrade.import_responses(
-                result.files, args.import_dir, name=f"fetch-{result.folder.name}",
-                replace=True,
+                result.files, args.import_dir, name=result.import_name, replace=True,
             )  # fmt: skip
             for line in summary.lines():
                 print(line)
+        elif args.import_:
+            print("nothing imported: the API returned no records (no figures, not zero trade)")
     except comtrade.ComtradeError as exc:
         print(f"kzaf fetch comtrade: {exc}", file=sys.stderr)
         return 1

@@ -11,9 +11,12 @@ source record.
   saved responses) into ``data/imported/comtrade/<name>.parquet`` plus ``<name>.json``.
 * :func:`load_imported` — the imported observations and sources, in the columns and dtypes of
   ``kzaf.data.load()``; ``.synthetic`` says when they come from the test fixture.
+* :func:`yearly_totals` — complete calendar years (and turnover) summed from the monthly
+  figures, labelled as derived, to set beside published annual figures.
 """
 
 from kzaf.comtrade.client import ComtradeFetchError, FetchResult, fetch
+from kzaf.comtrade.derive import yearly_totals
 from kzaf.comtrade.importer import (
     ComtradeError,
     ComtradeFormatError,
@@ -43,4 +46,5 @@ __all__ = [
     "import_responses",
     "imported_dir",
     "load_imported",
+    "yearly_totals",
 ]

@@ -141,6 +141,12 @@ class FetchResult:
     responses: list[SavedResponse] = field(default_factory=list)
     empty: list[str] = field(default_factory=list)  # URLs that returned no records
     keyed: bool = False
+    selection: str = ""  # short digest of what was asked, names the import of this fetch
+
+    @property
+    def import_name(self) -> str:
+        """``fetch-<date>-<selection>``: the same query on the same day rebuilds one import."""
+        return f"fetch-{self.folder.name}-{self.selection}"
 
     @property
     def records(self) -> int:
@@ -469,7 +475,9 @@ def fetch(
     )
     root = Path(out_dir) if out_dir else data_dir() / "raw" / "comtrade"
     folder = root / dt.datetime.now(dt.UTC).date().isoformat()
-    result = FetchResult(folder=folder, keyed=key is not None)
+    asked = json.dumps([asdict(q) for q in queries], sort_keys=True)
+    selection = hashlib.sha1(asked.encode()).hexdigest()[:8]
+    result = FetchResult(folder=folder, keyed=key is not None, selection=selection)
     pending = list(queries)
     while pending:
         query = pending.pop(0)

@@ -280,7 +280,8 @@ def import_csv(
                     pass
             break
         except _ReadAsText:
-            continue
+            if not typed:  # pragma: no cover - the text pass never asks for itself
+                raise
     input_record = {
         "kind": "csv",
         "path": _display_path(path),
@@ -303,8 +304,9 @@ def import_responses(
 ) -> ImportSummary:
     """Import API responses saved by ``kzaf fetch comtrade`` (JSON with a ``data`` list).
 
-    Responses whose metadata marks them truncated (superseded by smaller requests) or empty
-    are skipped; an empty one holds no figures, which is not the same as zero trade.
+    Responses whose metadata marks them truncated (superseded by the smaller requests saved
+    beside them) or as error answers are skipped. An empty response adds no figures, which
+    is not the same as zero trade.
     """
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
@@ -327,7 +329,8 @@ def import_responses(
             accessed_days.append(dt.date.fromisoformat(meta["accessed"][:10]))
     if not usable:
         raise ComtradeFormatError(
-            f"{', '.join(map(str, paths))}: no usable responses (all were truncated)"
+            f"{', '.join(map(str, paths))}: no usable responses (all were truncated or "
+            "error answers)"
         )
     synthetic = (
         any("synthetic" in p.name.lower() for p in usable) if synthetic is None else synthetic
