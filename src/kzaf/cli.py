@@ -40,6 +40,33 @@ def _cmd_data_codebook(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_data_report(args: argparse.Namespace) -> int:
+    from kzaf import audit, data
+
+    print(audit.readme_report(data.load(args.data_dir)))
+    return 0
+
+
+def _cmd_data_readme(args: argparse.Namespace) -> int:
+    from kzaf import audit, data
+
+    tables = data.load(args.data_dir)
+    path = tables.directory / "README.md"
+    text = path.read_text(encoding="utf-8")
+    for begin, end, block in (
+        (data.CODEBOOK_BEGIN, data.CODEBOOK_END, data.codebook_markdown(tables.descriptor)),
+        (audit.REPORT_BEGIN, audit.REPORT_END, audit.readme_report(tables)),
+    ):
+        if begin not in text or end not in text:
+            print(f"{path}: markers {begin!r} .. {end!r} not found", file=sys.stderr)
+            return 1
+        head, rest = text.split(begin, 1)
+        text = head + block + rest.split(end, 1)[1]
+    path.write_text(text, encoding="utf-8")
+    print(f"{path}: codebook and data report regenerated")
+    return 0
+
+
 def _cmd_fetch_comtrade(args: argparse.Namespace) -> int:
     from kzaf import comtrade
 
@@ -122,6 +149,12 @@ def build_parser() -> argparse.ArgumentParser:
     data_sub.add_parser(
         "codebook", help="print the codebook tables for data/README.md"
     ).set_defaults(handler=_cmd_data_codebook)
+    data_sub.add_parser(
+        "report", help="print the coverage, conflicts and gaps sections for data/README.md"
+    ).set_defaults(handler=_cmd_data_report)
+    data_sub.add_parser(
+        "readme", help="regenerate the codebook and data report sections of data/README.md"
+    ).set_defaults(handler=_cmd_data_readme)
     _add_comtrade_commands(commands)
     return parser
 
