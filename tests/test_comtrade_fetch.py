@@ -298,6 +298,7 @@ def test_a_wrong_base_url_is_not_retried(api, tmp_path):
 def test_bad_arguments_are_refused_before_any_call(api, tmp_path):
     for kwargs, expected in [
         ({"reporters": ["Atlantis"]}, "unknown reporter 'Atlantis'"),
+        ({"partners": ["CAS"]}, r"partner 'CAS' \(CAS\) has no UN Comtrade code"),
         ({"commodities": ["101"]}, "HS code '101'"),
         ({"flows": ["Z"]}, "flow 'Z'"),
         ({"start": "2020-01", "end": "2019-12"}, "before start"),

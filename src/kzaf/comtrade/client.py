@@ -227,10 +227,18 @@ def build_queries(
     to_code = codes.iso3_to_comtrade(countries)
 
     def country_codes(values, what) -> tuple[int, ...]:
-        try:
-            return tuple(to_code[resolve_country(v, countries, what=what)] for v in values)
-        except UnknownCountryError as exc:
-            raise ComtradeFetchError(str(exc)) from exc
+        found = []
+        for value in values:
+            try:
+                iso3 = resolve_country(value, countries, what=what)
+            except UnknownCountryError as exc:
+                raise ComtradeFetchError(str(exc)) from exc
+            if iso3 not in to_code:
+                raise ComtradeFetchError(
+                    f"{what} {value!r} ({iso3}) has no UN Comtrade code in data/countries.csv"
+                )
+            found.append(to_code[iso3])
+        return tuple(found)
 
     flows = tuple(f.strip().upper() for f in flows)
     for flow in flows:

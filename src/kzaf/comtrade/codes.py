@@ -105,15 +105,14 @@ def comtrade_codes(countries: pd.DataFrame) -> dict[str, str]:
     250). Matching M49 codes too, as :func:`kzaf.data.country_lookup` does for people's input,
     could read a code the wrong way.
     """
-    return {str(int(code)): iso3 for code, iso3 in zip(
-        countries["comtrade_code"], countries["iso3"], strict=True
-    )}  # fmt: skip
+    return {str(code): iso3 for iso3, code in iso3_to_comtrade(countries).items()}
 
 
 def iso3_to_comtrade(countries: pd.DataFrame) -> dict[str, int]:
+    """ISO3 -> UN Comtrade code, for the rows that have one (groups such as CAS have none)."""
     return {iso3: int(code) for code, iso3 in zip(
         countries["comtrade_code"], countries["iso3"], strict=True
-    )}  # fmt: skip
+    ) if not pd.isna(code)}  # fmt: skip
 
 
 def unknown_code_message(column: str, code: str) -> str:
