@@ -70,7 +70,7 @@ def comtrade_table(rows: int, seed: int = 1):
     from kzaf.paths import DATA_DIR
 
     with (DATA_DIR / "countries.csv").open(encoding="utf-8") as handle:
-        countries = list(csv.DictReader(handle))
+        countries = [c for c in csv.DictReader(handle) if c["comtrade_code"]]
     codes = [c["comtrade_code"] for c in countries]
     dims = (len(MONTHS), len(codes), len(codes), 2, len(COMMODITIES))
     if rows > int(np.prod(dims)):
@@ -139,9 +139,11 @@ def generate(folder: Path, sizes: list[int]) -> None:
 def measure(script: str, *args: str, repeat: int) -> dict:
     best = None
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", script, *args], capture_output=True,
-                             text=True, check=True).stdout  # fmt: skip
-        result = json.loads(out.strip().splitlines()[-1])
+        done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True,
+                              text=True, check=False)  # fmt: skip
+        if done.returncode:
+            raise SystemExit(f"measurement failed:\n{done.stderr}")
+        result = json.loads(done.stdout.strip().splitlines()[-1])
         if best is None or result["seconds"] < best["seconds"]:
             best = result
     return best
