@@ -46,7 +46,7 @@ def register_chart(register: pd.DataFrame, *, sources: str) -> plt.Figure:
     ax.set_yticks(y, labels)
     ax.set_xlim(0.5, 5.5)
     ax.set_xticks(range(1, 6))
-    ax.legend(loc="lower right", frameon=True, fontsize=9)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
     return finish(
         ax,
         title="Risk register: likelihood and impact scores derived from the indicators",

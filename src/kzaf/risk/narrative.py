@@ -168,8 +168,8 @@ def answer_text(
     reach_rows = reach.set_index("threshold")
     lines = [
         f"**Answer (assessment year {as_of}; scores are model estimates).** "
-        f"{len(scored)} of the {len(register)} risks have sourced evidence on both likelihood "
-        f"and impact and can be ranked; "
+        f"{len(scored)} of the {len(register)} risks can be ranked, having sourced evidence "
+        f"(or an analyst's score) on both likelihood and impact; "
         + (
             f"{_join(missing)} cannot, and no score is invented for them. "
             if missing
