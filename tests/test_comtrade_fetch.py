@@ -228,8 +228,14 @@ def test_fetched_responses_import_into_observations(api, tmp_path):
 
 
 def test_429_then_success_waits_as_retry_after_says(api, tmp_path):
-    api.script.append(lambda h: reply(h, 429, {"statusCode": 429, "message":
-                      "Rate limit is exceeded. Try again in 3 seconds."}, {"Retry-After": "3"}))
+    api.script.append(
+        lambda h: reply(
+            h,
+            429,
+            {"statusCode": 429, "message": "Rate limit is exceeded. Try again in 3 seconds."},
+            {"Retry-After": "3"},
+        )
+    )
     sleeps, logs = Sleeps(), []
     result = _fetch(api, tmp_path, sleeps=sleeps, logs=logs)
     assert len(api.requests) == 2 and result.records > 0

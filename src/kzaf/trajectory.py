@@ -248,51 +248,25 @@ def annual_sums(figures: pd.DataFrame) -> pd.DataFrame:
     """
     if figures.empty:
         return figures.iloc[0:0]
-    months = figures[
-        (figures["basis"] == "calendar") & (figures["period_start"] == figures["period_end"])
-    ]
-    months = point_figures(months)
-    if months.empty:
-        return figures.iloc[0:0]
-    months = months.assign(_year=[p.year for p in months["period_start"]])
-    keys = ["reporter", "partner", "commodity", "measure", "unit", "source_id", "_year"]
-    rows = []
-    for key, group in months.groupby(keys, sort=True):
-        complete = {
-            flow: mine
-            for flow, mine in group.groupby("flow")
-            if mine["period_start"].nunique() == 12 and len(mine) == 12
-        }
-        if {"export", "import"} <= set(complete) and "turnover" not in complete:
-            both = pd.concat([complete["export"], complete["import"]])
-            complete["turnover"] = both
-        for flow, mine in complete.items():
-            first = mine.iloc[0].to_dict()
-            year = key[-1]
-            rows.append(
-                {
-                    **{k: v for k, v in first.items() if k != "_year"},
-                    "obs_id": f"SUM-{first['source_id']}-{flow}-{first['commodity']}-{year}",
-                    "flow": flow,
-                    "period_start": pd.Period(f"{year}-01", "M"),
-                    "period_end": pd.Period(f"{year}-12", "M"),
-                    "value": float(mine["value"].sum()),
-                    "precision": "exact",
-                    "suspect": bool(mine["suspect"].any()),
-                    "note": f"derived: sum of {len(mine)} monthly figures ("
-                    + ("exports + imports" if flow == "turnover" and len(mine) == 24 else flow)
-                    + f") from {first['publisher']}",
-                    "derived": True,
-                }
-            )
-    if not rows:
-        return figures.iloc[0:0]
-    derived = pd.DataFrame(rows)
-    return series.add_period_columns(
-        derived.drop(
-            columns=[c for c in derived if c in ("year", "months", "period_kind", "period_label")]
-        )
+    labels = {"period_kind", "period_label", "year", "months"}
+    sums = series.complete_year_totals(
+        point_figures(figures).drop(columns=[c for c in labels if c in figures])
     )
+    if sums.empty:
+        return figures.iloc[0:0]
+    what = {24: "exports + imports"}
+    sums = sums.assign(
+        obs_id="SUM-" + sums["source_id"] + "-" + sums["flow"] + "-" + sums["commodity"] + "-"
+        + [str(p.year) for p in sums["period_start"]],
+        note=[
+            f"derived: sum of {n} monthly figures ({what.get(n, flow)}) from {publisher}"
+            for n, flow, publisher in zip(
+                sums["months_summed"], sums["flow"], sums["publisher"], strict=True
+            )
+        ],
+        derived=True,
+    )  # fmt: skip
+    return series.add_period_columns(sums.drop(columns="months_summed"))
 
 
 def with_annual_sums(figures: pd.DataFrame) -> pd.DataFrame:

@@ -288,8 +288,11 @@ class _Client:
 
     def url(self, query: Query) -> str:
         path = (KEYED_PATH if self.key else PREVIEW_PATH).format(freq=query.frequency)
-        url = self.base_url.rstrip("/") + path + "?" + urllib.parse.urlencode(
-            query.params(self.max_records)
+        url = (
+            self.base_url.rstrip("/")
+            + path
+            + "?"
+            + urllib.parse.urlencode(query.params(self.max_records))
         )
         if len(url) > MAX_URL_LENGTH:
             raise ComtradeFetchError(
@@ -337,7 +340,7 @@ class _Client:
                     f"{url}: gave up after {attempts} attempt(s); last: {problem}"
                 )
             if wait is None:
-                wait = min(2.0 ** attempt, 60.0)
+                wait = min(2.0**attempt, 60.0)
             if wait > MAX_WAIT:
                 raise ComtradeFetchError(
                     f"{url}: {problem}; the API asks to wait {wait:.0f} s, longer than "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-_KEYS = ["reporter", "partner", "commodity", "measure", "unit", "source_id", "basis"]
+from kzaf import series
 
 
 def yearly_totals(observations: pd.DataFrame, *, turnover: bool = True) -> pd.DataFrame:
@@ -23,49 +23,28 @@ def yearly_totals(observations: pd.DataFrame, *, turnover: bool = True) -> pd.Da
     with ``turnover=True`` one turnover row (export + import) where both flows are complete.
     ``obs_id`` ends in ``-Y<year>``; ``suspect`` is true when any month was.
     """
-    monthly = observations[
-        (observations["period_start"] == observations["period_end"])
-        & (observations["basis"] == "calendar")
-        & observations["flow"].isin(["export", "import"])
-    ]
-    columns = list(observations.columns)
-    if monthly.empty:
+    monthly = observations[observations["flow"].isin(["export", "import"])]
+    sums = series.complete_year_totals(monthly)
+    if not turnover:
+        sums = sums[sums["flow"] != "turnover"]
+    if sums.empty:
         return observations.iloc[0:0].copy()
-    monthly = monthly.assign(year=[p.year for p in monthly["period_start"]])
-    grouped = monthly.groupby([*_KEYS, "flow", "year"], sort=True, dropna=False)
-    years = grouped.agg(
-        value=("value", "sum"),
-        months=("period_start", "nunique"),
-        suspect=("suspect", "any"),
-        topic=("topic", "first"),
-        precision=("precision", "first"),
-    ).reset_index()
-    years = years[years["months"] == 12].drop(columns="months")
-    years["note"] = "derived by kzaf: sum of the 12 monthly UN Comtrade figures of the year"
-    if turnover and not years.empty:
-        both = years.groupby([*_KEYS, "year"]).filter(
-            lambda group: set(group["flow"]) == {"export", "import"}
-        )
-        total = both.groupby([*_KEYS, "year"], sort=True).agg(
-            value=("value", "sum"), suspect=("suspect", "any"), topic=("topic", "first"),
-            precision=("precision", "first"),
-        ).reset_index()  # fmt: skip
-        total["flow"] = "turnover"
-        total["note"] = (
-            "derived by kzaf: exports plus imports, each the sum of the 12 monthly UN Comtrade "
-            "figures of the year"
-        )
-        years = pd.concat([years, total], ignore_index=True)
-    years["period_start"] = pd.PeriodIndex([f"{y}-01" for y in years["year"]], freq="M")
-    years["period_end"] = pd.PeriodIndex([f"{y}-12" for y in years["year"]], freq="M")
-    flow_code = years["flow"].map({"export": "X", "import": "M", "turnover": "T"})
-    measure_code = years["measure"].map({"value": "V", "quantity": "Q"}).fillna("O")
-    years["obs_id"] = (
-        "CT-" + years["reporter"] + "-" + years["partner"] + "-" + flow_code + "-"
-        + years["commodity"] + "-" + measure_code + "-Y" + years["year"].astype(str)
+    year = [str(p.year) for p in sums["period_start"]]
+    flow_code = sums["flow"].map({"export": "X", "import": "M", "turnover": "T"})
+    measure_code = sums["measure"].map({"value": "V", "quantity": "Q"}).fillna("O")
+    sums["obs_id"] = (
+        "CT-" + sums["reporter"] + "-" + sums["partner"] + "-" + flow_code + "-"
+        + sums["commodity"] + "-" + measure_code + "-Y" + pd.Series(year, index=sums.index)
     )  # fmt: skip
-    out = years[columns].reset_index(drop=True)
-    for name in columns:
+    sums["note"] = [
+        "derived by kzaf: exports plus imports, each the sum of the 12 monthly UN Comtrade "
+        "figures of the year"
+        if flow == "turnover"
+        else "derived by kzaf: sum of the 12 monthly UN Comtrade figures of the year"
+        for flow in sums["flow"]
+    ]
+    out = sums[list(observations.columns)].reset_index(drop=True)
+    for name in out.columns:
         if observations[name].dtype == object:
             out[name] = out[name].astype(object)
     out["value"] = out["value"].astype(float)

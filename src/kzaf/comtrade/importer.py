@@ -419,8 +419,7 @@ def _check_columns(header: Iterable[str], label: str) -> list[str]:
     if missing:
         shown = ", ".join(header[:60]) + (" ..." if len(header) > 60 else "")
         raise ComtradeFormatError(
-            f"{label}: required column(s) missing: {', '.join(missing)} "
-            f"(the header has: {shown})"
+            f"{label}: required column(s) missing: {', '.join(missing)} (the header has: {shown})"
         )
     wanted = [*codes.REQUIRED_COLUMNS, *codes.PERIOD_COLUMNS, *codes.REF_PERIOD_COLUMNS]
     wanted += list(codes.OPTIONAL_COLUMNS)
@@ -462,8 +461,9 @@ def _open_csv(stream, present, delimiter, block_bytes, tally: _Tally, *, typed: 
         ),
         convert_options=pacsv.ConvertOptions(
             include_columns=present,
-            column_types={c: (_TYPED.get(c, pa.string()) if typed else pa.string())
-                          for c in present},
+            column_types={
+                c: (_TYPED.get(c, pa.string()) if typed else pa.string()) for c in present
+            },
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),
@@ -958,8 +958,10 @@ def _remember_keys(tally, reporter_at, partner_at, is_export, cmd, is_total, yea
     key = (key + partner_at.to_numpy(zero_copy_only=False)) * 2
     key = (key + is_export.to_numpy(zero_copy_only=False)) * 4 + level
     key = key * 1_000_000 + number
-    key = key * 40_000 + year.to_numpy(zero_copy_only=False) * 13 + month.to_numpy(
-        zero_copy_only=False
+    key = (
+        key * 40_000
+        + year.to_numpy(zero_copy_only=False) * 13
+        + month.to_numpy(zero_copy_only=False)
     )
     tally.keys.append(key)
     tally.key_rows.append(rows.to_numpy(zero_copy_only=False))
@@ -1101,9 +1103,7 @@ def load_imported(
         records = [r for r in records if Path(r["output"]["file"]).stem in wanted]
         missing = wanted - {Path(r["output"]["file"]).stem for r in records}
         if missing:
-            raise FileNotFoundError(
-                f"no import named {', '.join(sorted(missing))} in {directory}"
-            )
+            raise FileNotFoundError(f"no import named {', '.join(sorted(missing))} in {directory}")
     if not records:
         raise FileNotFoundError(
             f"no imported UN Comtrade data in {directory}: run `kzaf import comtrade FILE` "
@@ -1202,7 +1202,7 @@ def _objects(column, *, distinct: bool = True) -> np.ndarray:
 
 
 def _month_ordinals(column) -> np.ndarray:
-    """"YYYY-MM" text (dictionary-encoded) -> pandas monthly ordinals (months since 1970-01)."""
+    """ "YYYY-MM" text (dictionary-encoded) -> pandas monthly ordinals (months since 1970-01)."""
     parts = []
     for chunk in _chunks(column):
         if not pa.types.is_dictionary(chunk.type):
