@@ -1,0 +1,199 @@
+"""The whole risk assessment in one call, for the notebook: load inputs, process, return results.
+
+:func:`assess` runs, in order: evidence series, the register and its scores, the composite
+for the chosen settings and its trajectory, the Monte Carlo with its sensitivity, and the
+trade scenarios. Every step is a function of :mod:`kzaf.risk` that can be called on its own;
+this only wires them with one set of parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kzaf import series
+from kzaf.data import Tables
+from kzaf.risk.composite import AGGREGATIONS, NORMALISATIONS, EvidenceMatrix, weight_vector
+from kzaf.risk.evidence import distinct_events
+from kzaf.risk.index import composite_index, composite_trajectory
+from kzaf.risk.register import (
+    Risk,
+    default_as_of,
+    evidence_matrix,
+    evidence_table,
+    risk_register,
+    risk_series,
+)
+from kzaf.risk.scenarios import (
+    Baseline,
+    ScenarioParameters,
+    TradePaths,
+    reach_probabilities,
+    simulate_trade,
+    trade_baseline,
+)
+from kzaf.risk.uncertainty import (
+    DEFAULT_CONCENTRATION,
+    IndexDraws,
+    composite_distribution,
+    rank_probabilities,
+    ranking_sensitivity,
+    sensitivity,
+    simulate_index,
+)
+
+REPORTER, PARTNER = "KAZ", "AFG"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    as_of: int
+    evidence_series: pd.DataFrame
+    evidence: pd.DataFrame
+    register: pd.DataFrame
+    matrix: EvidenceMatrix
+    index_table: pd.DataFrame
+    composite: float
+    trajectory: pd.DataFrame
+    draws: IndexDraws
+    probabilities: pd.DataFrame
+    distribution: pd.DataFrame
+    drivers: pd.DataFrame
+    ranking_drivers: pd.DataFrame
+    annual_turnover: pd.DataFrame
+    baseline: Baseline
+    paths: TradePaths
+    reach: pd.DataFrame
+    equal_weights: bool
+
+
+def annual_turnover(tables: Tables, policy: str = "official_first") -> pd.DataFrame:
+    """Reconciled full-year Kazakhstan–Afghanistan turnover, USD million: year, value, range."""
+    figures = series.reported_figures(
+        tables.observations, tables.sources, reporter=REPORTER, partner=PARTNER, flow="turnover"
+    )
+    annual = series.annual_table(figures, policy, flows=["turnover"])
+    annual = annual.dropna(subset=["preferred_value"])
+    return pd.DataFrame(
+        {
+            "year": annual["year"].astype(int),
+            "value": annual["preferred_value"],
+            "value_min": annual["value_min"],
+            "value_max": annual["value_max"],
+            "n_figures": annual["n_figures"],
+            "source_id": annual["preferred_source_id"],
+        }
+    ).reset_index(drop=True)
+
+
+def closure_frequency(
+    events: pd.DataFrame, *, risk_id: str, countries: Sequence[str], start: int, end: int
+) -> tuple[int, float]:
+    """Closure episodes by ``countries`` linked to ``risk_id`` from ``start`` to ``end``
+    (inclusive), and their number per year: the data's basis for a closure probability."""
+    linked = events[events["risk_ids"].fillna("").map(lambda s: risk_id in str(s).split(";"))]
+    closures = linked[(linked["kind"] == "border_closure") & linked["country"].isin(countries)]
+    episodes = distinct_events(closures, reopening_kind="border_reopening", all_events=linked)
+    years = episodes["date"].astype(str).str[:4].astype(int)
+    count = int(((years >= start) & (years <= end)).sum())
+    return count, count / (end - start + 1)
+
+
+def assess(
+    tables: Tables,
+    register: Sequence[Risk],
+    *,
+    weights: Mapping[str, float] | None = None,
+    dimension_weights: Mapping[str, float] | None = None,
+    normalisation: str = "min_max",
+    aggregation: str = "arithmetic",
+    partial: bool = False,
+    max_age_years: int | None = 5,
+    as_of: int | None = None,
+    overrides: Mapping[str, Mapping[str, int]] | None = None,
+    trajectory_start_year: int = 2016,
+    n_draws: int = 10_000,
+    seed: int = 0,
+    mc_normalisations: Sequence[str] = NORMALISATIONS,
+    mc_aggregations: Sequence[str] = AGGREGATIONS,
+    weight_concentration: float = DEFAULT_CONCENTRATION,
+    scenario: ScenarioParameters | None = None,
+    n_paths: int = 100_000,
+    horizon_year: int = 2032,
+    target_year: int = 2030,
+    thresholds: Mapping[str, float] | None = None,
+    baseline_anchor: str = "trend",
+) -> Assessment:
+    """Run the assessment with one set of parameters (see the module notes)."""
+    if target_year > horizon_year:
+        raise ValueError(f"target_year {target_year} is after horizon_year {horizon_year}")
+    # Load inputs
+    evidence_series = risk_series(register, tables.indicators, tables.events)
+    as_of = default_as_of(register, evidence_series) if as_of is None else as_of
+    turnover = annual_turnover(tables)
+    # Process: the register and the composite
+    evidence = evidence_table(
+        register,
+        evidence_series,
+        as_of=as_of,
+        max_age_years=max_age_years,
+        indicator_codes=tables.indicator_codes,
+    )
+    scores = risk_register(register, evidence, overrides)
+    matrix = evidence_matrix(
+        register, evidence_series, as_of=as_of, max_age_years=max_age_years, overrides=overrides
+    )
+    common = {"weights": weights, "dimension_weights": dimension_weights, "partial": partial}
+    index_table, composite = composite_index(
+        matrix, normalisation=normalisation, aggregation=aggregation, **common
+    )
+    trajectory = composite_trajectory(
+        register,
+        evidence_series,
+        matrix,
+        range(trajectory_start_year, as_of + 1),
+        window_years=max_age_years or 100,
+        normalisation=normalisation,
+        aggregation=aggregation,
+        **common,
+    )
+    # Process: uncertainty and sensitivity
+    draws = simulate_index(
+        matrix,
+        n_draws=n_draws,
+        seed=seed,
+        normalisations=mc_normalisations,
+        aggregations=mc_aggregations,
+        weight_concentration=weight_concentration,
+        **common,
+    )
+    names = {r.risk_id: r.name for r in register}
+    # Process: trade scenarios
+    baseline = trade_baseline(
+        turnover["year"], turnover["value"], horizon_year, anchor=baseline_anchor
+    )
+    paths = simulate_trade(baseline, scenario or ScenarioParameters(), n_draws=n_paths, seed=seed)
+    reach = reach_probabilities(paths, thresholds or {"$3 billion": 3000.0}, target_year)
+    return Assessment(
+        as_of=as_of,
+        evidence_series=evidence_series,
+        evidence=evidence,
+        register=scores,
+        matrix=matrix,
+        index_table=index_table.assign(name=[names[r] for r in index_table["risk_id"]]),
+        composite=composite,
+        trajectory=trajectory,
+        draws=draws,
+        probabilities=rank_probabilities(draws, names),
+        distribution=composite_distribution(draws),
+        drivers=sensitivity(draws),
+        ranking_drivers=ranking_sensitivity(draws),
+        annual_turnover=turnover,
+        baseline=baseline,
+        paths=paths,
+        reach=reach,
+        equal_weights=bool(np.ptp(weight_vector(weights, matrix.risk_ids)) < 1e-12),
+    )

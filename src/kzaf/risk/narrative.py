@@ -1,0 +1,267 @@
+"""What the risk notebook tells its readers: tables and sentences generated from the results.
+
+Nothing here computes a finding; it arranges the outputs of the other modules so that the
+notebook's answer and headline tables stay true when the data or the parameters change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from kzaf.risk.assessment import Assessment, closure_frequency
+from kzaf.risk.register import EventEvidence, Risk
+from kzaf.risk.scenarios import Baseline, ScenarioParameters
+
+
+def rules_table(register: Sequence[Risk]) -> pd.DataFrame:
+    """How each risk is scored: one row per piece of evidence, with its scale and reason."""
+    rows = []
+    for risk in register:
+        if not risk.evidence:
+            rows.append(
+                {
+                    "risk": risk.risk_id,
+                    "dimension": "–",
+                    "evidence": "none in data/",
+                    "scale": "–",
+                    "why": "No sourced figure informs this risk.",
+                }
+            )
+        for item in risk.evidence:
+            if isinstance(item, EventEvidence):
+                where = f" by {', '.join(item.countries)}" if item.countries else ""
+                evidence = (
+                    f"count of {item.kind.replace('_', ' ')} events{where} in "
+                    f"{item.window_years} years" + (" (episodes)" if item.episodes else "")
+                )
+            else:
+                evidence = f"{item.code} ({item.subject})"
+            safer = item.direction == "higher_safer"
+            rows.append(
+                {
+                    "risk": risk.risk_id,
+                    "dimension": item.dimension,
+                    "evidence": evidence,
+                    "scale": f"{item.scale[0]:g} to {item.scale[1]:g}"
+                    + (" (higher is safer)" if safer else ""),
+                    "why": item.role,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def register_headline(register: pd.DataFrame) -> pd.DataFrame:
+    """The register's checked table: scores, rating, evidence counts, status, override flag."""
+    table = pd.DataFrame(
+        {
+            "risk": register["risk_id"],
+            "name": register["name"],
+            "likelihood": register["likelihood"].astype(object),
+            "impact": register["impact"].astype(object),
+            "rating": register["rating"].astype(object),
+            "figures": register["n_likelihood"].astype(str)
+            + " + "
+            + register["n_impact"].astype(str),
+            "status": register["status"],
+            "override": np.where(register["overridden"], register["override_note"], ""),
+        }
+    )
+    for column in ("likelihood", "impact", "rating"):
+        table[column] = [
+            "–" if pd.isna(v) else str(int(v)) for v in register[column].astype(object)
+        ]
+    return table
+
+
+def ranking_headline(probabilities: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
+    """The checked ranking table: each scored risk's chance of ranking first and top three."""
+    scored = probabilities.dropna(subset=["p_top_three"])
+    return pd.DataFrame(
+        {
+            "risk": scored["risk_id"],
+            "name": scored.get("name", ""),
+            "P(first)": scored["p_first"].round(decimals),
+            "P(top three)": scored["p_top_three"].round(decimals),
+            "median rank": scored["median_rank"].astype(int),
+            "90% of ranks": [
+                f"{int(a)}–{int(b)}"
+                for a, b in zip(scored["rank_q05"], scored["rank_q95"], strict=True)
+            ],
+        }
+    ).reset_index(drop=True)
+
+
+def scenario_assumptions(parameters: ScenarioParameters, basis: Mapping[str, str]) -> pd.DataFrame:
+    """Each scenario parameter, its value and where it comes from (``basis`` by name)."""
+    rows = [
+        {"parameter": name, "value": value, "basis": basis.get(name, "analyst assumption")}
+        for name, value in vars(parameters).items()
+    ]
+    return pd.DataFrame(rows).astype({"value": str})
+
+
+def _join(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _names(ids: Sequence[str], names: Mapping[str, str]) -> str:
+    return _join([f"{i} ({names[i]})" for i in ids]) if ids else ""
+
+
+def answer_text(
+    *,
+    as_of: int,
+    names: Mapping[str, str],
+    register: pd.DataFrame,
+    index_table: pd.DataFrame,
+    composite: float,
+    normalisation: str,
+    aggregation: str,
+    equal_weights: bool,
+    probabilities: pd.DataFrame,
+    distribution: pd.DataFrame,
+    ranking_drivers: pd.DataFrame,
+    trajectory: pd.DataFrame,
+    n_draws: int,
+    baseline: Baseline,
+    reach: pd.DataFrame,
+    target_year: int,
+) -> str:
+    """The notebook's answer paragraph, in numbers taken from the results."""
+    scored = index_table.dropna(subset=["score"]).sort_values("rank")
+    unscored = register[~register["risk_id"].isin(scored["risk_id"])]
+    missing = []
+    for row in unscored.itertuples():
+        what = "no evidence at all" if row.status == "insufficient data" else row.status
+        missing.append(f"{row.risk_id} ({what})")
+    overridden = register.loc[register["overridden"], "risk_id"].tolist()
+    top = scored.head(3)["risk_id"].tolist()
+    ranked = probabilities.dropna(subset=["p_top_three"])
+    first, second = ranked.iloc[0], ranked.iloc[1]
+    last = ranked.iloc[-1]
+    leader_p = float(ranked.set_index("risk_id").loc[top[0], "p_top_three"]) if top else 0.0
+    dist = distribution.iloc[0]
+    weights = "equal weights" if equal_weights else "the chosen weights"
+    others = ranking_drivers[~ranking_drivers.index.str.startswith("weight ")]
+    driver = ""
+    if len(others):
+        column = others.max(axis=0).idxmax()
+        factor = others[column].idxmax()
+        driver = (
+            f" Apart from each risk's own weight, the input that moves the ranking most is "
+            f"the {factor.replace('range: ', 'range of ')} ({others.loc[factor, column]:.0%} "
+            f"of the variance of {column}'s rank)."
+        )
+    trend = ""
+    shown = trajectory.dropna(subset=["composite"])
+    if len(shown) >= 2:
+        before, now = shown.iloc[-2], shown.iloc[-1]
+        trend = (
+            f"; on the figures available each year it was {before['composite']:.2f} in "
+            f"{int(before['year'])} and {now['composite']:.2f} in {int(now['year'])}"
+        )
+    reach_rows = reach.set_index("threshold")
+    lines = [
+        f"**Answer (assessment year {as_of}; scores are model estimates).** "
+        f"{len(scored)} of the {len(register)} risks can be ranked, having sourced evidence "
+        f"(or an analyst's score) on both likelihood and impact; "
+        + (
+            f"{_join(missing)} cannot, and no score is invented for them. "
+            if missing
+            else "all can. "
+        )
+        + (f"Analyst overrides are in force for {', '.join(overridden)}. " if overridden else "")
+        + f"With {weights}, {normalisation.replace('_', '-')} normalisation and {aggregation} "
+        f"aggregation, the highest scores go to {_names(top, names)}. "
+        f"Across {n_draws:,} Monte Carlo draws that vary the weights, the normalisation, the "
+        f"aggregation and the disputed figures, the risks most often in the top three are "
+        f"{first['risk_id']} ({first['p_top_three']:.0%} of draws) and {second['risk_id']} "
+        f"({second['p_top_three']:.0%})"
+        + (
+            f", while {top[0]}, first on the chosen settings, is in the top three in {leader_p:.0%}"
+            if top[0] not in (first["risk_id"], second["risk_id"])
+            else ""
+        )
+        + f"; {last['risk_id']} is least often ({last['p_top_three']:.0%})."
+        + driver,
+        f"The composite risk index is {composite:.2f} on a 0–1 scale (90% of draws "
+        f"{dist['q05']:.2f}–{dist['q95']:.2f}){trend}.",
+        f"For trade, a log-linear trend through the full-year turnover of "
+        f"{baseline.fit.years[0]}–{baseline.fit.years[-1]} ({baseline.growth:+.0%} a year, "
+        f"interval {baseline.fit.growth_low:+.0%} to {baseline.fit.growth_high:+.0%}) and the "
+        f"shocks assumed here put the probability that turnover in {target_year} is at least "
+        + " and ".join(
+            f"{row.Index} at {row.p_in_target_year:.0%}" for row in reach_rows.itertuples()
+        )
+        + " (model estimates; the assumptions are listed below).",
+    ]
+    return "\n\n".join(lines)
+
+
+def answer_for(
+    result: Assessment,
+    *,
+    names: Mapping[str, str],
+    normalisation: str,
+    aggregation: str,
+    target_year: int,
+) -> str:
+    """:func:`answer_text` for an :class:`~kzaf.risk.assessment.Assessment`."""
+    return answer_text(
+        as_of=result.as_of,
+        names=names,
+        register=result.register,
+        index_table=result.index_table,
+        composite=result.composite,
+        normalisation=normalisation,
+        aggregation=aggregation,
+        equal_weights=result.equal_weights,
+        probabilities=result.probabilities,
+        distribution=result.distribution,
+        ranking_drivers=result.ranking_drivers,
+        trajectory=result.trajectory,
+        n_draws=result.draws.n_draws,
+        baseline=result.baseline,
+        reach=result.reach,
+        target_year=target_year,
+    )
+
+
+def scenario_basis(result: Assessment, events: pd.DataFrame, since: int = 2021) -> dict[str, str]:
+    """Where the scenario defaults can be anchored in the data, by parameter name."""
+
+    def latest(code: str, subject: str) -> pd.Series:
+        rows = result.evidence[
+            (result.evidence["code"] == code) & (result.evidence["subject"] == subject)
+        ]
+        return rows.iloc[0] if len(rows) else pd.Series({"latest_value": np.nan})
+
+    end = result.as_of
+    count, rate = closure_frequency(events, risk_id="R4", countries=["UZB"], start=since, end=end)
+    basis = {
+        "closure_probability": (
+            f"data: {count} Uzbek suspension(s) of rail freight to Afghanistan recorded in "
+            f"{since}–{end}, {rate:.2f} a year (closures on the Afghan–Pakistani border do not "
+            "stop the northern route and are not counted)"
+        ),
+        "noise_scale": "the trend fit's own uncertainty (1 = as estimated)",
+    }
+    suspension = latest("rail_suspension_days", "hairatan_mazar_railway")
+    torkham = result.evidence_series[result.evidence_series["code"] == "border_closure_days"]
+    if pd.notna(suspension["latest_value"]):
+        basis["closure_days"] = (
+            f"data: the recorded Uzbek suspension lasted {suspension['latest_value']:g} days; "
+            f"Torkham closures {torkham['low'].min():g}–{torkham['high'].max():g} days"
+        )
+    share = latest("import_share_via_hairatan", "AFG")
+    if pd.notna(share["latest_value"]):
+        basis["closure_trade_share"] = (
+            f"data: about {share['latest_value']:g}% of Afghan imports pass Hairatan "
+            f"({int(share['latest_year'])}); the rest can switch to Turkmen routes"
+        )
+    return basis

@@ -1,0 +1,146 @@
+"""Claim checks C9–C12 on fixture tables with known verdicts, and on the project's data."""
+
+import pandas as pd
+import pytest
+from _risk_fixtures import events, indicators
+
+from kzaf import claims, data
+from kzaf.claim_checks.risk import assess_c9, assess_c10, assess_c11, assess_c12
+from kzaf.claims import Verdict
+
+UN = "UN Monitoring Team fixture report"
+
+
+def _c10_table(total: float, iskp=(4000, 6000), ttp=(6000, 6500)) -> pd.DataFrame:
+    return indicators(
+        [
+            {
+                "indicator": "militants_total",
+                "year": 2023,
+                "value": total,
+                "precision": "about",
+                "note": "CSTO fixture statement",
+            },
+            {
+                "indicator": "armed_groups_count",
+                "year": 2023,
+                "value": 20,
+                "precision": "at_least",
+                "note": "CSTO fixture statement",
+            },
+            {
+                "indicator": "armed_groups_count",
+                "year": 2025,
+                "value": 20,
+                "precision": "at_least",
+                "note": UN,
+            },
+            {
+                "indicator": "iskp_fighters",
+                "year": 2023,
+                "value_low": iskp[0],
+                "value_high": iskp[1],
+                "note": UN,
+            },
+            {
+                "indicator": "iskp_fighters",
+                "year": 2023,
+                "value": 6500,
+                "precision": "about",
+                "note": "CSTO Joint Staff fixture",
+            },  # not the UN's: left out
+            {
+                "indicator": "ttp_fighters",
+                "year": 2021,
+                "value_low": ttp[0],
+                "value_high": ttp[1],
+                "note": UN,
+            },
+        ]
+    )
+
+
+def test_c10_inside_the_summed_un_ranges_is_confirmed():
+    result = assess_c10(_c10_table(10_000, iskp=(3000, 5000), ttp=(5000, 6000)))
+    assert result.verdict == Verdict.CONFIRMED
+    assert "8,000–11,000" in result.evidence  # 3,000–5,000 + 5,000–6,000; CSTO's 6,500 left out
+
+
+def test_c10_below_the_sum_but_within_its_reading_is_within_tolerance():
+    result = assess_c10(_c10_table(10_000, iskp=(4500, 6000)))
+    assert result.verdict == Verdict.WITHIN_TOLERANCE
+    assert "10,500–12,500" in result.evidence and "5% below" in result.evidence
+
+
+def test_c10_far_from_the_un_ranges_is_contradicted():
+    result = assess_c10(_c10_table(10_000, iskp=(30_000, 40_000), ttp=(20_000, 25_000)))
+    assert result.verdict == Verdict.CONTRADICTED
+
+
+def test_c11_dates_the_change():
+    base = {"kind": "terrorist_listing_change", "country": "KAZ", "claim_ids": "C11"}
+    december = events([{**base, "date": "2023-12-29"}, {**base, "date": "2024-06-03"}])
+    assert assess_c11(december).verdict == Verdict.CONFIRMED
+    later_only = events([{**base, "date": "2024-06-03"}, {**base, "date": "2005-03"}])
+    result = assess_c11(later_only)
+    assert result.verdict == Verdict.NOT_TESTABLE and "2024-06" in result.evidence
+    assert assess_c11(events([{**base, "date": "2022-05"}])).verdict == Verdict.CONTRADICTED
+
+
+def test_c12_separates_leading_the_project_from_building_it():
+    steps = events(
+        [
+            {"date": "2021-02", "kind": "agreement", "country": "UZB", "claim_ids": "C12"},
+            {"date": "2021-02-02", "kind": "agreement", "country": "UZB", "claim_ids": "C12"},
+            {"date": "2023-07", "kind": "agreement", "country": "PAK", "claim_ids": "C12"},
+        ]
+    )
+    segments = pd.DataFrame(
+        {"route": ["trans_afghan"], "status": ["planned"], "source_id": ["fixture-source"]}
+    )
+    result = assess_c12(steps, segments)
+    assert result.verdict == Verdict.WITHIN_TOLERANCE
+    assert "1 of 2 recorded steps" in result.evidence  # two reports of one step count once
+    building = segments.assign(status=["under_construction"])
+    assert assess_c12(steps, building).verdict == Verdict.CONFIRMED
+
+
+def test_c9_value_confirmed_share_not():
+    table = indicators(
+        [
+            {
+                "indicator": "mineral_wealth_estimate",
+                "year": 2010,
+                "value": 1000,
+                "precision": "at_least",
+            },
+            {"indicator": "mineral_wealth_estimate", "year": 2011, "value": 3000},
+            {
+                "indicator": "territory_surveyed_share",
+                "year": 2012,
+                "value": 70,
+                "precision": "about",
+            },
+        ]
+    )
+    result = assess_c9(table)
+    assert result.verdict == Verdict.WITHIN_TOLERANCE
+    assert "1 of 2 published estimates" in result.evidence
+    no_share = table[table["indicator"] == "mineral_wealth_estimate"]
+    assert assess_c9(no_share).verdict == Verdict.CONFIRMED
+    assert assess_c9(no_share.iloc[1:]).verdict == Verdict.CONTRADICTED
+
+
+@pytest.mark.parametrize(
+    ("claim_id", "verdict"),
+    [
+        ("C9", "confirmed within tolerance"),
+        ("C10", "confirmed within tolerance"),
+        ("C11", "confirmed"),
+        ("C12", "confirmed within tolerance"),
+    ],
+)
+def test_verdicts_on_the_projects_data(claim_id, verdict):
+    ledger = claims.evaluate(data.load(), [claim_id])
+    assert ledger.loc[0, "verdict"] == verdict
+    assert ledger.loc[0, "sources"]
