@@ -546,7 +546,7 @@ def test_scheduled_run_file_is_valid(tmp_path, capsys):
     args = ["run", "--run-file", str(path), "--dry-run", "--log", str(tmp_path / "log")]
     args += ["--reports-dir", str(tmp_path / "reports")]
     assert cli.main(args) == 0, capsys.readouterr().err
-    assert "uzbekistan/01_trade_trajectory  (reporter='UZB')" in capsys.readouterr().out
+    assert "uzbekistan/01_trade_trajectory  (reporter='UZB', peers=" in capsys.readouterr().out
 
 
 def test_cache_key_changes_with_each_input(tmp_path):
