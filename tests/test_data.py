@@ -145,3 +145,14 @@ def test_codebook_in_readme_matches_the_descriptor():
     assert data.codebook_markdown(tables.descriptor) in readme, (
         "data/README.md's codebook is out of date: paste the output of `kzaf data codebook`"
     )
+
+
+def test_coverage_conflicts_and_gaps_in_readme_are_current():
+    from kzaf import audit
+
+    tables = data.load()
+    readme = (tables.directory / "README.md").read_text(encoding="utf-8")
+    assert audit.readme_report(tables) in readme, (
+        "data/README.md's coverage/conflicts/gaps section is out of date: paste the output of "
+        "`kzaf data report`"
+    )

@@ -40,6 +40,13 @@ def _cmd_data_codebook(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_data_report(args: argparse.Namespace) -> int:
+    from kzaf import audit, data
+
+    print(audit.readme_report(data.load(args.data_dir)))
+    return 0
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from kzaf import runner
 
@@ -71,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     data_sub.add_parser(
         "codebook", help="print the codebook tables for data/README.md"
     ).set_defaults(handler=_cmd_data_codebook)
+    data_sub.add_parser(
+        "report", help="print the coverage, conflicts and gaps sections for data/README.md"
+    ).set_defaults(handler=_cmd_data_report)
     return parser
 
 

@@ -1,0 +1,381 @@
+"""What the dataset holds: coverage, sources by kind, precision, conflicts, gaps (pure functions).
+
+Used by the data-audit notebook and by data/README.md's coverage table. Takes the validated
+tables and returns DataFrames; nothing here reads files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from kzaf import series
+from kzaf.data import Tables
+
+TOPIC_NAMES = {
+    "A": "A. Kazakhstan–Afghanistan trade",
+    "B": "B. Goods",
+    "C": "C. Locomotive-claim context",
+    "D": "D. Neighbours' trade with Afghanistan",
+    "E": "E. Routes and railways",
+    "F": "F. Risk indicators",
+}
+
+
+def all_figures(tables: Tables) -> pd.DataFrame:
+    """Observations and indicators in one long frame: topic, year, source, kind, precision.
+
+    One row per stored figure (a range counts once). ``table`` says where it is stored.
+    """
+    sources = tables.sources[["source_id", "kind", "publisher"]]
+    observations = tables.observations.assign(
+        table="observations",
+        figure_id=tables.observations["obs_id"],
+        label=lambda f: f["reporter"] + "→" + f["partner"] + " " + f["flow"] + " " + f["commodity"],
+    )
+    indicators = tables.indicators.assign(
+        table="indicators",
+        figure_id=tables.indicators["indicator_id"],
+        label=lambda f: f["indicator"] + " (" + f["subject"] + ")",
+    )
+    columns = [
+        "table",
+        "figure_id",
+        "topic",
+        "label",
+        "period_start",
+        "period_end",
+        "source_id",
+        "precision",
+    ]
+    frame = pd.concat([observations[columns], indicators[columns]], ignore_index=True)
+    frame = frame.merge(sources, on="source_id", how="left", validate="m:1")
+    frame["year"] = [p.year for p in frame["period_start"]]
+    frame["end_year"] = [p.year for p in frame["period_end"]]
+    return frame
+
+
+def select(
+    figures: pd.DataFrame, topics: Iterable[str] | None = None, years: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """Figures of the given topics whose period overlaps ``years`` (first, last)."""
+    out = figures
+    if topics is not None:
+        out = out[out["topic"].isin(list(topics))]
+    if years is not None:
+        first, last = years
+        out = out[(out["end_year"] >= first) & (out["year"] <= last)]
+    return out
+
+
+def coverage(figures: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
+    """Topic by year: number of figures whose period starts in that year, and of sources.
+
+    Returns a long frame (topic, year, n_figures, n_sources) with every topic–year pair of the
+    range present, zeros included, so empty years show.
+    """
+    first, last = years
+    topics = sorted(figures["topic"].unique()) if len(figures) else []
+    grid = pd.MultiIndex.from_product([topics, range(first, last + 1)], names=["topic", "year"])
+    counted = figures.groupby(["topic", "year"]).agg(
+        n_figures=("figure_id", "size"), n_sources=("source_id", "nunique")
+    )
+    table = counted.reindex(grid, fill_value=0).reset_index()
+    table["topic_name"] = table["topic"].map(TOPIC_NAMES)
+    return table
+
+
+def coverage_matrix(coverage_table: pd.DataFrame, value: str = "n_figures") -> pd.DataFrame:
+    """Topic rows, year columns (for a heat map or the README's coverage table)."""
+    return coverage_table.pivot(index="topic_name", columns="year", values=value)
+
+
+def by_column(figures: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Count of figures and sources per value of ``column`` (kind, precision, table ...)."""
+    return (
+        figures.groupby(column)
+        .agg(n_figures=("figure_id", "size"), n_sources=("source_id", "nunique"))
+        .sort_values("n_figures", ascending=False)
+        .reset_index()
+    )
+
+
+def trade_conflicts(tables: Tables, policy: str = "official_first") -> pd.DataFrame:
+    """Every conflict among trade observations, side by side, with both sources' publishers."""
+    figures = series.reported_figures(
+        tables.observations, tables.sources, commodity=None, measure=None
+    )
+    conflicts = series.find_conflicts(figures, policy)
+    publishers = tables.sources.set_index("source_id")["publisher"]
+    return conflicts.assign(
+        publisher_a=conflicts["source_id_a"].map(publishers),
+        publisher_b=conflicts["source_id_b"].map(publishers),
+    )
+
+
+def indicator_disagreements(tables: Tables, tolerance: float = 0.05) -> pd.DataFrame:
+    """Indicators with several figures for the same subject and period that differ by more
+    than ``tolerance`` (relative) or whose ranges do not overlap: one row per group."""
+    frame = tables.indicators.copy()
+    frame["low"] = frame["value_low"].fillna(frame["value"])
+    frame["high"] = frame["value_high"].fillna(frame["value"])
+    keys = ["indicator", "subject", "period_start", "period_end", "unit"]
+    rows = []
+    for key, group in frame.groupby(keys, sort=True):
+        if group["source_id"].nunique() < 2 or group["low"].isna().all():
+            continue
+        low, high = group["low"].min(), group["high"].max()
+        lows_max, highs_min = group["low"].max(), group["high"].min()
+        disjoint = lows_max > highs_min
+        spread = (high - low) / abs(low) if low else float("inf")
+        if disjoint and spread > tolerance:
+            rows.append(
+                {
+                    **dict(zip(keys, key, strict=True)),
+                    "n_figures": len(group),
+                    "low": low,
+                    "high": high,
+                    "figures": "; ".join(f"{_span(r)} ({r.source_id})" for r in group.itertuples()),
+                }
+            )
+    return pd.DataFrame(rows, columns=[*keys, "n_figures", "low", "high", "figures"])
+
+
+def _span(row) -> str:
+    if pd.notna(row.value):
+        return f"{row.value:g}"
+    return f"{row.value_low:g}–{row.value_high:g}"
+
+
+def empty_years(
+    tables: Tables,
+    years: Sequence[int],
+    *,
+    reporter: str = "KAZ",
+    partner: str = "AFG",
+    flow: str = "turnover",
+) -> list[int]:
+    """Calendar years with no full-year figure for the pair and flow."""
+    figures = series.reported_figures(
+        tables.observations, tables.sources, reporter=reporter, partner=partner, flow=flow
+    )
+    have = {
+        p.year
+        for p, k in zip(figures["period_start"], figures["period_kind"], strict=True)
+        if k == "year"
+    }
+    first, last = years
+    return [y for y in range(first, last + 1) if y not in have]
+
+
+def conflict_groups(tables: Tables, policy: str = "official_first") -> pd.DataFrame:
+    """One row per trade quantity whose sources conflict: every figure with its source.
+
+    Columns: what (reporter→partner flow commodity measure unit), period_label, basis,
+    figures (text listing value, precision, publisher, date; suspect marked), value_min,
+    value_max, preferred_value.
+    """
+    figures = series.reported_figures(
+        tables.observations, tables.sources, commodity=None, measure=None
+    )
+    table = series.reconcile(figures, policy)
+    table = table[table["conflict"]]
+    by_id = figures.set_index("obs_id")
+    rows = []
+    for row in table.itertuples(index=False):
+        listed = []
+        for obs_id in row.obs_ids:
+            f = by_id.loc[obs_id]
+            mark = " (suspect)" if f["suspect"] else ""
+            listed.append(
+                f"{f['value']:g} {f['precision']} — {f['publisher']}, "
+                f"{f['publication_date']}{mark} [{obs_id}]"
+            )
+        rows.append(
+            {
+                "what": f"{row.reporter}→{row.partner} {row.flow} {row.commodity} "
+                f"{row.measure} ({row.unit})",
+                "period_label": row.period_label,
+                "basis": row.basis,
+                "figures": "; ".join(listed),
+                "value_min": row.value_min,
+                "value_max": row.value_max,
+                "preferred_value": row.preferred_value,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "what",
+            "period_label",
+            "basis",
+            "figures",
+            "value_min",
+            "value_max",
+            "preferred_value",
+        ],
+    )
+
+
+REPORT_BEGIN = "<!-- data report: generated by `kzaf data report`; do not edit by hand -->"
+REPORT_END = "<!-- end of data report -->"
+
+
+def readme_report(tables: Tables, years: Sequence[int] = (2005, 2025)) -> str:
+    """The coverage, conflicts and gaps sections of data/README.md, as Markdown."""
+    figures = all_figures(tables)
+    cover = coverage(figures, years)
+    cells = cover.assign(
+        cell=[
+            f"{f}/{s}" if f else "·"
+            for f, s in zip(cover["n_figures"], cover["n_sources"], strict=True)
+        ]
+    )
+    matrix = cells.pivot(index="topic_name", columns="year", values="cell")
+    lines = [
+        REPORT_BEGIN,
+        "",
+        "### Coverage",
+        "",
+        f"Figures / distinct sources by topic and by the year a figure's period starts "
+        f"({years[0]}–{years[1]}; · = none). Totals: {len(tables.observations)} trade "
+        f"observations, {len(tables.indicators)} other figures, {len(tables.events)} "
+        f"events, {len(tables.sources)} sources.",
+        "",
+    ]
+    header = "| topic | " + " | ".join(str(y) for y in matrix.columns) + " |"
+    lines += [header, "|---|" + "---|" * len(matrix.columns)]
+    for topic, row in matrix.iterrows():
+        lines.append(f"| {topic} | " + " | ".join(row.astype(str)) + " |")
+    lines += ["", "By source kind:", "", "| kind | figures | sources |", "|---|---|---|"]
+    for row in by_column(figures, "kind").itertuples(index=False):
+        lines.append(f"| {row.kind} | {row.n_figures} | {row.n_sources} |")
+    lines += [
+        "",
+        "### Known conflicts",
+        "",
+        "Trade figures for the same reporter, partner, flow, goods, unit and period whose "
+        "intervals (given their precision) do not overlap. Every figure is kept.",
+        "",
+    ]
+    groups = conflict_groups(tables)
+    if groups.empty:
+        lines.append("None.")
+    for row in groups.itertuples(index=False):
+        lines.append(
+            f"- **{row.what}, {row.period_label}**"
+            f"{'' if row.basis == 'calendar' else f' ({row.basis})'}: {row.figures}"
+        )
+    disagreements = indicator_disagreements(tables)
+    if not disagreements.empty:
+        lines += ["", "Other figures whose sources disagree (ranges that do not overlap):", ""]
+        for row in disagreements.itertuples(index=False):
+            period = series.period_label(row.period_start, row.period_end)
+            lines.append(f"- **{row.indicator}, {row.subject}, {period}**: {row.figures}")
+    lines += ["", "### Years with no figure", ""]
+    for flow in ("turnover", "export", "import"):
+        missing = empty_years(tables, years, flow=flow)
+        lines.append(
+            f"- Kazakhstan→Afghanistan {flow}, full calendar year: "
+            + (_year_ranges(missing) if missing else "none missing")
+        )
+    lines += ["", REPORT_END]
+    return "\n".join(lines)
+
+
+def gaps_table(tables: Tables, years: Sequence[int]) -> pd.DataFrame:
+    """Per flow, the calendar years with no full-year Kazakhstan→Afghanistan figure."""
+    rows = [
+        {"flow": flow, "years with no full-year figure": _year_ranges(missing) or "none"}
+        for flow in ("turnover", "export", "import")
+        for missing in [empty_years(tables, years, flow=flow)]
+    ]
+    return pd.DataFrame(rows)
+
+
+def _year_ranges(years: Sequence[int]) -> str:
+    """[2005, 2006, 2007, 2010] -> '2005–2007, 2010'."""
+    parts, start = [], None
+    for i, year in enumerate(years):
+        if start is None:
+            start = year
+        if i + 1 == len(years) or years[i + 1] != year + 1:
+            parts.append(str(start) if start == year else f"{start}–{year}")
+            start = None
+    return ", ".join(parts)
+
+
+def headline_counts(figures: pd.DataFrame) -> pd.DataFrame:
+    """Per topic: figures, distinct sources, first and last year covered."""
+    table = (
+        figures.groupby("topic")
+        .agg(
+            figures=("figure_id", "size"),
+            sources=("source_id", "nunique"),
+            first_year=("year", "min"),
+            last_year=("end_year", "max"),
+        )
+        .reset_index()
+    )
+    table.insert(1, "topic_name", table["topic"].map(TOPIC_NAMES))
+    return table
+
+
+def suspect_figures(tables: Tables) -> pd.DataFrame:
+    """Observations flagged as probably mislabelled, with the reason from their note."""
+    flagged = tables.observations[tables.observations["suspect"]]
+    flagged = flagged.merge(
+        tables.sources[["source_id", "publisher", "publication_date"]], on="source_id", how="left"
+    )
+    flagged = series.add_period_columns(flagged)
+    return flagged[
+        [
+            "obs_id",
+            "reporter",
+            "partner",
+            "flow",
+            "commodity",
+            "period_label",
+            "value",
+            "unit",
+            "publisher",
+            "publication_date",
+            "note",
+        ]
+    ]
+
+
+def answer_text(tables: Tables, figures: pd.DataFrame, years: Sequence[int]) -> str:
+    """The audit's answer paragraph, in numbers, generated from the data."""
+    trade = figures[figures["topic"] == "A"]
+    groups = conflict_groups(tables)
+    missing = empty_years(tables, years)
+    kinds = by_column(figures, "kind")
+    top_kind = kinds.iloc[0] if len(kinds) else None
+    parts = [
+        f"**The dataset holds {len(figures)} published figures from "
+        f"{figures['source_id'].nunique()} sources** in the topics shown, "
+        f"{len(trade)} of them on Kazakhstan–Afghanistan trade itself.",
+    ]
+    if top_kind is not None:
+        parts.append(
+            f"Most rest on {str(top_kind['kind']).replace('_', ' ')}s "
+            f"({top_kind['n_figures']} figures); official statistics tables are rare."
+        )
+    if len(groups):
+        turnover = groups[groups["what"].str.contains("turnover TOTAL value")]
+        example = (turnover if len(turnover) else groups).iloc[0]
+        parts.append(
+            f"Sources disagree beyond rounding on {len(groups)} trade quantities; for example "
+            f"{example['what']} in {example['period_label']} is reported anywhere from "
+            f"{example['value_min']:g} to {example['value_max']:g}."
+        )
+    else:
+        parts.append("No two sources disagree beyond rounding.")
+    if missing:
+        parts.append(
+            f"No full-year Kazakhstan–Afghanistan turnover figure was found for "
+            f"{_year_ranges(missing)}."
+        )
+    return " ".join(parts)
