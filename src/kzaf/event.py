@@ -434,6 +434,37 @@ def change_ranges(changes: pd.DataFrame, include_suspect: bool = False) -> pd.Da
     return pd.DataFrame(rows, columns=columns)
 
 
+def change_headline(ranges: pd.DataFrame) -> pd.DataFrame:
+    """A small rounded table of :func:`change_ranges`: percent changes with and without."""
+    used = ranges[ranges["n_pairs"] > 0]
+    return pd.DataFrame(
+        {
+            "from": used["before_label"],
+            "to": used["period_label"],
+            "flow": [
+                f if side == "reporter" else f"{f} (mirror)"
+                for f, side in zip(used["flow"], used["side"], strict=True)
+            ],
+            "pairs_of_figures": used["n_pairs"],
+            "change_with_pct": [
+                _pct_pair(lo, hi)
+                for lo, hi in zip(used["change_with_low"], used["change_with_high"], strict=True)
+            ],
+            "change_without_pct": [
+                _pct_pair(lo, hi)
+                for lo, hi in zip(
+                    used["change_without_low"], used["change_without_high"], strict=True
+                )
+            ],
+        }
+    ).reset_index(drop=True)
+
+
+def _pct_pair(low: float, high: float) -> str:
+    a, b = f"{100 * low:+.1f}", f"{100 * high:+.1f}"
+    return a if a == b else f"{a} to {b}"
+
+
 def event_month_bounds(
     observations: pd.DataFrame, sources: pd.DataFrame, event: Event, flow: str = "turnover"
 ) -> dict[str, Any]:
@@ -520,8 +551,9 @@ def unit_price_range(
     if usable.empty:
         return None
     lows, highs = lows[usable.index], highs[usable.index]
+    hedge = {"at_least": "over ", "at_most": "under ", "about": "about "}
     pieces = [
-        f"{fmt_number(v)}" + (f"–{fmt_number(h)}" if h != v else "") + f" ({s}, {i}, {p})"
+        f"{hedge.get(p, '')}{v:.1f}" + (f"–{h:.1f}" if h != v else "") + f" ({s}, {i})"
         for v, h, s, i, p in zip(
             lows, highs, usable["subject"], usable["indicator_id"], usable["precision"], strict=True
         )
@@ -548,11 +580,19 @@ class Plausibility:
     units_low: float | None
     units_high: float | None
     capacity: pd.DataFrame  # published capacity figures (units a year) with derived shares
-    buyers: pd.DataFrame  # published buyer countries / counts
+    buyers: pd.DataFrame  # published buyer countries (kind "listed") and counts ("count")
     buyer_events: pd.DataFrame  # dated events that mention locomotives
-    partner_listed: bool | None  # partner among the published buyers (None: no list)
+    partner_listed: bool | None  # partner among the listed buyers (None: no list)
     missing: tuple[str, ...] = ()  # what the data lack, in words
     source_ids: tuple[str, ...] = field(default=())
+
+    @property
+    def capacity_share(self) -> tuple[float, float] | None:
+        """Implied units as a share of one plant's yearly capacity: (lowest, highest) across
+        the published capacity figures (derived)."""
+        if self.units_low is None or self.capacity.empty:
+            return None
+        return float(self.capacity["share_low"].min()), float(self.capacity["share_high"].max())
 
     def table(self) -> pd.DataFrame:
         """quantity / value / basis rows for a reader."""
@@ -569,65 +609,88 @@ class Plausibility:
                 (
                     "implied number of units (derived)",
                     f"{self.units_low:.0f}–{self.units_high:.0f}",
-                    "shipment value divided by the high and the low unit price",
+                    "shipment value divided by the high and by the low unit price",
                 )
             )
         for c in self.capacity.to_dict("records"):
             rows.append(
                 (
-                    f"published capacity of {c['subject']} (units a year)",
+                    f"published capacity of {c['subject']} ({c['unit']})",
                     fmt_number(c["capacity_units"]),
-                    f"{c['indicator_id']}, {c['source_id']}, {c['period']}",
+                    f"{c['note']} ({c['indicator_id']}, {c['source_id']}, {c['period']})",
                 )
             )
             if self.units_low is not None:
                 rows.append(
                     (
-                        f"implied units as a share of {c['subject']}'s yearly capacity (derived)",
+                        "implied units as a share of that capacity (derived)",
                         f"{c['share_low']:.0%}–{c['share_high']:.0%}",
                         "implied units / published yearly capacity",
                     )
                 )
-        if not self.buyers.empty:
-            listed = self.buyers[self.buyers["kind"] == "country"]
-            counts = self.buyers[self.buyers["kind"] == "count"]
-            if not listed.empty:
-                rows.append(
-                    (
-                        "published buyer countries",
-                        ", ".join(listed["subject"]),
-                        "; ".join(sorted(set(listed["source_id"]))),
-                    )
+        listed = self.buyers[self.buyers["kind"] == "listed"]
+        if not listed.empty:
+            rows.append(
+                (
+                    "published buyer countries",
+                    ", ".join(listed["subject"]),
+                    "; ".join(sorted(set(listed["source_id"]))),
                 )
-            for c in counts.to_dict("records"):
-                rows.append(
-                    (
-                        f"published number of buyer countries ({c['subject']})",
-                        fmt_number(c["value"]),
-                        f"{c['indicator_id']}, {c['source_id']}, {c['period']}",
-                    )
+            )
+        for c in self.buyers[self.buyers["kind"] == "count"].to_dict("records"):
+            rows.append(
+                (
+                    f"published number of buyer countries ({c['unit']})",
+                    fmt_number(c["value"]),
+                    f"{c['note']} ({c['indicator_id']}, {c['source_id']}, {c['period']})",
                 )
+            )
         if self.partner_listed is not None:
             rows.append(
                 (
-                    "partner among the published buyers",
+                    "partner among the listed buyers",
                     "yes" if self.partner_listed else "no",
                     "published buyer list",
                 )
             )
+        for e in self.buyer_events.to_dict("records"):
+            rows.append((f"event {e['date']}", e["kind"], f"{e['description']} ({e['event_id']})"))
         for text in self.missing:
             rows.append(("not in the data", "—", text))
         return pd.DataFrame(rows, columns=["quantity", "value", "basis"])
 
 
+def _indicator_frame(rows: pd.DataFrame, value: pd.Series) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "indicator_id": rows["indicator_id"],
+            "subject": rows["subject"],
+            "value": value,
+            "unit": rows["unit"],
+            "precision": rows["precision"],
+            "source_id": rows["source_id"],
+            "note": rows["note"],
+            "period": [
+                series.period_label(s, e)
+                for s, e in zip(rows["period_start"], rows["period_end"], strict=True)
+            ],
+        }
+    )
+
+
 def plausibility(
     indicators: pd.DataFrame,
     events: pd.DataFrame,
-    countries: pd.DataFrame,
     event: Event,
     prices: PriceRange | None,
 ) -> Plausibility:
-    """Implied units against published capacity and buyer lists; says what is absent."""
+    """Implied units against published capacity and buyer countries; says what is absent.
+
+    Capacity: ``locomotive_plant_capacity*`` figures (units a year). Buyers:
+    ``locomotive_buyer*`` rows, either one row per listed country (precision ``presence``,
+    subject the ISO3 code) or a count (the note may name the countries). Events whose
+    description mentions locomotives are listed beside them.
+    """
     missing = []
     units_low = units_high = None
     if prices is None:
@@ -638,21 +701,9 @@ def plausibility(
     else:
         units_low, units_high = implied_units(event.value_usd_m, prices)
     capacity_rows = indicators_by_code(indicators, CAPACITY_CODE)
-    capacity = pd.DataFrame(
-        {
-            "indicator_id": capacity_rows["indicator_id"],
-            "subject": capacity_rows["subject"],
-            "capacity_units": capacity_rows["value"].fillna(capacity_rows["value_high"]),
-            "unit": capacity_rows["unit"],
-            "source_id": capacity_rows["source_id"],
-            "period": [
-                series.period_label(s, e)
-                for s, e in zip(
-                    capacity_rows["period_start"], capacity_rows["period_end"], strict=True
-                )
-            ],
-        }
-    )
+    capacity = _indicator_frame(
+        capacity_rows, capacity_rows["value"].fillna(capacity_rows["value_high"])
+    ).rename(columns={"value": "capacity_units"})
     if capacity.empty:
         missing.append(f"no plant capacity: no '{CAPACITY_CODE}' figure in data/indicators.csv")
     if units_low is not None and not capacity.empty:
@@ -661,25 +712,18 @@ def plausibility(
             share_high=units_high / capacity["capacity_units"],
         )
     buyer_rows = indicators_by_code(indicators, BUYER_CODE)
-    iso3 = set(countries["iso3"])
-    buyers = pd.DataFrame(
-        {
-            "indicator_id": buyer_rows["indicator_id"],
-            "subject": buyer_rows["subject"],
-            "kind": ["country" if s in iso3 else "count" for s in buyer_rows["subject"]],
-            "value": buyer_rows["value"],
-            "source_id": buyer_rows["source_id"],
-            "period": [
-                series.period_label(s, e)
-                for s, e in zip(buyer_rows["period_start"], buyer_rows["period_end"], strict=True)
-            ],
-        }
+    buyers = _indicator_frame(buyer_rows, buyer_rows["value"])
+    buyers.insert(
+        2, "kind", ["listed" if p == "presence" else "count" for p in buyers["precision"]]
     )
-    listed = buyers[buyers["kind"] == "country"]
+    listed = buyers[buyers["kind"] == "listed"]
     partner_listed = (event.partner in set(listed["subject"])) if not listed.empty else None
-    if listed.empty:
+    if buyers.empty:
+        missing.append(f"no buyer countries: no '{BUYER_CODE}' row in data/indicators.csv")
+    elif listed.empty:
         missing.append(
-            f"no buyer list: no '{BUYER_CODE}' rows naming countries in data/indicators.csv"
+            "no row-by-row list of buyer countries (precision 'presence'); the count's note is "
+            "all the data say about which countries buy"
         )
     mentions = events["description"].astype(str).str.contains("locomotive", case=False)
     buyer_events = events[mentions].reset_index(drop=True)
@@ -1384,6 +1428,73 @@ def needs_monthly_data_text(event: Event) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Counterfactual:
+    """The counterfactual of an event on monthly data, or why there is none."""
+
+    monthly: pd.DataFrame  # month, total_usd_m, shipment_goods_usd_m, rest_usd_m (observed)
+    total: Impact | None  # on all goods
+    rest: Impact | None  # on all goods minus the event's HS code (None without that series)
+    message: str  # why there is no counterfactual, or ""
+
+
+def monthly_counterfactual(
+    observations: pd.DataFrame,
+    sources: pd.DataFrame,
+    event: Event,
+    *,
+    alpha: float = 0.05,
+    policy: SourcePolicy | str = "official_first",
+    min_pre_months: int = 24,
+) -> Counterfactual:
+    """Run :func:`pulse_effect` on the event flow's monthly total (all goods) and, where the
+    event's HS code has a monthly series too, on the total minus that code ("the rest": did
+    other trade move?). Without enough monthly data, ``total`` is None and ``message`` says
+    what is missing and how to supply it."""
+    kwargs = {"reporter": event.reporter, "partner": event.partner, "flow": event.flow}
+    total = monthly_series(observations, sources, commodity="TOTAL", policy=policy, **kwargs)
+    goods = monthly_series(observations, sources, commodity=event.hs_code, policy=policy, **kwargs)
+    monthly = pd.DataFrame({"total_usd_m": total}).join(
+        pd.DataFrame({"shipment_goods_usd_m": goods}), how="left"
+    )
+    monthly["rest_usd_m"] = monthly["total_usd_m"] - monthly["shipment_goods_usd_m"].fillna(0)
+    monthly = monthly.rename_axis("month").reset_index()
+    n_pre = int(total[total.index < event.month].notna().sum()) if len(total) else 0
+    if n_pre < min_pre_months or event.month not in total.index:
+        have = (
+            f"the data hold {n_pre} month(s) of {event.flow} figures before "
+            f"{series.period_label(event.month, event.month)}"
+            + ("" if event.month in total.index else " and none for that month")
+        )
+        return Counterfactual(monthly, None, None, needs_monthly_data_text(event) + f" ({have}.)")
+    impact_total = pulse_effect(total, event.month, alpha=alpha, min_pre_months=min_pre_months)
+    impact_rest = None
+    if goods.notna().any():
+        rest = total - goods.reindex(total.index).fillna(0)
+        impact_rest = pulse_effect(rest, event.month, alpha=alpha, min_pre_months=min_pre_months)
+    return Counterfactual(monthly, impact_total, impact_rest, "")
+
+
+def with_observations(tables: Any, observations: pd.DataFrame, sources: pd.DataFrame) -> Any:
+    """The tables with extra observations and sources appended (e.g. imported monthly data),
+    for checks that read ``tables.observations``. Ids already present are an error."""
+    from kzaf.data import Tables
+
+    if observations is tables.observations:
+        return tables
+    for name, frame, key in (
+        ("observations", observations, "obs_id"),
+        ("sources", sources, "source_id"),
+    ):
+        clash = sorted(set(frame[key]) & set(tables[name][key]))
+        if clash:
+            raise ValueError(f"{name}: ids {clash[:5]} exist in both the data and the import")
+    frames = dict(tables.frames)
+    frames["observations"] = pd.concat([tables.observations, observations], ignore_index=True)
+    frames["sources"] = pd.concat([tables.sources, sources], ignore_index=True)
+    return Tables(frames=frames, descriptor=tables.descriptor, directory=tables.directory)
+
+
 # ---------------------------------------------------------------------------------------------
 # Words
 
@@ -1409,14 +1520,24 @@ def answer_text(
             "set against any total."
         )
     else:
-        smallest = own.sort_values(["months", "shipment_share"], ascending=[True, False]).iloc[0]
+        top = own.sort_values(["shipment_share", "obs_id"], ascending=[False, True])
+        largest = top.iloc[0]
+        n_same = int(
+            (
+                (top["period_label"] == largest["period_label"])
+                & (top["flow"] == largest["flow"])
+                & (top["aggregate_usd_m"] == largest["aggregate_usd_m"])
+            ).sum()
+        )
         share_low, share_high = own["shipment_share"].min(), own["shipment_share"].max()
         parts.append(
             f"The {fmt_number(event.value_usd_m)} USD million shipment of HS {event.hs_code} in "
             f"{month_label} is {_pct_range(share_low, share_high)} of every published "
-            f"{event.reporter}→{event.partner} aggregate that contains it ({len(own)} figures); "
-            f"the largest share is of {smallest['period_label']} {smallest['flow']} "
-            f"({fmt_number(smallest['aggregate_usd_m'])}, {smallest['publisher']})."
+            f"{event.reporter}→{event.partner} aggregate that contains it ({len(own)} figures, "
+            f"suspect ones aside): {largest['shipment_share']:.0%} of {largest['period_label']} "
+            f"{largest['flow']} ({fmt_number(largest['aggregate_usd_m'])}; "
+            f"{n_same} source{'s' if n_same > 1 else ''}), "
+            f"{own['shipment_share'].min():.0%} of the largest aggregate."
         )
     full = ranges[
         (ranges["side"] == "reporter")
@@ -1425,9 +1546,10 @@ def answer_text(
     ]
     for r in full.to_dict("records"):
         parts.append(
-            f"{r['flow'].capitalize()} went from {r['before_label']} to {r['period_label']} by "
+            f"{r['flow'].capitalize()} changed from {r['before_label']} to {r['period_label']} by "
             f"{_pct_range(r['change_with_low'], r['change_with_high'], signed=True)} as published "
-            f"and {_pct_range(r['change_without_low'], r['change_without_high'], signed=True)} "
+            f"({r['n_pairs']} pairs of figures), and by "
+            f"{_pct_range(r['change_without_low'], r['change_without_high'], signed=True)} "
             "without the shipment."
         )
     if plaus.units_low is not None and plaus.prices is not None:
@@ -1435,15 +1557,20 @@ def answer_text(
             f"At {plaus.prices.low_usd_m:.1f}–{plaus.prices.high_usd_m:.1f} USD million a "
             f"unit it is about {plaus.units_low:.0f}–{plaus.units_high:.0f} units"
         )
-        if not plaus.capacity.empty:
-            c = plaus.capacity.iloc[0]
+        share = plaus.capacity_share
+        if share is not None:
+            subjects = ", ".join(dict.fromkeys(plaus.capacity["subject"].str.replace("_", " ")))
+            units = plaus.capacity["capacity_units"]
             text += (
-                f", {c['share_low']:.0%}–{c['share_high']:.0%} of a year's published capacity "
-                f"of {c['subject']} ({fmt_number(c['capacity_units'])} units)"
+                f", {share[0]:.0%}–{share[1]:.0%} of a year's published capacity of one plant "
+                f"({subjects}: {fmt_range(units.min(), units.max())} units a year)"
             )
         parts.append(text + ".")
     if plaus.partner_listed is False:
         parts.append(f"{event.partner} is not on the published list of buyer countries.")
+    counts = plaus.buyers[plaus.buyers["kind"] == "count"]
+    for c in counts.to_dict("records"):
+        parts.append(f"Buyer countries ({c['period']}, {c['source_id']}): {c['note']}")
     tested = readings[readings["verdict"] != "not testable with current data"]
     if not tested.empty:
         bits = [
