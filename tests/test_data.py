@@ -143,7 +143,7 @@ def test_codebook_in_readme_matches_the_descriptor():
     tables = data.load()
     readme = (tables.directory / "README.md").read_text(encoding="utf-8")
     assert data.codebook_markdown(tables.descriptor) in readme, (
-        "data/README.md's codebook is out of date: paste the output of `kzaf data codebook`"
+        "data/README.md's codebook is out of date: run `kzaf data readme`"
     )
 
 
@@ -154,5 +154,5 @@ def test_coverage_conflicts_and_gaps_in_readme_are_current():
     readme = (tables.directory / "README.md").read_text(encoding="utf-8")
     assert audit.readme_report(tables) in readme, (
         "data/README.md's coverage/conflicts/gaps section is out of date: paste the output of "
-        "`kzaf data report`"
+        "`kzaf data report` (or run `kzaf data readme`)"
     )

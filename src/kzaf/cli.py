@@ -47,6 +47,26 @@ def _cmd_data_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_data_readme(args: argparse.Namespace) -> int:
+    from kzaf import audit, data
+
+    tables = data.load(args.data_dir)
+    path = tables.directory / "README.md"
+    text = path.read_text(encoding="utf-8")
+    for begin, end, block in (
+        (data.CODEBOOK_BEGIN, data.CODEBOOK_END, data.codebook_markdown(tables.descriptor)),
+        (audit.REPORT_BEGIN, audit.REPORT_END, audit.readme_report(tables)),
+    ):
+        if begin not in text or end not in text:
+            print(f"{path}: markers {begin!r} .. {end!r} not found", file=sys.stderr)
+            return 1
+        head, rest = text.split(begin, 1)
+        text = head + block + rest.split(end, 1)[1]
+    path.write_text(text, encoding="utf-8")
+    print(f"{path}: codebook and data report regenerated")
+    return 0
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from kzaf import runner
 
@@ -81,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     data_sub.add_parser(
         "report", help="print the coverage, conflicts and gaps sections for data/README.md"
     ).set_defaults(handler=_cmd_data_report)
+    data_sub.add_parser(
+        "readme", help="regenerate the codebook and data report sections of data/README.md"
+    ).set_defaults(handler=_cmd_data_readme)
     return parser
 
 
