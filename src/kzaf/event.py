@@ -23,10 +23,10 @@ Counterfactual
     structural time-series model (statsmodels ``UnobservedComponents``: local level, optional
     deterministic seasonal terms) is fitted to the months before the event and forecast over
     the event month and after; actual minus forecast is the estimated effect, pointwise and
-    cumulative, with intervals from the model's joint forecast distribution. The forecasts are
-    model estimates, never observations. The intervals use the maximum-likelihood parameters
-    (parameter uncertainty is not propagated), so with short pre-periods they run a little
-    narrow; ``tests/test_event_simulations.py`` measures their coverage on simulated series.
+    cumulative, with intervals from simulated forecast paths that carry the noise and the
+    uncertainty of the estimated parameters. The forecasts are model estimates, never
+    observations. ``tests/test_event_simulations.py`` and ``benchmarks/event_simulations.py``
+    measure how well a known pulse is recovered and how often the intervals cover it.
     Published figures hold no monthly series; the counterfactual needs one (UN Comtrade
     monthly data through ``kzaf import comtrade FILE`` and ``data_source="comtrade"``).
 """
@@ -54,6 +54,7 @@ UNIT = "USD million"
 UNIT_PRICE_CODE = "locomotive_unit_price"
 CAPACITY_CODE = "locomotive_plant_capacity"
 BUYER_CODE = "locomotive_buyer"
+CONTEXT_PREFIX = "locomotive_"  # every other locomotive figure is shown beside them
 DATA_SOURCES = ("published", "comtrade")
 _MIRROR_FLOW = {"export": "import", "import": "export", "turnover": "turnover"}
 
@@ -545,6 +546,8 @@ def unit_price_range(
         return PriceRange(float(low), float(high), "set by the notebook's parameters")
     rows = indicators_by_code(indicators, UNIT_PRICE_CODE)
     rows = rows[rows["unit"].astype(str).str.startswith(UNIT)]
+    if "suspect" in rows:
+        rows = rows[~rows["suspect"].astype(bool)]
     lows = rows["value"].fillna(rows["value_low"])
     highs = rows["value"].fillna(rows["value_high"])
     usable = rows[lows.notna() & highs.notna()]
@@ -552,16 +555,17 @@ def unit_price_range(
         return None
     lows, highs = lows[usable.index], highs[usable.index]
     hedge = {"at_least": "over ", "at_most": "under ", "about": "about "}
-    pieces = [
-        f"{hedge.get(p, '')}{v:.1f}" + (f"–{h:.1f}" if h != v else "") + f" ({s}, {i})"
-        for v, h, s, i, p in zip(
-            lows, highs, usable["subject"], usable["indicator_id"], usable["precision"], strict=True
-        )
-    ]
+    pieces: dict[tuple, list[str]] = {}
+    for v, h, s, i, p in zip(
+        lows, highs, usable["source_id"], usable["indicator_id"], usable["precision"], strict=True
+    ):
+        text = f"{hedge.get(p, '')}{v:.1f}" + (f"–{h:.1f}" if h != v else "") + f" ({s}"
+        pieces.setdefault((text,), []).append(i)
+    listed = [f"{text}: {', '.join(ids)})" for (text,), ids in pieces.items()]
     return PriceRange(
         float(lows.min()),
         float(highs.max()),
-        "sourced unit prices in data/indicators.csv: " + "; ".join(pieces),
+        "sourced unit prices in data/indicators.csv (suspect ones left out): " + "; ".join(listed),
         tuple(usable["indicator_id"]),
         tuple(dict.fromkeys(usable["source_id"])),
     )
@@ -585,6 +589,9 @@ class Plausibility:
     partner_listed: bool | None  # partner among the listed buyers (None: no list)
     missing: tuple[str, ...] = ()  # what the data lack, in words
     source_ids: tuple[str, ...] = field(default=())
+    # other published locomotive figures (production, orders, deliveries), with the implied
+    # units as a multiple of each count (derived)
+    context: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def capacity_share(self) -> tuple[float, float] | None:
@@ -595,7 +602,8 @@ class Plausibility:
         return float(self.capacity["share_low"].min()), float(self.capacity["share_high"].max())
 
     def table(self) -> pd.DataFrame:
-        """quantity / value / basis rows for a reader."""
+        """The main comparison in a few quantity / value / basis rows (details in
+        ``capacity``, ``buyers``, ``context`` and ``buyer_events``)."""
         rows = []
         if self.prices is not None and self.units_low is not None:
             rows.append(
@@ -612,20 +620,32 @@ class Plausibility:
                     "shipment value divided by the high and by the low unit price",
                 )
             )
-        for c in self.capacity.to_dict("records"):
+        if not self.capacity.empty:
+            units = self.capacity["capacity_units"]
             rows.append(
                 (
-                    f"published capacity of {c['subject']} ({c['unit']})",
-                    fmt_number(c["capacity_units"]),
-                    f"{c['note']} ({c['indicator_id']}, {c['source_id']}, {c['period']})",
+                    "published yearly capacity of one plant (units a year)",
+                    fmt_range(units.min(), units.max()),
+                    f"{len(units)} figures: "
+                    + ", ".join(dict.fromkeys(self.capacity["indicator_id"])),
                 )
             )
-            if self.units_low is not None:
+            share = self.capacity_share
+            if share is not None:
                 rows.append(
                     (
-                        "implied units as a share of that capacity (derived)",
-                        f"{c['share_low']:.0%}–{c['share_high']:.0%}",
-                        "implied units / published yearly capacity",
+                        "implied units as a share of one plant's yearly capacity (derived)",
+                        f"{share[0]:.0%}–{share[1]:.0%}",
+                        "implied units / published yearly capacity, across the figures",
+                    )
+                )
+        for c in self.buyers.to_dict("records"):
+            if c["kind"] == "count":
+                rows.append(
+                    (
+                        f"published number of buyer countries ({c['period']})",
+                        fmt_number(c["value"]),
+                        f"{c['note']} ({c['indicator_id']}, {c['source_id']})",
                     )
                 )
         listed = self.buyers[self.buyers["kind"] == "listed"]
@@ -637,14 +657,6 @@ class Plausibility:
                     "; ".join(sorted(set(listed["source_id"]))),
                 )
             )
-        for c in self.buyers[self.buyers["kind"] == "count"].to_dict("records"):
-            rows.append(
-                (
-                    f"published number of buyer countries ({c['unit']})",
-                    fmt_number(c["value"]),
-                    f"{c['note']} ({c['indicator_id']}, {c['source_id']}, {c['period']})",
-                )
-            )
         if self.partner_listed is not None:
             rows.append(
                 (
@@ -653,11 +665,30 @@ class Plausibility:
                     "published buyer list",
                 )
             )
-        for e in self.buyer_events.to_dict("records"):
-            rows.append((f"event {e['date']}", e["kind"], f"{e['description']} ({e['event_id']})"))
         for text in self.missing:
             rows.append(("not in the data", "—", text))
         return pd.DataFrame(rows, columns=["quantity", "value", "basis"])
+
+    def context_table(self) -> pd.DataFrame:
+        """Other published locomotive figures (production, orders, deliveries) beside the
+        implied number of units: ``implied_multiple`` = implied units / the figure (derived,
+        for figures counted in units)."""
+        columns = ["indicator", "subject", "period", "value", "unit", "implied_multiple", "note",
+                   "indicator_id", "source_id"]  # fmt: skip
+        if self.context.empty:
+            return pd.DataFrame(columns=columns)
+        frame = self.context.copy()
+        if "implied_units_ratio_low" in frame:
+            frame["implied_multiple"] = [
+                "" if pd.isna(lo) else f"{lo:.2g}–{hi:.2g}"
+                for lo, hi in zip(
+                    frame["implied_units_ratio_low"], frame["implied_units_ratio_high"], strict=True
+                )
+            ]
+        else:
+            frame["implied_multiple"] = ""
+        frame["indicator"] = frame["indicator"].str.replace("_", " ")
+        return frame[columns]
 
 
 def _indicator_frame(rows: pd.DataFrame, value: pd.Series) -> pd.DataFrame:
@@ -670,6 +701,8 @@ def _indicator_frame(rows: pd.DataFrame, value: pd.Series) -> pd.DataFrame:
             "precision": rows["precision"],
             "source_id": rows["source_id"],
             "note": rows["note"],
+            "suspect": rows["suspect"].astype(bool) if "suspect" in rows else False,
+            "indicator": rows["indicator"],
             "period": [
                 series.period_label(s, e)
                 for s, e in zip(rows["period_start"], rows["period_end"], strict=True)
@@ -727,6 +760,18 @@ def plausibility(
         )
     mentions = events["description"].astype(str).str.contains("locomotive", case=False)
     buyer_events = events[mentions].reset_index(drop=True)
+    main_codes = (UNIT_PRICE_CODE, CAPACITY_CODE, BUYER_CODE)
+    codes = indicators["indicator"].astype(str)
+    other = indicators[
+        codes.str.startswith(CONTEXT_PREFIX)
+        & ~codes.apply(lambda c: any(c == m or c.startswith(m + "_") for m in main_codes))
+    ]
+    context = _indicator_frame(other, other["value"].fillna(other["value_high"]))
+    context = context.sort_values(["indicator", "period", "indicator_id"]).reset_index(drop=True)
+    if units_low is not None:
+        counts = context["unit"].astype(str).str.startswith("units")
+        context["implied_units_ratio_low"] = (units_low / context["value"]).where(counts)
+        context["implied_units_ratio_high"] = (units_high / context["value"]).where(counts)
     source_ids = tuple(
         dict.fromkeys(
             [
@@ -734,6 +779,7 @@ def plausibility(
                 *capacity["source_id"],
                 *buyers["source_id"],
                 *buyer_events["source_id"],
+                *context["source_id"],
             ]
         )
     )
@@ -747,6 +793,7 @@ def plausibility(
         partner_listed,
         tuple(missing),
         source_ids,
+        context,
     )
 
 
@@ -1013,15 +1060,36 @@ def rank_in_month(
 # Monthly series
 
 
-def monthly_source(data_source: str, tables: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(observations, sources) holding monthly figures for ``data_source``.
+@dataclass(frozen=True)
+class MonthlyData:
+    """Where monthly figures come from for the counterfactual (and, if real, for C4)."""
+
+    observations: pd.DataFrame
+    sources: pd.DataFrame
+    data_source: str
+    synthetic: bool = False  # True: a test fixture; never a finding
+
+    @property
+    def banner(self) -> str:
+        """A warning to show first when the figures are a synthetic test fixture."""
+        if not self.synthetic:
+            return ""
+        return (
+            "**SYNTHETIC TEST FIXTURE, NOT DATA.** The imported UN Comtrade figures are the "
+            "made-up test fixture; every monthly number and counterfactual below describes no "
+            "real trade. The claim verdicts use the published figures only. "
+        )
+
+
+def monthly_source(data_source: str, tables: Any) -> MonthlyData:
+    """The figures holding monthly series for ``data_source``.
 
     ``published``: the project's tables (which hold no monthly series for the pair).
     ``comtrade``: UN Comtrade data imported with ``kzaf import comtrade FILE``, read by
-    ``kzaf.comtrade.load_imported()``.
+    ``kzaf.comtrade.load_imported()`` (the only I/O here, delegated to that adapter).
     """
     if data_source == "published":
-        return tables.observations, tables.sources
+        return MonthlyData(tables.observations, tables.sources, data_source)
     if data_source != "comtrade":
         raise ValueError(f"data_source={data_source!r} is unknown; choose one of {DATA_SOURCES}")
     try:
@@ -1033,13 +1101,22 @@ def monthly_source(data_source: str, tables: Any) -> tuple[pd.DataFrame, pd.Data
             "data_source='comtrade' needs the UN Comtrade importer (kzaf.comtrade), which this "
             "version of kzaf does not have yet; use data_source='published'"
         ) from exc
-    observations, sources = comtrade.load_imported()
-    if observations.empty:
-        raise ValueError(
-            "data_source='comtrade' but no UN Comtrade data has been imported: run "
-            "`kzaf import comtrade FILE` with a monthly export from UN Comtrade first"
-        )
-    return observations, sources
+    try:
+        imported = comtrade.load_imported()
+    except FileNotFoundError as exc:
+        raise ValueError(f"data_source='comtrade' but {exc}") from exc
+    observations, sources = imported
+    return MonthlyData(
+        observations, sources, data_source, bool(getattr(imported, "synthetic", False))
+    )
+
+
+def claim_tables(tables: Any, monthly: MonthlyData) -> Any:
+    """The tables the claim checks read: with imported monthly figures added when they are
+    real; the published tables alone when they are published or synthetic."""
+    if monthly.data_source == "published" or monthly.synthetic:
+        return tables
+    return with_observations(tables, monthly.observations, monthly.sources)
 
 
 def monthly_series(
@@ -1134,6 +1211,7 @@ def pulse_effect(
     seasonal_harmonics: int | None = None,
     log_scale: bool = False,
     min_pre_months: int = 24,
+    parameter_draws: int = 20,
     n_draws: int = 4000,
     seed: int = 0,
 ) -> Impact:
@@ -1143,11 +1221,16 @@ def pulse_effect(
     ``seasonal_harmonics`` > 0, a deterministic 12-month cycle with that many harmonics) is
     fitted by maximum likelihood to the months before ``event_month`` only, then forecast over
     the post-period (the event month and ``post_months - 1`` after it; default: to the end of
-    the series). Effect = actual - predicted, with (1 - alpha) intervals from the joint
-    Gaussian forecast distribution: pointwise from its marginal variances, cumulative from the
-    variance of the summed forecasts. ``seasonal_harmonics=None`` uses 2 harmonics with at
-    least 36 pre-period months and none otherwise. With ``log_scale`` the model runs on
-    log values (multiplicative noise) and cumulative intervals come from ``n_draws`` draws.
+    the series). Effect = actual - predicted, with (1 - alpha) intervals from ``n_draws``
+    simulated forecast paths: ``parameter_draws`` parameter sets are drawn from the
+    maximum-likelihood estimate's asymptotic normal distribution (in the model's unconstrained
+    parameters, covariance from the numerical Hessian), and for each, paths from the model's
+    joint Gaussian forecast distribution; so the intervals carry parameter uncertainty as well
+    as the noise (``parameter_draws=0``: plug-in estimates only). Pointwise intervals are
+    quantiles of each month's draws, cumulative ones of the summed paths; the predicted value
+    is the draws' mean. ``seasonal_harmonics=None`` uses 2 harmonics with at least 36
+    pre-period months and none otherwise. With ``log_scale`` the model runs on log values
+    (multiplicative noise) and the draws are exponentiated. ``seed`` fixes the draws.
 
     Months with no value (NaN) in the pre-period are skipped by the Kalman filter; in the
     post-period their effect is NaN and the cumulative effect stops there.
@@ -1193,24 +1276,19 @@ def pulse_effect(
         model = sm.tsa.UnobservedComponents(endog, **spec)
         result = model.fit(disp=False)
     notes += [f"model fit: {w.message}" for w in caught]
-    mean, cov = _forecast_moments(result, len(post))
-    z = stats.norm.ppf(1 - alpha / 2)
-    sd = np.sqrt(np.diag(cov))
-    actual = post.to_numpy()
+    rng = np.random.default_rng(seed)
+    paths, draw_notes = _forecast_paths(model, result, len(post), parameter_draws, n_draws, rng)
+    notes += draw_notes
     if log_scale:
-        predicted = np.exp(mean + sd**2 / 2)  # the mean of a log-normal forecast
-        lower, upper = np.exp(mean - z * sd), np.exp(mean + z * sd)
-        draws = np.exp(_mvn_draws(mean, cov, n_draws, seed))
-        cum_draws = np.cumsum(draws, axis=1)
-        cum_pred = cum_draws.mean(axis=0)
-        cum_lower = np.quantile(cum_draws, alpha / 2, axis=0)
-        cum_upper = np.quantile(cum_draws, 1 - alpha / 2, axis=0)
-    else:
-        predicted, lower, upper = mean, mean - z * sd, mean + z * sd
-        cum_pred = np.cumsum(mean)
-        cum_sd = np.sqrt([cov[: h + 1, : h + 1].sum() for h in range(len(mean))])
-        cum_lower, cum_upper = cum_pred - z * cum_sd, cum_pred + z * cum_sd
-        cum_draws = None
+        paths = np.exp(paths)
+    actual = post.to_numpy()
+    predicted = paths.mean(axis=0)
+    lower = np.quantile(paths, alpha / 2, axis=0)
+    upper = np.quantile(paths, 1 - alpha / 2, axis=0)
+    cum_draws = np.cumsum(paths, axis=1)
+    cum_pred = cum_draws.mean(axis=0)
+    cum_lower = np.quantile(cum_draws, alpha / 2, axis=0)
+    cum_upper = np.quantile(cum_draws, 1 - alpha / 2, axis=0)
     cum_actual = np.cumsum(actual)  # NaN from the first missing month on
     post_frame = pd.DataFrame(
         {
@@ -1250,15 +1328,9 @@ def pulse_effect(
         ],
         index=pd.Index(["average", "cumulative"], name="over the post-period"),
     )
-    if cum_draws is not None:
-        sums = cum_draws[:, n - 1]
-        tail = (
-            (sums >= sum_actual).mean() if sum_actual >= sum_pred else (sums <= sum_actual).mean()
-        )
-        p_value = float(max(tail, 1 / len(sums)))
-    else:
-        s = float(np.sqrt(cov[:n, :n].sum()))
-        p_value = float(stats.norm.sf(abs(sum_actual - sum_pred) / s))
+    sums = cum_draws[:, n - 1]
+    tail = (sums >= sum_actual).mean() if sum_actual >= sum_pred else (sums <= sum_actual).mean()
+    p_value = float(max(tail, 1 / len(sums)))
     described = "local level" + (
         f" with a fixed 12-month cycle ({harmonics} harmonic{'s' if harmonics > 1 else ''})"
         if harmonics
@@ -1267,6 +1339,11 @@ def pulse_effect(
     described += " on log values" if log_scale else ""
     described += (
         f", fitted by maximum likelihood to {n_pre} months before {series.period_label(when, when)}"
+    )
+    described += (
+        "; intervals include parameter uncertainty"
+        if parameter_draws > 0
+        else "; plug-in intervals"
     )
     return Impact(
         when, alpha, described, log_scale, n_pre, n, pointwise, summary, p_value, tuple(notes)
@@ -1318,12 +1395,53 @@ def _forecast_moments(result: Any, steps: int) -> tuple[np.ndarray, np.ndarray]:
     return np.array(means), cov
 
 
-def _mvn_draws(mean: np.ndarray, cov: np.ndarray, n: int, seed: int) -> np.ndarray:
+def _forecast_paths(
+    model: Any,
+    result: Any,
+    steps: int,
+    parameter_draws: int,
+    n_draws: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, list[str]]:
+    """``n_draws`` x ``steps`` forecast paths, with parameter uncertainty when
+    ``parameter_draws`` > 0 (see :func:`pulse_effect`)."""
+    from statsmodels.tools.numdiff import approx_hess
+
+    if parameter_draws <= 0:
+        mean, cov = _forecast_moments(result, steps)
+        return _mvn_draws(mean, cov, n_draws, rng), []
+    notes = []
+    unconstrained = np.asarray(model.untransform_params(result.params), dtype=float)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        hessian = approx_hess(unconstrained, lambda p: model.loglike(p, transformed=False))
+    notes += [f"parameter uncertainty: {w.message}" for w in caught]
+    eigenvalues, vectors = np.linalg.eigh(-(hessian + hessian.T) / 2)
+    if not np.all(np.isfinite(eigenvalues)) or eigenvalues.max() <= 0:
+        notes.append("parameter uncertainty left out: the likelihood's curvature is unusable")
+        mean, cov = _forecast_moments(result, steps)
+        return _mvn_draws(mean, cov, n_draws, rng), notes
+    # Directions without curvature carry no information; give them none rather than infinite
+    # variance (they are rare and noted).
+    flat = eigenvalues <= 1e-8 * eigenvalues.max()
+    if flat.any():
+        notes.append(f"{int(flat.sum())} parameter direction(s) without curvature held fixed")
+    scale = np.where(flat, 0.0, 1 / np.sqrt(np.where(flat, 1.0, eigenvalues)))
+    per_set = max(n_draws // parameter_draws, 1)
+    paths = []
+    for _ in range(parameter_draws):
+        drawn = unconstrained + vectors @ (scale * rng.standard_normal(len(unconstrained)))
+        filtered = model.filter(model.transform_params(drawn))
+        mean, cov = _forecast_moments(filtered, steps)
+        paths.append(_mvn_draws(mean, cov, per_set, rng))
+    return np.vstack(paths), notes
+
+
+def _mvn_draws(mean: np.ndarray, cov: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
     """Draws from N(mean, cov) through a symmetric square root (robust to tiny negative
     eigenvalues from rounding)."""
     eigenvalues, vectors = np.linalg.eigh((cov + cov.T) / 2)
     root = vectors * np.sqrt(np.clip(eigenvalues, 0, None))
-    rng = np.random.default_rng(seed)
     return mean + rng.standard_normal((n, len(mean))) @ root.T
 
 
@@ -1569,8 +1687,12 @@ def answer_text(
     if plaus.partner_listed is False:
         parts.append(f"{event.partner} is not on the published list of buyer countries.")
     counts = plaus.buyers[plaus.buyers["kind"] == "count"]
-    for c in counts.to_dict("records"):
-        parts.append(f"Buyer countries ({c['period']}, {c['source_id']}): {c['note']}")
+    if not counts.empty:
+        c = counts.iloc[0]
+        parts.append(
+            f"Published buyers of Kazakh locomotives ({c['period']}, {c['indicator_id']}): "
+            f"{c['note'].rstrip('.')}."
+        )
     tested = readings[readings["verdict"] != "not testable with current data"]
     if not tested.empty:
         bits = [
@@ -1603,12 +1725,13 @@ def _signed(value: float) -> str:
     return ("+" if value >= 0 else "−") + fmt_number(abs(value))
 
 
-def fmt_range(low: float, high: float) -> str:
-    return (
-        fmt_number(low)
-        if round(low, 1) == round(high, 1)
-        else f"{fmt_number(low)}–{fmt_number(high)}"
-    )
+def fmt_range(low: float, high: float, digits: int | None = None) -> str:
+    """``low–high``, or one number when both print the same."""
+    if digits is not None:
+        a, b = f"{low:.{digits}f}", f"{high:.{digits}f}"
+    else:
+        a, b = fmt_number(low), fmt_number(high)
+    return a if a == b else f"{a}–{b}"
 
 
 def _pct_range(low: float, high: float, signed: bool = False) -> str:

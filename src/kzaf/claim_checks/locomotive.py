@@ -72,10 +72,13 @@ def _fmt(value: float) -> str:
 # C4
 
 
-def _partners_in(observations: pd.DataFrame, reporter: str) -> list[str]:
+def _partners_in(tables: Tables, reporter: str) -> list[str]:
+    """Countries (not groups such as CAS or WLD) the reporter has a figure with."""
+    observations, countries = tables.observations, tables.countries
     own = observations.loc[observations["reporter"] == reporter, "partner"]
     mirror = observations.loc[observations["partner"] == reporter, "reporter"]
-    return sorted(set(own) | set(mirror))
+    single = set(countries.loc[countries["comtrade_code"].notna(), "iso3"]) - {"WLD", reporter}
+    return sorted((set(own) | set(mirror)) & single)
 
 
 @check("C4")
@@ -110,15 +113,11 @@ def top_ten_partner(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
         observations,
         sources,
         reporter=shipment.reporter,
-        partners=[
-            p
-            for p in _partners_in(observations, shipment.reporter)
-            if p not in (shipment.partner, "WLD")
-        ],
+        partners=[p for p in _partners_in(tables, shipment.reporter) if p != shipment.partner],
         year=shipment.year,
     )
     annual = annual[~annual["suspect"].astype(bool)]
-    context = ""
+    context, above = "", []
     if not annual.empty:
         best = annual.groupby("partner")["monthly_average_usd_m"].max()
         above = sorted(best[best > bounds["high"]].index)
@@ -139,7 +138,12 @@ def top_ten_partner(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
             f"No figure gives Kazakhstan's {month_label} trade with any other partner"
             f"{'' if has_world else ' or with the world'}, so {partner_name}'s rank cannot "
             f"be computed. {what_exists}.{context}{settle}",
-            tuple(ev.sources_of(_sources_for(observations, [*used, ceiling_id]), annual)),
+            tuple(
+                ev.sources_of(
+                    _sources_for(observations, [*used, ceiling_id]),
+                    annual[annual["partner"].isin(above)],
+                )
+            ),
             details=partner_figures,
         )
     if own.empty:
@@ -198,7 +202,12 @@ def _sources_for(observations: pd.DataFrame, obs_ids: list[str]) -> list[str]:
 
 @check("C5")
 def equal_to_monthly_trade(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
-    """The shipment against average monthly trade with Kyrgyzstan and Azerbaijan (each, both)."""
+    """The shipment against average monthly trade with Kyrgyzstan and Azerbaijan (each, both).
+
+    Every published full-year figure counts, suspect ones included and marked, so that a
+    conflict between sources (Kazakhstan–Azerbaijan 2023: 529.4 against 598.5) stays visible
+    as a range; the evidence says whether leaving suspect figures out changes any verdict.
+    """
     shipment, obs_id = article_shipment(tables, "C5")
     if shipment is None:
         return _no_shipment("C5")
@@ -211,65 +220,93 @@ def equal_to_monthly_trade(tables: Tables, options: Mapping[str, Any]) -> ClaimR
         year=shipment.year,
     )
     readings = ev.compare_with_monthly_averages(
-        shipment.value_usd_m, annual, C5_PARTNERS, tolerance
+        shipment.value_usd_m, annual, C5_PARTNERS, tolerance, include_suspect=True
     )
-    verdict_of = {r["reading"]: Verdict(r["verdict"]) for r in readings.to_dict("records")}
-    alone = [verdict_of[f"{p} alone"] for p in C5_PARTNERS]
-    each = min(alone, key=_ORDER.index)
-    together = verdict_of[" + ".join(C5_PARTNERS) + " together"]
-    overall = max((each, together), key=_ORDER.index)
-    used = annual[~annual["suspect"].astype(bool)]
-    pieces = []
+    strict = ev.compare_with_monthly_averages(
+        shipment.value_usd_m, annual, C5_PARTNERS, tolerance, include_suspect=False
+    )
+    each, together, overall = _c5_verdicts(readings)
+    figures_text = []
+    for partner in C5_PARTNERS:
+        mine = annual[annual["partner"] == partner]
+        if mine.empty:
+            figures_text.append(f"{partner}: no {shipment.year} figure")
+            continue
+        groups = mine.groupby(["annual_usd_m", "reporter", "suspect"], sort=True)["obs_id"]
+        listed = ", ".join(
+            f"{_fmt(value)} ({who}-reported{', suspect' if sus else ''}: {', '.join(ids)})"
+            for (value, who, sus), ids in groups
+        )
+        low, high = mine["monthly_average_usd_m"].min(), mine["monthly_average_usd_m"].max()
+        figures_text.append(f"{partner}: {listed}, so {ev.fmt_range(low, high)} a month")
+    readings_text = []
     for r in readings.to_dict("records"):
         if r["verdict"] == str(Verdict.NOT_TESTABLE):
-            pieces.append(f"{r['reading']}: no {shipment.year} figure ({r['verdict']})")
+            readings_text.append(f"{r['reading']}: {r['verdict']}")
             continue
-        figures = used[used["partner"].isin(r["partners"])]
-        listed = ", ".join(
-            f"{_fmt(a)} ({who}-reported, {oid})"
-            for a, who, oid in zip(
-                figures["annual_usd_m"], figures["reporter"], figures["obs_id"], strict=True
-            )
-        )
+        ratio = ev.fmt_range(r["ratio_low"], r["ratio_high"], digits=2)
         average = ev.fmt_range(r["monthly_low_usd_m"], r["monthly_high_usd_m"])
-        pieces.append(
-            f"{r['reading']}: average month {average} "
-            f"from annual {listed}; shipment {r['ratio_low']:.2f}–{r['ratio_high']:.2f} times it "
-            f"({r['verdict']})"
-        )
-    conflicts = _conflict_note(used, shipment.year)
+        readings_text.append(f"{r['reading']} ({average} a month): {ratio} times, {r['verdict']}")
     evidence = (
-        f"Shipment {_fmt(shipment.value_usd_m)} ({obs_id}) against average monthly {shipment.year} "
-        "turnover, derived as annual / 12. "
-        + "; ".join(pieces)
-        + f". Reading 'each separately' (both must hold): {each}; reading 'both together': "
-        f"{together}. Overall {overall}: the wording is ambiguous, so the overall verdict is the "
-        "one of the reading most favourable to the article." + conflicts
+        f"Shipment {_fmt(shipment.value_usd_m)} ({obs_id}) against average monthly "
+        f"{shipment.year} turnover, derived as annual / 12 from every published figure. "
+        + "; ".join(figures_text)
+        + ". "
+        + "; ".join(readings_text)
+        + f". Reading 'each separately' (both must hold): {each}; 'both together': {together}. "
+        f"Overall {overall}: the wording is ambiguous, so the overall verdict is that of the "
+        "reading most favourable to the article." + _conflict_note(annual, shipment.year)
     )
+    if annual["suspect"].astype(bool).any():
+        same = list(strict["verdict"]) == list(readings["verdict"])
+        evidence += (
+            " Leaving the suspect figures out changes no verdict."
+            if same
+            else " Leaving the suspect figures out changes the verdicts to: "
+            + "; ".join(f"{r['reading']} {r['verdict']}" for r in strict.to_dict("records"))
+            + "."
+        )
     return ClaimResult(
         "C5",
         overall,
         evidence,
-        tuple(
-            ev.sources_of(
-                _sources_for(tables.observations, [obs_id]),
-                used,
-            )
-        ),
+        tuple(ev.sources_of(_sources_for(tables.observations, [obs_id]), annual)),
         tolerance=f"±{tolerance:.0%} of the nearer end of the range of average months",
         details=readings,
     )
 
 
+def _c5_verdicts(readings: pd.DataFrame) -> tuple[Verdict, Verdict, Verdict]:
+    """(each separately, both together, overall) from the per-reading verdicts."""
+    verdict_of = {r["reading"]: Verdict(r["verdict"]) for r in readings.to_dict("records")}
+    each = min((verdict_of[f"{p} alone"] for p in C5_PARTNERS), key=_ORDER.index)
+    together = verdict_of[" + ".join(C5_PARTNERS) + " together"]
+    return each, together, max((each, together), key=_ORDER.index)
+
+
 def _conflict_note(annual: pd.DataFrame, year: int) -> str:
+    """Name, per partner, the figures that cannot all be right (given their precision)."""
     notes = []
     for partner, group in annual.groupby("partner"):
-        if group["annual_usd_m"].nunique() > 1:
-            values = " vs ".join(
-                f"{_fmt(v)} ({who}-reported)"
-                for v, who in zip(group["annual_usd_m"], group["reporter"], strict=True)
-            )
-            notes.append(f"{partner} {year}: {values}")
+        records = group.to_dict("records")
+        against: dict[str, set[str]] = {}
+        for i, a in enumerate(records):
+            for b in records[i + 1 :]:
+                if series.figures_conflict(
+                    {"value": a["annual_usd_m"], "precision": a["precision"]},
+                    {"value": b["annual_usd_m"], "precision": b["precision"]},
+                ):
+                    against.setdefault(a["obs_id"], set()).add(b["obs_id"])
+                    against.setdefault(b["obs_id"], set()).add(a["obs_id"])
+        if not against:
+            continue
+        value = group.set_index("obs_id")["annual_usd_m"]
+        odd = max(sorted(against), key=lambda k: len(against[k]))
+        others = sorted(against[odd])
+        notes.append(
+            f"{partner} {year}: {_fmt(value[odd])} ({odd}) conflicts with "
+            f"{ev.fmt_range(value[others].min(), value[others].max())} ({', '.join(others)})"
+        )
     if not notes:
         return ""
-    return " Sources disagree, kept as a range: " + "; ".join(notes) + "."
+    return " Sources disagree, and the range keeps both sides: " + "; ".join(notes) + "."
