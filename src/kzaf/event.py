@@ -56,6 +56,7 @@ CAPACITY_CODE = "locomotive_plant_capacity"
 BUYER_CODE = "locomotive_buyer"
 CONTEXT_PREFIX = "locomotive_"  # every other locomotive figure is shown beside them
 DATA_SOURCES = ("published", "comtrade")
+_FLOW_WORD = {"export": "exports", "import": "imports", "turnover": "turnover"}
 _MIRROR_FLOW = {"export": "import", "import": "export", "turnover": "turnover"}
 
 
@@ -1274,7 +1275,7 @@ def pulse_effect(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model = sm.tsa.UnobservedComponents(endog, **spec)
-        result = model.fit(disp=False)
+        result = model.fit(disp=False, cov_type="none")
     notes += [f"model fit: {w.message}" for w in caught]
     rng = np.random.default_rng(seed)
     paths, draw_notes = _forecast_paths(model, result, len(post), parameter_draws, n_draws, rng)
@@ -1431,7 +1432,7 @@ def _forecast_paths(
     paths = []
     for _ in range(parameter_draws):
         drawn = unconstrained + vectors @ (scale * rng.standard_normal(len(unconstrained)))
-        filtered = model.filter(model.transform_params(drawn))
+        filtered = model.filter(model.transform_params(drawn), cov_type="none")
         mean, cov = _forecast_moments(filtered, steps)
         paths.append(_mvn_draws(mean, cov, per_set, rng))
     return np.vstack(paths), notes
@@ -1638,24 +1639,32 @@ def answer_text(
             "set against any total."
         )
     else:
-        top = own.sort_values(["shipment_share", "obs_id"], ascending=[False, True])
-        largest = top.iloc[0]
-        n_same = int(
-            (
-                (top["period_label"] == largest["period_label"])
-                & (top["flow"] == largest["flow"])
-                & (top["aggregate_usd_m"] == largest["aggregate_usd_m"])
-            ).sum()
-        )
         share_low, share_high = own["shipment_share"].min(), own["shipment_share"].max()
+        groups = own.groupby(["period_label", "flow"], sort=False).agg(
+            share_low=("shipment_share", "min"),
+            share_high=("shipment_share", "max"),
+            value_low=("aggregate_usd_m", "min"),
+            value_high=("aggregate_usd_m", "max"),
+            n=("obs_id", "count"),
+        )
+        groups = groups.sort_values("share_high", ascending=False)
+
+        def describe(key: tuple[str, str], g: pd.Series) -> str:
+            return (
+                f"{_pct_range(g['share_low'], g['share_high'])} of {key[0]} "
+                f"{_FLOW_WORD.get(key[1], key[1])} "
+                f"({fmt_range(g['value_low'], g['value_high'])}; {int(g['n'])} "
+                f"figure{'s' if g['n'] > 1 else ''})"
+            )
+
+        ends = [describe(groups.index[0], groups.iloc[0])]
+        if len(groups) > 1:
+            ends.append(describe(groups.index[-1], groups.iloc[-1]))
         parts.append(
             f"The {fmt_number(event.value_usd_m)} USD million shipment of HS {event.hs_code} in "
-            f"{month_label} is {_pct_range(share_low, share_high)} of every published "
-            f"{event.reporter}→{event.partner} aggregate that contains it ({len(own)} figures, "
-            f"suspect ones aside): {largest['shipment_share']:.0%} of {largest['period_label']} "
-            f"{largest['flow']} ({fmt_number(largest['aggregate_usd_m'])}; "
-            f"{n_same} source{'s' if n_same > 1 else ''}), "
-            f"{own['shipment_share'].min():.0%} of the largest aggregate."
+            f"{month_label} is {_pct_range(share_low, share_high)} of each of the {len(own)} "
+            f"published {event.reporter}→{event.partner} aggregates that contain it (suspect "
+            f"figures aside): " + " and ".join(ends) + "."
         )
     full = ranges[
         (ranges["side"] == "reporter")
@@ -1677,11 +1686,10 @@ def answer_text(
         )
         share = plaus.capacity_share
         if share is not None:
-            subjects = ", ".join(dict.fromkeys(plaus.capacity["subject"].str.replace("_", " ")))
             units = plaus.capacity["capacity_units"]
             text += (
-                f", {share[0]:.0%}–{share[1]:.0%} of a year's published capacity of one plant "
-                f"({subjects}: {fmt_range(units.min(), units.max())} units a year)"
+                f", {share[0]:.0%}–{share[1]:.0%} of one plant's published yearly capacity "
+                f"({fmt_range(units.min(), units.max())} units)"
             )
         parts.append(text + ".")
     if plaus.partner_listed is False:
@@ -1695,14 +1703,22 @@ def answer_text(
         )
     tested = readings[readings["verdict"] != "not testable with current data"]
     if not tested.empty:
-        bits = [
-            f"{r['reading']} {fmt_range(r['monthly_low_usd_m'], r['monthly_high_usd_m'])}"
-            for r in tested.to_dict("records")
+        together = "both together" if len(tested) == 3 else "all together"
+        averages = [
+            f"{fmt_range(r['monthly_low_usd_m'], r['monthly_high_usd_m'])}"
+            + (" USD million" if i == 0 else "")
+            + f" with {r['partners'][0] if len(r['partners']) == 1 else together}"
+            for i, r in enumerate(tested.to_dict("records"))
+        ]
+        ratios = [
+            fmt_range(r["ratio_low"], r["ratio_high"], digits=2) for r in tested.to_dict("records")
         ]
         parts.append(
-            f"Average monthly trade in {event.year} (derived from annual figures): "
-            + "; ".join(bits)
-            + "."
+            f"An average month of {event.year} trade (annual / 12, derived) came to "
+            + _join(averages)
+            + "; the shipment is "
+            + _join(ratios)
+            + " times these."
         )
     if ledger is not None and not ledger.empty:
         parts.append(
@@ -1711,6 +1727,10 @@ def answer_text(
             + "."
         )
     return " ".join(parts)
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def fmt_number(value: float) -> str:
