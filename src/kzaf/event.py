@@ -1703,7 +1703,8 @@ def answer_text(
         )
     tested = readings[readings["verdict"] != "not testable with current data"]
     if not tested.empty:
-        together = "both together" if len(tested) == 3 else "all together"
+        n_partners = max(len(p) for p in readings["partners"])
+        together = "both together" if n_partners == 2 else "all together"
         averages = [
             f"{fmt_range(r['monthly_low_usd_m'], r['monthly_high_usd_m'])}"
             + (" USD million" if i == 0 else "")
