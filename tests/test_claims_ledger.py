@@ -18,7 +18,9 @@ def test_every_claim_gets_a_row_with_a_known_verdict(tables):
 
 
 def test_a_registered_check_decides_its_claim(tables, monkeypatch):
-    monkeypatch.setattr(claims, "_CHECKS", dict(claims._CHECKS))
+    # An empty registry that imports no topic modules: only the fixture check below exists.
+    monkeypatch.setattr(claims, "_CHECKS", {})
+    monkeypatch.setattr(claims, "CHECK_MODULES", ())
 
     @claims.check("C14")
     def fake(tables, options):

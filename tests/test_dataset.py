@@ -61,3 +61,15 @@ def test_notes_are_short_own_words(tables):
     notes = tables.observations["note"].fillna("")
     assert (notes.str.len() <= 240).all()
     assert not notes.str.contains('"').any(), "notes paraphrase; they never quote"
+
+
+def test_dataset_keeps_its_verified_coverage(tables):
+    """Issue 3's floor: a later edit that drops figures must be deliberate."""
+    observations = tables.observations
+    trade = observations[observations["topic"] == "A"]
+    assert len(trade) >= 60
+    assert len(observations) + len(tables.indicators) + len(tables.route_segments) >= 200
+    for topic in "ABCD":
+        assert (observations["topic"] == topic).any(), topic
+    for topic in "EF":
+        assert (tables.indicators["topic"] == topic).any(), topic
