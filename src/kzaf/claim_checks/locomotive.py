@@ -248,14 +248,16 @@ def equal_to_monthly_trade(tables: Tables, options: Mapping[str, Any]) -> ClaimR
         average = ev.fmt_range(r["monthly_low_usd_m"], r["monthly_high_usd_m"])
         readings_text.append(f"{r['reading']} ({average} a month): {ratio} times, {r['verdict']}")
     evidence = (
-        f"Shipment {_fmt(shipment.value_usd_m)} ({obs_id}) against average monthly "
-        f"{shipment.year} turnover, derived as annual / 12 from every published figure. "
-        + "; ".join(figures_text)
-        + ". "
+        f"Reading 'each separately' (both must hold): {each}; 'both together': {together}; "
+        f"overall {overall}, the verdict of the reading most favourable to the article, since "
+        f"the wording is ambiguous. Shipment {_fmt(shipment.value_usd_m)} ({obs_id}) against "
+        f"average monthly {shipment.year} turnover (annual / 12, derived, from every published "
+        "figure): "
         + "; ".join(readings_text)
-        + f". Reading 'each separately' (both must hold): {each}; 'both together': {together}. "
-        f"Overall {overall}: the wording is ambiguous, so the overall verdict is that of the "
-        "reading most favourable to the article." + _conflict_note(annual, shipment.year)
+        + ". Figures: "
+        + "; ".join(figures_text)
+        + "."
+        + _conflict_note(annual, shipment.year)
     )
     if annual["suspect"].astype(bool).any():
         same = list(strict["verdict"]) == list(readings["verdict"])

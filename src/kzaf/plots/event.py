@@ -148,7 +148,7 @@ def counterfactual_panels(
     )
 
 
-def verdict_table(ledger: pd.DataFrame, sources: Iterable[str], width: int = 70) -> plt.Figure:
+def verdict_table(ledger: pd.DataFrame, sources: Iterable[str], width: int = 110) -> plt.Figure:
     """The claim verdicts as a small table (claim, verdict, evidence shortened)."""
     rows = []
     for r in ledger.to_dict("records"):
