@@ -1447,11 +1447,12 @@ def _mvn_draws(mean: np.ndarray, cov: np.ndarray, n: int, rng: np.random.Generat
 
 
 def _in_sample(result: Any, pre: pd.Series, alpha: float, log_scale: bool) -> pd.DataFrame:
-    """One-step-ahead predictions over the pre-period (NaN while the filter is diffuse)."""
+    """One-step-ahead predictions over the pre-period: NaN for the first year, while the
+    filter is still learning the level and the cycle (its intervals are uninformative)."""
     prediction = result.get_prediction()
     mean = np.asarray(prediction.predicted_mean, dtype=float)
     sd = np.sqrt(np.asarray(prediction.var_pred_mean, dtype=float))
-    burn = int(getattr(result, "loglikelihood_burn", 0))
+    burn = min(max(int(getattr(result, "loglikelihood_burn", 0)), 12), len(mean))
     mean[:burn], sd[:burn] = np.nan, np.nan
     z = stats.norm.ppf(1 - alpha / 2)
     lower, upper = mean - z * sd, mean + z * sd
@@ -1477,7 +1478,11 @@ def _in_sample(result: Any, pre: pd.Series, alpha: float, log_scale: bool) -> pd
 
 
 def describe_impact(
-    impact: Impact, what: str, shipment_usd_m: float | None = None, unit: str = UNIT
+    impact: Impact,
+    what: str,
+    shipment_usd_m: float | None = None,
+    unit: str = UNIT,
+    shipment_label: str = "The recorded shipment",
 ) -> str:
     """A plain-language paragraph on an :class:`Impact`, in the manner of CausalImpact's report."""
     level = f"{1 - impact.alpha:.0%}"
@@ -1528,7 +1533,7 @@ def describe_impact(
                 "is smaller than the event month's effect interval: the rest of that month's "
                 "trade was higher than the model expected."
             )
-        text.append(f"The recorded shipment, {fmt_number(shipment_usd_m)} {unit}, {verdict}")
+        text.append(f"{shipment_label}, {fmt_number(shipment_usd_m)} {unit}, {verdict}")
     text.extend(f"Note: {n}." for n in impact.notes)
     return " ".join(text)
 
@@ -1556,6 +1561,13 @@ class Counterfactual:
     rest: Impact | None  # on all goods minus the event's HS code (None without that series)
     message: str  # why there is no counterfactual, or ""
 
+    def goods_in_event_month(self, event: Event) -> float | None:
+        """The event's HS code in the event month as the monthly data record it (or None)."""
+        rows = self.monthly[self.monthly["month"] == event.month]
+        if rows.empty or pd.isna(rows["shipment_goods_usd_m"].iloc[0]):
+            return None
+        return float(rows["shipment_goods_usd_m"].iloc[0])
+
 
 def monthly_counterfactual(
     observations: pd.DataFrame,
@@ -1564,6 +1576,7 @@ def monthly_counterfactual(
     *,
     alpha: float = 0.05,
     policy: SourcePolicy | str = "official_first",
+    post_months: int | None = 6,
     min_pre_months: int = 24,
 ) -> Counterfactual:
     """Run :func:`pulse_effect` on the event flow's monthly total (all goods) and, where the
@@ -1586,11 +1599,12 @@ def monthly_counterfactual(
             + ("" if event.month in total.index else " and none for that month")
         )
         return Counterfactual(monthly, None, None, needs_monthly_data_text(event) + f" ({have}.)")
-    impact_total = pulse_effect(total, event.month, alpha=alpha, min_pre_months=min_pre_months)
+    settings = {"alpha": alpha, "post_months": post_months, "min_pre_months": min_pre_months}
+    impact_total = pulse_effect(total, event.month, **settings)
     impact_rest = None
     if goods.notna().any():
         rest = total - goods.reindex(total.index).fillna(0)
-        impact_rest = pulse_effect(rest, event.month, alpha=alpha, min_pre_months=min_pre_months)
+        impact_rest = pulse_effect(rest, event.month, **settings)
     return Counterfactual(monthly, impact_total, impact_rest, "")
 
 

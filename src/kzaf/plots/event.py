@@ -81,7 +81,11 @@ def _short(publisher: str, width: int = 34) -> str:
 
 
 def counterfactual_panels(
-    impact: Impact, what: str, sources: Iterable[str], shipment_usd_m: float | None = None
+    impact: Impact,
+    what: str,
+    sources: Iterable[str],
+    shipment_usd_m: float | None = None,
+    shipment_label: str = "recorded shipment",
 ) -> plt.Figure:
     """CausalImpact's three panels: actual and predicted; pointwise effect; cumulative effect.
 
@@ -119,7 +123,7 @@ def counterfactual_panels(
     )
     if shipment_usd_m is not None:
         middle.scatter(
-            [event_x], [shipment_usd_m], color=SHIPMENT_COLOUR, zorder=3, label="recorded shipment"
+            [event_x], [shipment_usd_m], color=SHIPMENT_COLOUR, zorder=3, label=shipment_label
         )
         middle.legend(loc="upper right", fontsize=8)
     middle.set_ylabel("pointwise effect,\nUSD million")
