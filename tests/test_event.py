@@ -488,4 +488,5 @@ def test_answer_text_is_built_from_the_numbers():
                           pd.DataFrame(columns=ev.READING_COLUMNS))  # fmt: skip
     assert "The 100 USD million shipment of HS 8602 in 2023 Jan" in text
     assert "about 20–25 units" in text
+    assert "0.5–0.6 times the 40 of FI-010 (production, fixture plant" in text
     assert "AFG is not on the published list of buyer countries" in text

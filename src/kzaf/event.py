@@ -1706,6 +1706,13 @@ def answer_text(
                 f"({fmt_range(units.min(), units.max())} units)"
             )
         parts.append(text + ".")
+    counts = _comparable_counts(plaus)
+    if counts:
+        parts.append(
+            "Against other published counts of Kazakh locomotives the implied number is "
+            + _join(counts)
+            + "."
+        )
     if plaus.partner_listed is False:
         parts.append(f"{event.partner} is not on the published list of buyer countries.")
     counts = plaus.buyers[plaus.buyers["kind"] == "count"]
@@ -1742,6 +1749,31 @@ def answer_text(
             + "."
         )
     return " ".join(parts)
+
+
+COUNT_CODES = ("locomotive_production", "locomotive_units_delivered")
+
+
+def _comparable_counts(plaus: Plausibility, threshold: float = 0.5) -> list[str]:
+    """Published production and delivery counts (in units) that the implied number of units
+    reaches at least ``threshold`` times: the ones that make the shipment look large."""
+    context = plaus.context
+    if plaus.units_low is None or context.empty or "implied_units_ratio_high" not in context:
+        return []
+    rows = context[
+        context["indicator"].isin(COUNT_CODES)
+        & (context["unit"] == "units")
+        & (context["implied_units_ratio_high"] >= threshold)
+        & ~context["suspect"].astype(bool)
+    ]
+    rows = rows.sort_values("implied_units_ratio_high")
+    return [
+        f"{fmt_range(r['implied_units_ratio_low'], r['implied_units_ratio_high'], digits=1)} "
+        f"times the {fmt_number(r['value'])} of {r['indicator_id']} "
+        f"({r['indicator'].removeprefix('locomotive_').replace('_', ' ')}, "
+        f"{r['subject'].replace('_', ' ')}, {r['period']})"
+        for r in rows.to_dict("records")
+    ]
 
 
 def _join(items: list[str]) -> str:
