@@ -93,7 +93,7 @@ def run(scenario: Scenario, n_series: int, alpha: float = 0.1, seed: int = 0) ->
 
 def main(n_series: int = 200) -> None:
     started = time.perf_counter()
-    rows = [run(s, n_series) for s in SCENARIOS]
+    rows = [run(s, n_series, seed=i) for i, s in enumerate(SCENARIOS)]
     table = pd.DataFrame(rows)
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         print(table.round(3).to_string(index=False))
