@@ -267,3 +267,65 @@ def test_conflicts_are_symmetric(rows):
         for b in records:
             assert series.figures_conflict(a, b) == series.figures_conflict(b, a)
         assert not series.figures_conflict(a, a)
+
+
+def test_annual_table_of_no_figures_is_an_empty_grid_not_an_error():
+    empty = fixture_figures([("AA-001", "2021-01", "2021-12", 1, "exact", "media_report", "2023")])
+    empty = empty.iloc[0:0]
+    table = series.annual_table(empty, flows=["turnover"], start_year=2020, end_year=2021)
+    assert list(table["year"]) == [2020, 2021]
+    assert list(table["n_figures"]) == [0, 0]
+    assert series.annual_table(empty).empty
+
+
+def test_policy_description_says_when_nothing_is_ranked():
+    text = series.POLICIES["latest_first"].describe()
+    assert "source kinds unranked" in text and "precisions unranked" in text
+    assert (
+        "national_statistics > government_statement" in series.POLICIES["official_first"].describe()
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.floats(0, 1e3, allow_nan=False), min_size=12, max_size=12),
+    st.lists(st.floats(0, 1e3, allow_nan=False), min_size=12, max_size=12),
+    st.integers(0, 12),
+)
+def test_complete_year_totals_sum_twelve_months_and_never_fill_gaps(exports, imports, drop):
+    rows = []
+    for month in range(1, 13):
+        rows.append(
+            (
+                f"AX-{month:03d}",
+                f"2022-{month:02d}",
+                f"2022-{month:02d}",
+                exports[month - 1],
+                "exact",
+                "international_database",
+                "2024",
+            )
+        )
+        if month != drop:  # drop == 0 keeps every import month
+            rows.append(
+                (
+                    f"AM-{month:03d}",
+                    f"2022-{month:02d}",
+                    f"2022-{month:02d}",
+                    imports[month - 1],
+                    "exact",
+                    "international_database",
+                    "2024",
+                )
+            )
+    figures = fixture_figures(rows)
+    figures["flow"] = ["export" if i.startswith("AX") else "import" for i in figures["obs_id"]]
+    figures["source_id"] = "fixture-db"  # one source gives every month
+    totals = series.complete_year_totals(figures).set_index("flow")
+    assert totals.loc["export", "value"] == pytest.approx(sum(exports))
+    if drop:
+        assert set(totals.index) == {"export"}  # imports and turnover have a gap
+    else:
+        assert totals.loc["import", "value"] == pytest.approx(sum(imports))
+        assert totals.loc["turnover", "value"] == pytest.approx(sum(exports) + sum(imports))
+        assert totals.loc["turnover", "months_summed"] == 24

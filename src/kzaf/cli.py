@@ -67,6 +67,57 @@ def _cmd_data_readme(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_fetch_comtrade(args: argparse.Namespace) -> int:
+    from kzaf import comtrade
+
+    def listed(text: str) -> list[str]:
+        return [part.strip() for part in text.split(",") if part.strip()]
+
+    try:
+        result = comtrade.fetch(
+            listed(args.reporter), listed(args.partner), args.frequency, args.start, args.end,
+            listed(args.flows), listed(args.hs), out_dir=args.out_dir, base_url=args.base_url,
+            timeout=args.timeout, retries=args.retries, min_interval=args.min_interval,
+        )  # fmt: skip
+        for line in result.lines():
+            print(line)
+        if args.import_ and result.records:
+            summary = comtrade.import_responses(
+                result.files, args.import_dir, name=result.import_name, replace=True,
+            )  # fmt: skip
+            for line in summary.lines():
+                print(line)
+        elif args.import_:
+            print("nothing imported: the API returned no records (no figures, not zero trade)")
+    except comtrade.ComtradeError as exc:
+        print(f"kzaf fetch comtrade: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_import_comtrade(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from kzaf import comtrade
+
+    try:
+        accessed = dt.date.fromisoformat(args.accessed) if args.accessed else None
+    except ValueError:
+        print(f"kzaf import comtrade: bad --accessed {args.accessed!r}", file=sys.stderr)
+        return 2
+    try:
+        summary = comtrade.import_file(
+            args.file, args.out_dir, synthetic=True if args.synthetic else None,
+            accessed=accessed, replace=args.replace, max_problems=args.max_problems,
+        )  # fmt: skip
+    except comtrade.ComtradeError as exc:
+        print(f"kzaf import comtrade: {exc}", file=sys.stderr)
+        return 1
+    for line in summary.lines():
+        print(line)
+    return 0
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from kzaf import runner
 
@@ -104,7 +155,67 @@ def build_parser() -> argparse.ArgumentParser:
     data_sub.add_parser(
         "readme", help="regenerate the codebook and data report sections of data/README.md"
     ).set_defaults(handler=_cmd_data_readme)
+    _add_comtrade_commands(commands)
     return parser
+
+
+def _add_comtrade_commands(commands) -> None:
+    fetch = commands.add_parser("fetch", help="download data from an outside source")
+    fetch_sub = fetch.add_subparsers(dest="fetch_source", metavar="SOURCE", required=True)
+    comtrade = fetch_sub.add_parser(
+        "comtrade",
+        help="query the UN Comtrade API; save raw responses under data/raw/comtrade/<date>/",
+        description="Query the UN Comtrade API and save every raw response with a metadata "
+        "file. Uses the public preview endpoint (500 records a call) unless the environment "
+        "variable COMTRADE_API_KEY holds a subscription key (never pass a key as an argument).",
+    )
+    comtrade.add_argument("--reporter", default="KAZ", help="ISO3, name or code; comma list")
+    comtrade.add_argument("--partner", default="AFG", help="ISO3, name or code (WLD = world)")
+    comtrade.add_argument("--frequency", default="M", choices=["A", "M"], help="annual or monthly")
+    comtrade.add_argument("--start", required=True, help="first period: YYYY or YYYY-MM")
+    comtrade.add_argument("--end", required=True, help="last period: YYYY or YYYY-MM")
+    comtrade.add_argument("--flows", default="M,X", help="M, X, RM, RX (comma list)")
+    comtrade.add_argument("--hs", default="TOTAL", help="TOTAL or HS codes, e.g. TOTAL,8602,1101")
+    comtrade.add_argument(
+        "--base-url", default=None, help="default: $KZAF_COMTRADE_BASE_URL, else the real API"
+    )
+    comtrade.add_argument("--out-dir", default=None, help="default: data/raw/comtrade")
+    comtrade.add_argument("--timeout", type=float, default=60.0, help="seconds per attempt")
+    comtrade.add_argument("--retries", type=int, default=4, help="retries on 429, 5xx, timeouts")
+    comtrade.add_argument(
+        "--min-interval", type=float, default=1.0, help="seconds between calls (rate limit)"
+    )
+    comtrade.add_argument(
+        "--import", dest="import_", action="store_true", help="also import what was fetched"
+    )
+    comtrade.add_argument("--import-dir", default=None, help="default: data/imported/comtrade")
+    comtrade.set_defaults(handler=_cmd_fetch_comtrade)
+
+    import_cmd = commands.add_parser("import", help="import a file from an outside source")
+    import_sub = import_cmd.add_subparsers(dest="import_source", metavar="SOURCE", required=True)
+    comtrade_import = import_sub.add_parser(
+        "comtrade",
+        help="normalise a UN Comtrade CSV export (or fetched responses) into observations",
+        description="Read a UN Comtrade CSV export (any size), a saved API response (.json) or "
+        "a folder written by `kzaf fetch comtrade`, check every row, and write the observations "
+        "to data/imported/comtrade/<name>.parquet with <name>.json describing the import.",
+    )
+    comtrade_import.add_argument("file", metavar="FILE")
+    comtrade_import.add_argument("--out-dir", default=None, help="default: data/imported/comtrade")
+    comtrade_import.add_argument(
+        "--synthetic", action="store_true",
+        help="label the import a synthetic test fixture (automatic if the name says SYNTHETIC)",
+    )  # fmt: skip
+    comtrade_import.add_argument(
+        "--accessed", default=None, help="day the export was downloaded (default: file date)"
+    )
+    comtrade_import.add_argument(
+        "--replace", action="store_true", help="rebuild an import of the same name"
+    )
+    comtrade_import.add_argument(
+        "--max-problems", type=int, default=50, help="bad rows listed before the summary stops"
+    )
+    comtrade_import.set_defaults(handler=_cmd_import_comtrade)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -204,10 +204,17 @@ class SourcePolicy:
     def describe(self) -> str:
         later = "later publication first" if self.prefer_later else "earlier publication first"
         suspect = "suspect figures last; " if self.avoid_suspect else ""
-        return (
-            f"{self.name}: {suspect}source kind in the order {' > '.join(self.kind_order)}; "
-            f"then precision {' > '.join(self.precision_order)}; then {later}"
+        kinds = (
+            f"source kind in the order {' > '.join(self.kind_order)}; "
+            if self.kind_order
+            else "source kinds unranked; "
         )
+        precisions = (
+            f"then precision {' > '.join(self.precision_order)}; "
+            if self.precision_order
+            else "precisions unranked; "
+        )
+        return f"{self.name}: {suspect}{kinds}{precisions}then {later}"
 
 
 POLICIES: dict[str, SourcePolicy] = {
@@ -495,12 +502,16 @@ def annual_table(
     """
     flows = list(flows)
     yearly = figures[(figures["basis"] == "calendar")]
-    yearly = yearly[
+    # A boolean Series, not a list: an empty list would select zero columns instead of rows.
+    full_year = pd.Series(
         [
             period_kind(s, e) == "year"
             for s, e in zip(yearly["period_start"], yearly["period_end"], strict=True)
-        ]
-    ]
+        ],
+        index=yearly.index,
+        dtype=bool,
+    )
+    yearly = yearly[full_year]
     _require_single(yearly, ("reporter", "partner", "commodity", "measure", "unit"))
     table = reconcile(yearly, policy) if not yearly.empty else reconcile(figures.iloc[0:0], policy)
     table = table.assign(year=[p.year for p in table["period_start"]])
@@ -597,6 +608,58 @@ def derive_residuals(figures: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+# ---------------------------------------------------------------------------------------------
+# Calendar years from months
+
+
+def complete_year_totals(figures: pd.DataFrame) -> pd.DataFrame:
+    """Calendar years summed from single-month figures, where one source gives all twelve.
+
+    Groups single-month calendar figures by reporter, partner, flow, goods, measure, unit,
+    source and year; a year is summed only when its twelve months are each present once (a
+    missing month is a gap, never zero). Turnover is added as exports plus imports where both
+    are complete and the source gives no complete monthly turnover itself. Rows keep the
+    input's columns (other columns from the year's first month), with ``value`` the sum,
+    ``suspect`` true when any month was, ``precision`` exact, plus ``months_summed`` (12, or
+    24 for turnover from exports and imports). Results are arithmetic, never stored in data/;
+    callers label them.
+    """
+    keys = ["reporter", "partner", "commodity", "measure", "unit", "source_id"]
+    single = figures[
+        (figures["basis"] == "calendar") & (figures["period_start"] == figures["period_end"])
+    ]
+    if single.empty:
+        return figures.iloc[0:0].assign(months_summed=pd.Series(dtype="int64"))
+    single = single.assign(_year=[p.year for p in single["period_start"]])
+    rows = []
+    for _, group in single.groupby([*keys, "_year"], sort=True):
+        complete = {
+            flow: months
+            for flow, months in group.groupby("flow", sort=True)
+            if months["period_start"].nunique() == 12 and len(months) == 12
+        }
+        if {"export", "import"} <= set(complete) and "turnover" not in complete:
+            complete["turnover"] = pd.concat([complete["export"], complete["import"]])
+        for flow, months in complete.items():
+            year = int(months["_year"].iloc[0])
+            rows.append(
+                {
+                    **months.iloc[0].to_dict(),
+                    "flow": flow,
+                    "period_start": pd.Period(year=year, month=1, freq="M"),
+                    "period_end": pd.Period(year=year, month=12, freq="M"),
+                    "value": float(months["value"].sum()),
+                    "precision": "exact",
+                    "suspect": bool(months["suspect"].any()),
+                    "months_summed": len(months),
+                }
+            )
+    columns = [*figures.columns, "months_summed"]
+    if not rows:
+        return figures.iloc[0:0].assign(months_summed=pd.Series(dtype="int64"))
+    return pd.DataFrame(rows)[columns].reset_index(drop=True)
+
+
 def _with_labels(figures: pd.DataFrame) -> pd.DataFrame:
     if "period_label" in figures.columns:
         return figures
@@ -609,6 +672,7 @@ __all__ = [
     "SourcePolicy",
     "add_period_columns",
     "annual_table",
+    "complete_year_totals",
     "contains_month",
     "derive_residuals",
     "figure_interval",

@@ -1,0 +1,475 @@
+"""Charts for the trade-trajectory notebook (figures only; the numbers come from
+``kzaf.trajectory``). Every chart has a title, axes with units and a source caption; an empty
+input draws a labelled empty chart that says there is nothing to show."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from kzaf.plots.common import finish
+
+FLOW_COLOURS = {"turnover": "#1f4e79", "export": "#2e8b57", "import": "#c0504d"}
+USD = "USD million"
+
+
+def _plain(text: str) -> str:
+    """Text for matplotlib: a dollar sign would start mathtext, so escape it."""
+    return text.replace("$", r"\$")
+
+
+def _axes(ax: plt.Axes | None, size: tuple[float, float] = (9, 4.8)) -> plt.Axes:
+    if ax is not None:
+        return ax
+    _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def _nothing(ax: plt.Axes, message: str) -> None:
+    ax.text(0.5, 0.5, _plain(message), ha="center", va="center", transform=ax.transAxes, wrap=True)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def _names(frame: pd.DataFrame, *columns: str) -> list[str]:
+    found: set[str] = set()
+    for column in columns:
+        if column in frame.columns:
+            for value in frame[column].dropna():
+                found.update(value if isinstance(value, list) else [str(value)])
+    return sorted(found)
+
+
+def _range_lines(
+    ax: plt.Axes,
+    x: Iterable[float],
+    low: Iterable[float],
+    high: Iterable[float],
+    colour: str,
+    width: float = 2.5,
+) -> None:
+    for xi, lo, hi in zip(x, low, high, strict=True):
+        if not (math.isnan(lo) or math.isnan(hi)) and hi > lo:
+            ax.vlines(xi, lo, hi, colors=colour, linewidth=width, alpha=0.45)
+
+
+def annual_chart(
+    figures: pd.DataFrame,
+    annual: pd.DataFrame,
+    *,
+    pair: str,
+    policy_name: str,
+    ax: plt.Axes | None = None,
+) -> plt.Figure:
+    """Full-year figures: one point per source's figure (marker = kind of source), a band for
+    the range across sources, the preferred figure as the line (broken where a year is
+    missing)."""
+    ax = _axes(ax)
+    full = (
+        figures[(figures["basis"] == "calendar") & (figures["period_kind"] == "year")]
+        if len(figures)
+        else figures
+    )
+    flows = list(dict.fromkeys(annual["flow"])) if len(annual) else []
+    if full.empty:
+        _nothing(ax, f"No full-year figure for {pair} in the years chosen")
+    else:
+        for flow in flows:
+            colour = FLOW_COLOURS.get(flow, "0.3")
+            mine = annual[annual["flow"] == flow].sort_values("year")
+            ax.fill_between(
+                mine["year"],
+                mine["value_min"],
+                mine["value_max"],
+                color=colour,
+                alpha=0.15,
+                linewidth=0,
+            )
+            ax.plot(
+                mine["year"],
+                mine["preferred_value"],
+                color=colour,
+                linewidth=2,
+                label=f"{flow}: preferred figure",
+            )
+        bound = full["precision"].isin(["at_least", "at_most"])
+        points = full.assign(
+            source_kind=full["kind"].str.replace("_", " ").where(~bound, "bound (over / up to)")
+        )
+        sns.scatterplot(
+            data=points,
+            x="year",
+            y="value",
+            hue="flow",
+            style="source_kind",
+            palette=FLOW_COLOURS,
+            s=70,
+            alpha=0.85,
+            ax=ax,
+            zorder=3,
+        )
+        ax.legend(fontsize=8, loc="best", ncols=2)
+        ax.set_xlim(annual["year"].min() - 0.5, annual["year"].max() + 0.5)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    return finish(
+        ax,
+        title=f"{pair}: full-year trade, every source's figure",
+        xlabel="calendar year",
+        ylabel=USD,
+        sources=_names(full, "publisher"),
+        note=f"Points: each published figure; band: range across sources; line: preferred figure "
+        f"(policy {policy_name}); gaps are years with no figure. Bounds ('over', 'up to') are "
+        "shown but left out of the band where the year has a figure that is not a bound.",
+    )
+
+
+def balance_chart(
+    balance: pd.DataFrame, *, pair: str, ax: plt.Axes | None = None, sources: Iterable[str] = ()
+) -> plt.Figure:
+    """The reporter's trade balance per period: bar = preferred figures, whisker = range."""
+    ax = _axes(ax)
+    if balance.empty:
+        _nothing(ax, f"No period has both exports and imports (or turnover) for {pair}")
+    else:
+        data = balance.sort_values(["period_start", "months"]).reset_index(drop=True)
+        data["period"] = data["period_label"]
+        data["kind"] = np.where(data["period_kind"] == "year", "full year", "part of a year")
+        sns.barplot(
+            data=data,
+            x="period",
+            y="balance",
+            hue="kind",
+            dodge=False,
+            palette={"full year": "#1f4e79", "part of a year": "#9dc3e6"},
+            ax=ax,
+        )
+        _range_lines(ax, range(len(data)), data["balance_min"], data["balance_max"], "black", 1.5)
+        ax.axhline(0, color="0.3", linewidth=0.8)
+        ax.tick_params(axis="x", rotation=30)
+    return finish(
+        ax,
+        title=f"{pair}: trade balance (exports minus imports)",
+        xlabel="period",
+        ylabel=USD,
+        sources=sources,
+        note="Derived from published exports, imports and turnover (see the method column); "
+        "whiskers: range over every pair of figures.",
+    )
+
+
+def growth_chart(
+    growth: pd.DataFrame, *, pair: str, ax: plt.Axes | None = None, sources: Iterable[str] = ()
+) -> plt.Figure:
+    """Year-on-year growth: the preferred figures' growth as a point, the range from every pair
+    of figures as a line."""
+    ax = _axes(ax)
+    data = growth[growth["comparable"].astype(bool)] if len(growth) else growth
+    if data.empty:
+        _nothing(ax, f"No two consecutive years with figures for {pair}: no growth to show")
+    else:
+        offsets = {f: (i - 1) * 0.12 for i, f in enumerate(FLOW_COLOURS)}
+        for flow, mine in data.groupby("flow", sort=False):
+            colour = FLOW_COLOURS.get(flow, "0.3")
+            x = mine["year"] + offsets.get(flow, 0)
+            _range_lines(ax, x, 100 * mine["growth_min"], 100 * mine["growth_max"], colour, 6)
+            ax.scatter(x, 100 * mine["growth"], color=colour, s=60, label=flow, zorder=3)
+        ax.axhline(0, color="0.3", linewidth=0.8)
+        ax.legend(fontsize=8)
+        years = sorted(set(data["year"]))
+        ax.set_xticks(years, [str(y) for y in years])
+        ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
+    return finish(
+        ax,
+        title=f"{pair}: growth on the year before",
+        xlabel="calendar year",
+        ylabel="percent change on the previous year",
+        sources=sources,
+        note="Point: growth of the preferred figures; bar: range from every pair of figures "
+        "(each source's figure for the year before against each for the year).",
+    )
+
+
+def ytd_chart(
+    ytd: pd.DataFrame,
+    annual: pd.DataFrame,
+    *,
+    pair: str,
+    flow: str = "turnover",
+    ax: plt.Axes | None = None,
+) -> plt.Figure:
+    """Year-to-date figures by length (January–May, first half, ...), years side by side, with
+    the full year of the same years for reference."""
+    ax = _axes(ax)
+    parts = ytd[ytd["flow"] == flow] if len(ytd) else ytd
+    if parts.empty:
+        _nothing(ax, f"No year-to-date {flow} figure for {pair}")
+        return finish(
+            ax,
+            title=f"{pair}: year to date, {flow}",
+            xlabel="months covered",
+            ylabel=USD,
+            sources=[],
+        )
+    years = sorted(set(parts["year"]))
+    full = annual[(annual["flow"] == flow) & annual["year"].isin(years) & (annual["n_figures"] > 0)]
+    rows = [parts[["period_name", "months", "year", "preferred_value", "value_min", "value_max"]]]
+    if len(full):
+        rows.append(
+            full.assign(period_name="full year", months=12)[
+                ["period_name", "months", "year", "preferred_value", "value_min", "value_max"]
+            ]
+        )
+    data = pd.concat(rows, ignore_index=True).sort_values(["months", "year"])
+    groups = list(dict.fromkeys(data["period_name"]))
+    palette = dict(zip(years, sns.color_palette("crest", len(years)), strict=True))
+    width = 0.8 / len(years)
+    for i, name in enumerate(groups):
+        for j, year in enumerate(years):
+            row = data[(data["period_name"] == name) & (data["year"] == year)]
+            if row.empty:
+                continue
+            row = row.iloc[0]
+            x = i - 0.4 + width * (j + 0.5)
+            ax.bar(
+                x,
+                row["preferred_value"],
+                width=width * 0.9,
+                color=palette[year],
+                label=str(year) if i == groups.index(name) and name == groups[0] else None,
+            )
+            _range_lines(ax, [x], [row["value_min"]], [row["value_max"]], "black", 1.5)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=palette[y]) for y in years]
+    ax.legend(handles, [str(y) for y in years], title="year", fontsize=8)
+    ax.set_xticks(range(len(groups)), groups)
+    return finish(
+        ax,
+        title=f"{pair}: {flow} year to date, same months across years",
+        xlabel="months covered (from January)",
+        ylabel=USD,
+        sources=_names(parts, "preferred_publisher") + _names(full, "preferred_publisher"),
+        note="Bar: preferred figure; whisker: range across sources. A year-to-date bar above "
+        "its full-year bar means the two figures cannot both be right.",
+    )
+
+
+def goods_chart(
+    goods: pd.DataFrame, *, measure: str, pair: str, ax: plt.Axes | None = None
+) -> plt.Figure:
+    """Goods by year (calendar years and marketing years, placed at their mid-point)."""
+    ax = _axes(ax)
+    data = goods[(goods["measure"] == measure)] if len(goods) else goods
+    if len(data):
+        data = data[data["period_kind"].isin(["year", "marketing_year", "fiscal_year"])]
+    unit = (
+        str(data["unit"].iloc[0])
+        if len(data)
+        else ("thousand tonnes" if measure == "quantity" else USD)
+    )
+    if data.empty:
+        _nothing(ax, f"No annual {measure} figure for these goods ({pair})")
+    else:
+        data = data.assign(basis=data["basis"].str.replace("_", " "))
+        sns.lineplot(
+            data=data,
+            x="mid_year",
+            y="preferred_value",
+            hue="commodity_name",
+            style="basis",
+            markers=True,
+            dashes=False,
+            ax=ax,
+            markersize=8,
+        )
+        for _, row in data.iterrows():
+            _range_lines(ax, [row["mid_year"]], [row["value_min"]], [row["value_max"]], "0.4")
+        ax.legend(fontsize=8)
+    what = "tonnage" if measure == "quantity" else "value"
+    return finish(
+        ax,
+        title=f"{pair}: goods exported, {what}",
+        xlabel="year (marketing years Jul–Jun placed at their middle)",
+        ylabel=unit,
+        sources=_names(data, "preferred_publisher"),
+        note="Marker: preferred figure per period; vertical line: range across sources. "
+        "Calendar and marketing years are different periods and are never merged.",
+    )
+
+
+def neighbour_chart(
+    table: pd.DataFrame, *, partner: str, flow: str = "turnover", ax: plt.Axes | None = None
+) -> plt.Figure:
+    """The partner's full-year trade with each country, from each side's reports."""
+    ax = _axes(ax)
+    data = (
+        table[(table["period_kind"] == "year") & (table["flow"] == flow)] if len(table) else table
+    )
+    if data.empty:
+        _nothing(ax, f"No full-year {flow} figure for any of these countries with {partner}")
+    else:
+        data = data.assign(reported_by="reported by " + data["reported_by"])
+        sns.lineplot(
+            data=data,
+            x="year",
+            y="preferred_value",
+            hue="country",
+            style="reported_by",
+            markers=True,
+            ax=ax,
+            markersize=8,
+        )
+        for _, row in data.iterrows():
+            _range_lines(ax, [row["year"]], [row["value_min"]], [row["value_max"]], "0.4")
+        ax.legend(fontsize=8, ncols=2)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    return finish(
+        ax,
+        title=f"Trade with {partner}: neighbours side by side ({flow})",
+        xlabel="calendar year",
+        ylabel=USD,
+        sources=_names(data, "preferred_publisher"),
+        note="Line style: who reports the figure (the country itself or the partner); lines join "
+        "years with figures, nothing is filled in; vertical line: range across sources. "
+        "Part-year figures are in the tables.",
+    )
+
+
+def mirror_chart(
+    mirror: pd.DataFrame, *, reporter: str, partner: str, ax: plt.Axes | None = None
+) -> plt.Figure:
+    """What each side reports, period by period (flows in the reporter's view)."""
+    ax = _axes(ax)
+    note_months = ""
+    if mirror.empty:
+        _nothing(ax, f"Neither {reporter} nor {partner} reports their trade in the data")
+        data = mirror
+    else:
+        data = mirror.sort_values(["period_start", "period_end"]).reset_index(drop=True)
+        if len(data) > 30:  # a monthly series would crowd the axis: months are in the text
+            data = data[data["period_start"] != data["period_end"]].reset_index(drop=True)
+            note_months = " Single months are left out here and summarised in the text."
+        data["label"] = data["period_label"] + " " + data["flow"]
+        labels = list(dict.fromkeys(data["label"]))
+        for offset, side, colour in ((-0.15, "reporter", "#1f4e79"), (0.15, "partner", "#c0504d")):
+            x = [labels.index(lab) + offset for lab in data["label"]]
+            name = reporter if side == "reporter" else partner
+            ax.scatter(
+                x, data[f"{side}_value"], color=colour, s=60, zorder=3, label=f"reported by {name}"
+            )
+            _range_lines(ax, x, data[f"{side}_min"], data[f"{side}_max"], colour)
+        ax.set_xticks(range(len(labels)), labels, rotation=35, ha="right")
+        ax.legend(fontsize=8)
+    return finish(
+        ax,
+        title=f"Mirror view: {reporter}'s figures against {partner}'s",
+        xlabel=f"period and flow (from {reporter}'s side)",
+        ylabel=USD,
+        sources=_names(data, "reporter_publisher", "partner_publisher"),
+        note=f"{reporter}'s exports face {partner}'s imports. Periods on another basis "
+        "(e.g. Afghan solar year) are shown apart, never matched to calendar years." + note_months,
+    )
+
+
+def forecast_chart(
+    forecast,
+    annual: pd.DataFrame,
+    figures: pd.DataFrame,
+    *,
+    pair: str,
+    flow: str = "turnover",
+    target_value: float | None = None,
+    target_year: int | None = None,
+    scenarios: pd.DataFrame | None = None,
+    ax: plt.Axes | None = None,
+) -> plt.Figure:
+    """Fan chart: published figures, the fitted trend, 50% and (1 - alpha) prediction bands,
+    the target and constant-growth scenarios. The y axis is clipped so the figures stay
+    readable; the note says when the band runs off the chart."""
+    ax = _axes(ax)
+    full = (
+        figures[
+            (figures["flow"] == flow)
+            & (figures["basis"] == "calendar")
+            & (figures["period_kind"] == "year")
+            & ~figures["precision"].isin(["at_least", "at_most"])
+        ]
+        if len(figures)
+        else figures
+    )
+    note = forecast.trust
+    if not forecast.fitted:
+        if full.empty:
+            _nothing(ax, forecast.message)
+        else:
+            ax.scatter(full["year"], full["value"], color="0.2", s=40, label="published figures")
+            ax.legend(fontsize=8)
+    else:
+        p = forecast.predictions.copy()
+        x = (
+            p["period"].dt.to_timestamp()
+            if isinstance(p["period"].dtype, pd.PeriodDtype)
+            else p["period"]
+        )
+        level = f"{1 - forecast.alpha:.0%}"
+        ax.fill_between(
+            x,
+            p["lower"],
+            p["upper"],
+            color="#1f4e79",
+            alpha=0.12,
+            label=f"{level} prediction interval",
+        )
+        ax.fill_between(
+            x,
+            p["lower_50"],
+            p["upper_50"],
+            color="#1f4e79",
+            alpha=0.25,
+            label="50% prediction interval",
+        )
+        ax.plot(x, p["fitted"], color="#1f4e79", linewidth=2, label="trend (estimate)")
+        if len(full):
+            ax.scatter(
+                full["year"], full["value"], color="0.2", s=40, zorder=3, label="published figures"
+            )
+        else:
+            ax.scatter(x, p["observed"], color="0.2", s=20, zorder=3, label="observed")
+        if scenarios is not None and len(scenarios):
+            for name, mine in scenarios.groupby("scenario", sort=False):
+                ax.plot(
+                    mine["year"],
+                    mine["value"],
+                    linestyle="--",
+                    linewidth=1.2,
+                    label=f"scenario: {name}",
+                )
+        if target_value is not None and target_year is not None:
+            ax.scatter(
+                [target_year],
+                [target_value],
+                marker="*",
+                s=220,
+                color="#c0504d",
+                zorder=4,
+                label=f"target {target_value:,.0f} in {target_year}",
+            )
+        observed = pd.concat(
+            [p["observed"].dropna(), full["value"] if len(full) else p["observed"]]
+        )
+        top = max(3 * float(observed.max()), 1.2 * (target_value or 0))
+        if float(p["upper"].max()) > top:
+            ax.set_ylim(0, top)
+            note += " The outer band is cut at the top of the chart."
+        ax.legend(fontsize=8, ncols=2)
+    return finish(
+        ax,
+        title=f"{pair}: {flow}, trend and prediction intervals",
+        xlabel="year",
+        ylabel=USD,
+        sources=_names(full, "publisher"),
+        note=_plain(note),
+    )
