@@ -211,3 +211,14 @@ def test_evidence_matrix_lines_up_entries_risks_and_overrides():
     assert matrix.membership.sum() == 8
     assert np.isnan(matrix.values[6:]).all()  # R4 has no figure
     assert matrix.overrides[1, 1] == pytest.approx(0.9) and np.isnan(matrix.overrides[0]).all()
+
+
+def test_suspect_indicator_figures_are_set_aside():
+    from kzaf import data
+    from kzaf.risk import evidence
+
+    indicators = data.load().indicators
+    flagged = set(indicators.loc[indicators["suspect"], "indicator_id"])
+    assert {"IE-003", "IE-021"} <= flagged
+    used = evidence.indicator_series(indicators)["figure_ids"].str.split(";").explode()
+    assert flagged.isdisjoint(set(used))

@@ -46,11 +46,19 @@ def finish(
     return fig
 
 
-def save(fig: plt.Figure, name: str, directory: str | Path | None = None) -> Path:
-    """Save under a stable name (``<name>.png``) in ``directory``, ``$KZAF_FIGURES_DIR`` or
-    ``./figures``; return the path."""
+def figure_path(name: str, directory: str | Path | None = None) -> Path:
+    """Where :func:`save` writes ``name``: ``<name>.png`` in ``directory``,
+    ``$KZAF_FIGURES_DIR`` or ``./figures``."""
     folder = Path(directory or os.environ.get(FIGURES_DIR_ENV) or "figures")
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.png"
+    return folder / f"{name}.png"
+
+
+def save(fig: plt.Figure, name: str, directory: str | Path | None = None) -> None:
+    """Save under a stable name (see :func:`figure_path`).
+
+    Returns nothing on purpose: as a notebook cell's last line it then prints nothing, so
+    readers of the rendered report never see a file path.
+    """
+    path = figure_path(name, directory)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, bbox_inches="tight")
-    return path

@@ -76,9 +76,12 @@ def indicator_series(indicators: pd.DataFrame) -> pd.DataFrame:
 
     Columns: see :data:`SERIES_COLUMNS`. ``value`` is the median of the figures' points,
     ``low``/``high`` the widest interval they span, ``n_figures`` how many figures were
-    combined, ``source_ids``/``figure_ids`` every input (``;``-separated).
+    combined, ``source_ids``/``figure_ids`` every input (``;``-separated). Figures flagged
+    ``suspect`` in the data (probable misprints, kept as printed) are set aside.
     """
     rows = []
+    if "suspect" in indicators:
+        indicators = indicators[~indicators["suspect"].astype(bool)]
     for record in indicators.to_dict("records"):
         bounds = figure_bounds(record)
         if bounds is None:

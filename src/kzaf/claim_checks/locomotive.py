@@ -1,0 +1,314 @@
+"""C4 and C5: the January 2023 locomotive shipment (notebook 02_locomotive_effect).
+
+Both test the article's own figure for the shipment, read from the data (the article's HS 8602
+figure), never from notebook parameters, so the verdicts do not move when a reader explores
+another event. Options (from ``claims.evaluate``): ``source_policy`` (name or dict, for
+choosing among monthly figures), ``c5_tolerance`` (relative, default 0.2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from kzaf import event as ev
+from kzaf import series
+from kzaf.claims import ClaimResult, Verdict, check
+from kzaf.data import Tables
+
+LOCOMOTIVE_HS = "8602"
+C5_PARTNERS = ("KGZ", "AZE")
+C5_TOLERANCE = 0.2  # relative distance from the nearer end of the range of average months
+TOP = 10
+
+# From least to most favourable to the article: a conjunction ("each") takes the lowest, a
+# choice between readings the highest. A reading that cannot be tested ranks above one that
+# fails, so the claim is never called contradicted while a reading that might hold is untested.
+_ORDER = (Verdict.CONTRADICTED, Verdict.NOT_TESTABLE, Verdict.WITHIN_TOLERANCE, Verdict.CONFIRMED)
+
+
+def article_shipment(tables: Tables, claim_id: str = "C4") -> tuple[ev.Event | None, str]:
+    """The article's locomotive shipment as an event, and the obs_id it comes from."""
+    claims = tables.claims
+    source_id = claims.loc[claims["claim_id"] == claim_id, "source_id"].iloc[0]
+    obs = tables.observations
+    found = obs[
+        (obs["source_id"] == source_id)
+        & (obs["commodity"] == LOCOMOTIVE_HS)
+        & (obs["measure"] == "value")
+        & (obs["unit"] == ev.UNIT)
+        & (obs["period_start"] == obs["period_end"])
+    ].sort_values("obs_id")
+    if found.empty:
+        return None, ""
+    row = found.iloc[0]
+    shipment = ev.event_from(
+        row["period_start"],
+        float(row["value"]),
+        LOCOMOTIVE_HS,
+        reporter=row["reporter"],
+        partner=row["partner"],
+        flow=row["flow"],
+    )
+    return shipment, row["obs_id"]
+
+
+def _no_shipment(claim_id: str) -> ClaimResult:
+    return ClaimResult(
+        claim_id,
+        Verdict.NOT_TESTABLE,
+        "The data hold no single-month HS 8602 figure from the article, so there is no shipment "
+        "to test.",
+    )
+
+
+def _fmt(value: float) -> str:
+    return ev.fmt_number(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# C4
+
+
+def _partners_in(tables: Tables, reporter: str) -> list[str]:
+    """Countries (not groups such as CAS or WLD) the reporter has a figure with."""
+    observations, countries = tables.observations, tables.countries
+    own = observations.loc[observations["reporter"] == reporter, "partner"]
+    mirror = observations.loc[observations["partner"] == reporter, "reporter"]
+    single = set(countries.loc[countries["comtrade_code"].notna(), "iso3"]) - {"WLD", reporter}
+    return sorted((set(own) | set(mirror)) & single)
+
+
+@check("C4")
+def top_ten_partner(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
+    """Afghanistan's rank among Kazakhstan's partners in the shipment's month."""
+    shipment, obs_id = article_shipment(tables, "C4")
+    if shipment is None:
+        return _no_shipment("C4")
+    observations, sources = tables.observations, tables.sources
+    policy = series.policy_from(options.get("source_policy", "official_first"))
+    month_label = series.period_label(shipment.month, shipment.month)
+    bounds = ev.event_month_bounds(observations, sources, shipment, flow="turnover")
+    partner_figures = ev.monthly_partner_figures(
+        observations, sources, reporter=shipment.reporter, month=shipment.month, policy=policy
+    )
+    others = partner_figures[~partner_figures["partner"].isin([shipment.partner, "WLD"])]
+    has_world = bool((partner_figures["partner"] == "WLD").any())
+    own = partner_figures[partner_figures["partner"] == shipment.partner]
+    used = [obs_id, *(i for ids in partner_figures["obs_ids"] for i in ids)]
+    ceiling = (
+        f"{_fmt(bounds['high_value'])} (the whole {bounds['high_from']})"
+        if bounds["high"] != float("inf")
+        else "no published ceiling"
+    )
+    partner_name = _name(tables, shipment.partner)
+    what_exists = (
+        f"{partner_name}'s {month_label} turnover with Kazakhstan lies between "
+        f"{_fmt(bounds['low'])} (the shipment alone, {obs_id}) and {ceiling}"
+    )
+    ceiling_id = bounds["high_from"].rsplit(", ", 1)[-1] if bounds["high_from"] else ""
+    annual = ev.annual_partner_turnover(
+        observations,
+        sources,
+        reporter=shipment.reporter,
+        partners=[p for p in _partners_in(tables, shipment.reporter) if p != shipment.partner],
+        year=shipment.year,
+    )
+    annual = annual[~annual["suspect"].astype(bool)]
+    context, above = "", []
+    if not annual.empty:
+        best = annual.groupby("partner")["monthly_average_usd_m"].max()
+        above = sorted(best[best > bounds["high"]].index)
+        context = (
+            f" Full-year {shipment.year} turnover is published for {len(best)} other partner(s); "
+            f"{len(above)} of them ({', '.join(above) or 'none'}) averaged more a month than "
+            f"that ceiling (annual / 12, derived), which says nothing certain about one month."
+        )
+    settle = (
+        f" Kazakhstan's turnover with every partner in {month_label} (UN Comtrade monthly data "
+        "with Kazakhstan as reporter, or the national statistics bureau's monthly bulletin, "
+        "imported with `kzaf import comtrade`) would settle it."
+    )
+    if others.empty:
+        return ClaimResult(
+            "C4",
+            Verdict.NOT_TESTABLE,
+            f"No figure gives Kazakhstan's {month_label} trade with any other partner"
+            f"{'' if has_world else ' or with the world'}, so {partner_name}'s rank cannot "
+            f"be computed. {what_exists}.{context}{settle}",
+            tuple(
+                ev.sources_of(
+                    _sources_for(observations, [*used, ceiling_id]),
+                    annual[annual["partner"].isin(above)],
+                )
+            ),
+            details=partner_figures,
+        )
+    if own.empty:
+        value, lower_bound = bounds["low"], True
+    else:
+        value, lower_bound = float(own["value_usd_m"].iloc[0]), False
+    rank = ev.rank_in_month(partner_figures, shipment.partner, value, lower_bound)
+    without = (
+        ev.rank_in_month(partner_figures, shipment.partner, value - shipment.value_usd_m)
+        if not lower_bound
+        else None
+    )
+    worst = "unbounded (no all-partner total)" if rank.worst is None else str(rank.worst)
+    text = (
+        f"With {'at least ' if lower_bound else ''}{_fmt(value)} of turnover in {month_label}, "
+        f"{partner_name} ranks {rank.best} among {rank.n_partners_with_figures + 1} partners "
+        f"with a figure (worst case counting partners without one: {worst})"
+    )
+    if without is not None:
+        worst_without = "unbounded" if without.worst is None else str(without.worst)
+        text += (
+            f"; without the shipment ({_fmt(without.value_usd_m)}) it would rank {without.best} "
+            f"(worst case {worst_without})"
+        )
+    if rank.worst is not None and rank.worst <= TOP:
+        verdict = Verdict.CONFIRMED
+    elif rank.best > TOP:
+        verdict = Verdict.CONTRADICTED
+    else:
+        verdict = Verdict.NOT_TESTABLE
+        text += f". The figures cannot place it above or below rank {TOP} for certain"
+    return ClaimResult(
+        "C4",
+        verdict,
+        text + "." + ("" if verdict != Verdict.NOT_TESTABLE else settle),
+        tuple(ev.sources_of(_sources_for(observations, used))),
+        tolerance=f"top {TOP} by turnover; rank bounds from partners with a figure and the "
+        "all-partner total",
+        details=partner_figures,
+    )
+
+
+def _name(tables: Tables, iso3: str) -> str:
+    names = tables.countries.set_index("iso3")["name"]
+    return str(names.get(iso3, iso3))
+
+
+def _sources_for(observations: pd.DataFrame, obs_ids: list[str]) -> list[str]:
+    wanted = observations[observations["obs_id"].isin(obs_ids)]
+    return list(dict.fromkeys(wanted["source_id"]))
+
+
+# ---------------------------------------------------------------------------------------------
+# C5
+
+
+@check("C5")
+def equal_to_monthly_trade(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
+    """The shipment against average monthly trade with Kyrgyzstan and Azerbaijan (each, both).
+
+    Every published full-year figure counts, suspect ones included and marked, so that a
+    conflict between sources (Kazakhstan–Azerbaijan 2023: 529.4 against 598.5) stays visible
+    as a range; the evidence says whether leaving suspect figures out changes any verdict.
+    """
+    shipment, obs_id = article_shipment(tables, "C5")
+    if shipment is None:
+        return _no_shipment("C5")
+    tolerance = float(options.get("c5_tolerance", C5_TOLERANCE))
+    annual = ev.annual_partner_turnover(
+        tables.observations,
+        tables.sources,
+        reporter=shipment.reporter,
+        partners=C5_PARTNERS,
+        year=shipment.year,
+    )
+    readings = ev.compare_with_monthly_averages(
+        shipment.value_usd_m, annual, C5_PARTNERS, tolerance, include_suspect=True
+    )
+    strict = ev.compare_with_monthly_averages(
+        shipment.value_usd_m, annual, C5_PARTNERS, tolerance, include_suspect=False
+    )
+    each, together, overall = _c5_verdicts(readings)
+    figures_text = []
+    for partner in C5_PARTNERS:
+        mine = annual[annual["partner"] == partner]
+        if mine.empty:
+            figures_text.append(f"{partner}: no {shipment.year} figure")
+            continue
+        groups = mine.groupby(["annual_usd_m", "reporter", "suspect"], sort=True)["obs_id"]
+        listed = ", ".join(
+            f"{_fmt(value)} ({who}-reported{', suspect' if sus else ''}: {', '.join(ids)})"
+            for (value, who, sus), ids in groups
+        )
+        low, high = mine["monthly_average_usd_m"].min(), mine["monthly_average_usd_m"].max()
+        figures_text.append(f"{partner}: {listed}, so {ev.fmt_range(low, high)} a month")
+    readings_text = []
+    for r in readings.to_dict("records"):
+        if r["verdict"] == str(Verdict.NOT_TESTABLE):
+            readings_text.append(f"{r['reading']}: {r['verdict']}")
+            continue
+        ratio = ev.fmt_range(r["ratio_low"], r["ratio_high"], digits=2)
+        average = ev.fmt_range(r["monthly_low_usd_m"], r["monthly_high_usd_m"])
+        readings_text.append(f"{r['reading']} ({average} a month): {ratio} times, {r['verdict']}")
+    evidence = (
+        f"Reading 'each separately' (both must hold): {each}; 'both together': {together}; "
+        f"overall {overall}, the verdict of the reading most favourable to the article, since "
+        f"the wording is ambiguous. Shipment {_fmt(shipment.value_usd_m)} ({obs_id}) against "
+        f"average monthly {shipment.year} turnover (annual / 12, derived, from every published "
+        "figure): "
+        + "; ".join(readings_text)
+        + ". Figures: "
+        + "; ".join(figures_text)
+        + "."
+        + _conflict_note(annual, shipment.year)
+    )
+    if annual["suspect"].astype(bool).any():
+        same = list(strict["verdict"]) == list(readings["verdict"])
+        evidence += (
+            " Leaving the suspect figures out changes no verdict."
+            if same
+            else " Leaving the suspect figures out changes the verdicts to: "
+            + "; ".join(f"{r['reading']} {r['verdict']}" for r in strict.to_dict("records"))
+            + "."
+        )
+    return ClaimResult(
+        "C5",
+        overall,
+        evidence,
+        tuple(ev.sources_of(_sources_for(tables.observations, [obs_id]), annual)),
+        tolerance=f"±{tolerance:.0%} of the nearer end of the range of average months",
+        details=readings,
+    )
+
+
+def _c5_verdicts(readings: pd.DataFrame) -> tuple[Verdict, Verdict, Verdict]:
+    """(each separately, both together, overall) from the per-reading verdicts."""
+    verdict_of = {r["reading"]: Verdict(r["verdict"]) for r in readings.to_dict("records")}
+    each = min((verdict_of[f"{p} alone"] for p in C5_PARTNERS), key=_ORDER.index)
+    together = verdict_of[" + ".join(C5_PARTNERS) + " together"]
+    return each, together, max((each, together), key=_ORDER.index)
+
+
+def _conflict_note(annual: pd.DataFrame, year: int) -> str:
+    """Name, per partner, the figures that cannot all be right (given their precision)."""
+    notes = []
+    for partner, group in annual.groupby("partner"):
+        records = group.to_dict("records")
+        against: dict[str, set[str]] = {}
+        for i, a in enumerate(records):
+            for b in records[i + 1 :]:
+                if series.figures_conflict(
+                    {"value": a["annual_usd_m"], "precision": a["precision"]},
+                    {"value": b["annual_usd_m"], "precision": b["precision"]},
+                ):
+                    against.setdefault(a["obs_id"], set()).add(b["obs_id"])
+                    against.setdefault(b["obs_id"], set()).add(a["obs_id"])
+        if not against:
+            continue
+        value = group.set_index("obs_id")["annual_usd_m"]
+        odd = max(sorted(against), key=lambda k: len(against[k]))
+        others = sorted(against[odd])
+        notes.append(
+            f"{partner} {year}: {_fmt(value[odd])} ({odd}) conflicts with "
+            f"{ev.fmt_range(value[others].min(), value[others].max())} ({', '.join(others)})"
+        )
+    if not notes:
+        return ""
+    return " Sources disagree, and the range keeps both sides: " + "; ".join(notes) + "."

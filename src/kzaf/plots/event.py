@@ -1,0 +1,192 @@
+"""Charts for the locomotive notebook: aggregates split into shipment and rest, the
+counterfactual with its intervals, the claim verdicts as a small table (figures only)."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from kzaf.event import Event, Impact
+from kzaf.plots.common import finish
+
+SHIPMENT_COLOUR = "#b2182b"
+REST_COLOUR = "#92c5de"
+MODEL_COLOUR = "#2166ac"
+
+
+def decomposition_bars(
+    decomposition: pd.DataFrame, event: Event, sources: Iterable[str]
+) -> plt.Figure:
+    """One horizontal bar per published aggregate: the shipment and the rest, stacked.
+
+    Suspect figures are hatched; an aggregate too small to hold the shipment shows the
+    shipment alone, with its shortfall named in the label.
+    """
+    frame = decomposition.iloc[::-1].reset_index(drop=True)  # first row on top
+    labels = [
+        f"{p} {f}{'' if side == 'reporter' else f' (mirror: {r})'} · {_short(pub)}"
+        + (" · suspect" if s else "")
+        + ("" if c else " · cannot hold it")
+        for p, f, side, r, pub, s, c in zip(
+            frame["period_label"],
+            frame["flow"],
+            frame["side"],
+            frame["reporter"],
+            frame["publisher"],
+            frame["suspect"],
+            frame["consistent"],
+            strict=True,
+        )
+    ]
+    height = max(2.8, 0.42 * len(frame) + 1.6)
+    _, ax = plt.subplots(figsize=(10, height))
+    y = np.arange(len(frame))
+    rest = frame["rest_usd_m"].clip(lower=0)
+    hatch = ["//" if s else "" for s in frame["suspect"]]
+    ax.barh(y, frame["shipment_usd_m"], color=SHIPMENT_COLOUR, label="the shipment")
+    bars = ax.barh(
+        y, rest, left=frame["shipment_usd_m"], color=REST_COLOUR, label="everything else"
+    )
+    for bar, h in zip(bars, hatch, strict=True):
+        bar.set_hatch(h)
+    for yi, total, share in zip(y, frame["aggregate_usd_m"], frame["shipment_share"], strict=True):
+        ax.text(
+            max(total, event.value_usd_m) * 1.01,
+            yi,
+            f"{share:.0%}",
+            va="center",
+            fontsize=8,
+            color="0.25",
+        )
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.legend(loc="upper right", fontsize=8, frameon=True)
+    ax.set_xlim(0, float(frame["aggregate_usd_m"].max()) * 1.12)
+    return finish(
+        ax,
+        title=f"The shipment ({event.value_usd_m:g} USD million, HS {event.hs_code}) inside "
+        "each published aggregate",
+        xlabel="USD million (percent: the shipment's share, derived)",
+        ylabel="published aggregate (period, flow, source)",
+        sources=sources,
+        note="each bar is one published figure; hatched bars are flagged suspect in the data",
+    )
+
+
+def _short(publisher: str, width: int = 34) -> str:
+    return publisher if len(publisher) <= width else publisher[: width - 1] + "…"
+
+
+def counterfactual_panels(
+    impact: Impact,
+    what: str,
+    sources: Iterable[str],
+    shipment_usd_m: float | None = None,
+    shipment_label: str = "recorded shipment",
+) -> plt.Figure:
+    """CausalImpact's three panels: actual and predicted; pointwise effect; cumulative effect.
+
+    Everything blue is a model estimate (prediction and its interval), black is observed.
+    """
+    frame = impact.pointwise.copy()
+    x = frame["month"].dt.to_timestamp()
+    post = (frame["period"] == "post").to_numpy()
+    event_x = impact.event_month.to_timestamp()
+    level = f"{1 - impact.alpha:.0%}"
+    _, axes = plt.subplots(3, 1, figsize=(10, 8.5), sharex=True)
+    top, middle, bottom = axes
+    top.plot(x, frame["actual"], color="black", lw=1.2, label="observed")
+    top.plot(x, frame["predicted"], color=MODEL_COLOUR, lw=1.2, ls="--", label="model estimate")
+    top.fill_between(
+        x,
+        frame["predicted_lower"],
+        frame["predicted_upper"],
+        color=MODEL_COLOUR,
+        alpha=0.18,
+        lw=0,
+        label=f"{level} interval (model)",
+    )
+    top.legend(loc="upper left", fontsize=8)
+    top.set_ylabel("USD million a month")
+    middle.axhline(0, color="0.4", lw=0.8)
+    middle.plot(x[post], frame.loc[post, "effect"], color=MODEL_COLOUR, lw=1.2, marker="o", ms=3)
+    middle.fill_between(
+        x[post],
+        frame.loc[post, "effect_lower"],
+        frame.loc[post, "effect_upper"],
+        color=MODEL_COLOUR,
+        alpha=0.18,
+        lw=0,
+    )
+    if shipment_usd_m is not None:
+        middle.scatter(
+            [event_x], [shipment_usd_m], color=SHIPMENT_COLOUR, zorder=3, label=shipment_label
+        )
+        middle.legend(loc="upper right", fontsize=8)
+    middle.set_ylabel("pointwise effect,\nUSD million")
+    bottom.axhline(0, color="0.4", lw=0.8)
+    bottom.plot(x[post], frame.loc[post, "cum_effect"], color=MODEL_COLOUR, lw=1.2)
+    bottom.fill_between(
+        x[post],
+        frame.loc[post, "cum_effect_lower"],
+        frame.loc[post, "cum_effect_upper"],
+        color=MODEL_COLOUR,
+        alpha=0.18,
+        lw=0,
+    )
+    bottom.set_ylabel("cumulative effect,\nUSD million")
+    for ax in axes:
+        ax.axvline(event_x, color="0.5", ls=":", lw=1)
+    bottom.set_xlabel("month")
+    return finish(
+        top,
+        title=f"{what}: observed against a model's counterfactual",
+        xlabel="",
+        ylabel="USD million a month",
+        sources=sources,
+        note=f"{impact.model}; the dashed line and shaded {level} intervals are model estimates, "
+        "not observations",
+    )
+
+
+def verdict_table(ledger: pd.DataFrame, sources: Iterable[str], width: int = 110) -> plt.Figure:
+    """The claim verdicts as a small table (claim, verdict, evidence shortened)."""
+    rows = []
+    for r in ledger.to_dict("records"):
+        evidence = textwrap.shorten(str(r["evidence"]), width=3 * width, placeholder=" …")
+        rows.append(
+            [
+                r["claim_id"],
+                textwrap.fill(str(r["verdict"]), 16),
+                textwrap.fill(evidence, width),
+            ]
+        )
+    heights = [max(cell.count("\n") + 1 for cell in row) for row in rows]
+    _, ax = plt.subplots(figsize=(10, 0.9 + 0.19 * (sum(heights) + 1.5)))
+    ax.axis("off")
+    table = ax.table(
+        cellText=rows,
+        colLabels=["claim", "verdict", "evidence (shortened)"],
+        colWidths=[0.07, 0.17, 0.76],
+        cellLoc="left",
+        bbox=[0, 0, 1, 1],
+    )
+    table.auto_set_font_size(False)
+    table.set_fontsize(8)
+    for (row, _col), cell in table.get_celld().items():
+        cell.PAD = 0.02
+        cell.set_height(1.5 if row == 0 else heights[row - 1] + 0.6)
+        if row == 0:
+            cell.set_text_props(weight="bold")
+    return finish(
+        ax,
+        title="The article's claims against the data",
+        xlabel="",
+        ylabel="",
+        sources=sources,
+        note="verdicts computed by kzaf.claims from the figures in data/; full evidence in the "
+        "table above",
+    )
