@@ -20,6 +20,11 @@ def test_rounded_records_are_stable_and_json_ready():
     ]
 
 
+def test_rounding_never_shows_negative_zero():
+    [row] = report.rounded_records(pd.DataFrame({"g": [-0.0004]}), 1)
+    assert str(row["g"]) == "0.0"
+
+
 def test_headline_payload_is_found_in_an_executed_notebook(capsys):
     bundle = report._bundle(pd.DataFrame({"x": [1.234]}), report.HEADLINE_MIME, "T", 2)
     notebook = nbformat.v4.new_notebook(
@@ -30,7 +35,7 @@ def test_headline_payload_is_found_in_an_executed_notebook(capsys):
         ]
     )
     assert report.read_outputs(notebook, report.HEADLINE_MIME) == [
-        {"title": "T", "rows": [{"x": 1.23}]}
+        {"title": "T", "columns": ["x"], "rows": [{"x": 1.23}]}
     ]
     assert "<b>T</b>" in bundle["text/html"]
 

@@ -24,7 +24,8 @@ def _clean(value: Any, decimals: int) -> Any:
     import pandas as pd
 
     if isinstance(value, float):
-        return None if math.isnan(value) else round(value, decimals)
+        # + 0.0 turns -0.0 (a tiny negative rounded away) into 0.0, so no table shows "-0".
+        return None if math.isnan(value) else round(value, decimals) + 0.0
     if isinstance(value, pd.Period | pd.Timestamp):
         return str(value)
     if hasattr(value, "item"):  # numpy scalars
@@ -48,7 +49,10 @@ def _bundle(table: pd.DataFrame, mime: str, title: str, decimals: int) -> dict[s
     return {
         "text/plain": shown.to_string(index=False),
         "text/html": f"<p><b>{_escape(title)}</b></p>" + shown.to_html(index=False, na_rep="–"),
-        mime: json.loads(json.dumps({"title": title, "rows": records})),
+        # "columns" keeps the table's order: nbformat sorts JSON keys, so rows alone lose it.
+        mime: json.loads(
+            json.dumps({"title": title, "columns": list(shown.columns), "rows": records})
+        ),
     }
 
 
