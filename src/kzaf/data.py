@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import json
 import math
 import re
@@ -24,13 +23,10 @@ from typing import Any
 
 import pandas as pd
 
+from kzaf.checksums import REHASH_HINT, file_sha256
 from kzaf.paths import data_dir
 
 DESCRIPTOR_NAME = "datapackage.json"
-REHASH_HINT = (
-    "if the change is intended, run `kzaf data rehash` to record the new checksum in "
-    "data/datapackage.json, and add a line to the change log in data/README.md"
-)
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _YEARMONTH = re.compile(r"^\d{4}-\d{2}$")
@@ -122,14 +118,6 @@ def read_descriptor(directory: Path | None = None) -> dict[str, Any]:
             raise DataValidationError(
                 [Problem(str(path), None, None, "json", f"not valid JSON: {exc}")]
             ) from exc
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return "sha256:" + digest.hexdigest()
 
 
 def load(directory: Path | str | None = None, *, verify_checksums: bool = True) -> Tables:

@@ -17,23 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import kzaf
+from kzaf.checksums import REHASH_HINT, file_sha256
 from kzaf.paths import PROJECT_ROOT
 from kzaf.runner.plan import Job, PlanError
 
 CACHE_FORMAT = 1
 DESCRIPTOR = "datapackage.json"
-REHASH_HINT = (
-    "if the change is intended, run `kzaf data rehash` and add a line to the change log in "
-    "data/README.md"
-)
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return "sha256:" + digest.hexdigest()
 
 
 def data_files(directory: Path) -> dict[str, dict[str, Any]]:
