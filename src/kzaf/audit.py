@@ -364,12 +364,19 @@ def answer_text(tables: Tables, figures: pd.DataFrame, years: Sequence[int]) -> 
             f"({top_kind['n_figures']} figures); official statistics tables are rare."
         )
     if len(groups):
-        turnover = groups[groups["what"].str.contains("turnover TOTAL value")]
-        example = (turnover if len(turnover) else groups).iloc[0]
+        pairs = trade_conflicts(tables)
+        headline = pairs[
+            (pairs["reporter"] == "KAZ")
+            & (pairs["partner"] == "AFG")
+            & (pairs["flow"] == "turnover")
+            & (pairs["commodity"] == "TOTAL")
+        ]
+        pair = (headline if len(headline) else pairs).iloc[0]
         parts.append(
             f"Sources disagree beyond rounding on {len(groups)} trade quantities; for example "
-            f"{example['what']} in {example['period_label']} is reported anywhere from "
-            f"{example['value_min']:g} to {example['value_max']:g}."
+            f"{pair['reporter']}→{pair['partner']} {pair['flow']} in {pair['period_label']} is "
+            f"{pair['value_a']:g} according to {pair['publisher_a']} and {pair['value_b']:g} "
+            f"according to {pair['publisher_b']}."
         )
     else:
         parts.append("No two sources disagree beyond rounding.")
