@@ -330,6 +330,52 @@ def _fmt(value: float) -> str:
     return f"{value:,.1f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
 
 
+CONFLICT_COLUMNS = (
+    "period_label",
+    "obs_id_a",
+    "obs_id_b",
+    "value_a",
+    "value_b",
+    "source_id_a",
+    "source_id_b",
+    "difference",
+    "reason",
+)
+
+
+def _groups(figures: pd.DataFrame, keys: Sequence[str]):
+    """(key, records sorted by obs_id) per group, converting the frame to records once."""
+    records = figures.to_dict("records")
+    for key, positions in figures.groupby(list(keys), sort=True, dropna=False).indices.items():
+        key = key if isinstance(key, tuple) else (key,)
+        yield key, sorted((records[i] for i in positions), key=lambda r: r["obs_id"])
+
+
+def _conflict_rows(
+    key: tuple, records: list[dict[str, Any]], policy: SourcePolicy, keys: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Every conflicting pair within one group (records sorted by obs_id), a before b."""
+    rows = []
+    for i, a in enumerate(records):
+        for b in records[i + 1 :]:
+            if figures_conflict(a, b, policy):
+                rows.append(
+                    {
+                        **dict(zip(keys, key, strict=True)),
+                        "period_label": a["period_label"],
+                        "obs_id_a": a["obs_id"],
+                        "obs_id_b": b["obs_id"],
+                        "value_a": a["value"],
+                        "value_b": b["value"],
+                        "source_id_a": a["source_id"],
+                        "source_id_b": b["source_id"],
+                        "difference": abs(a["value"] - b["value"]),
+                        "reason": _conflict_reason(a, b),
+                    }
+                )
+    return rows
+
+
 def find_conflicts(
     figures: pd.DataFrame,
     policy: SourcePolicy | str = "official_first",
@@ -342,43 +388,35 @@ def find_conflicts(
     """
     policy = policy_from(policy)
     rows: list[dict[str, Any]] = []
-    figures = _with_labels(figures)
-    for key, group in figures.groupby(list(keys), sort=True, dropna=False):
-        records = group.sort_values("obs_id").to_dict("records")
-        for i, a in enumerate(records):
-            for b in records[i + 1 :]:
-                if figures_conflict(a, b, policy):
-                    rows.append(
-                        {
-                            **dict(zip(keys, key, strict=True)),
-                            "period_label": a["period_label"],
-                            "obs_id_a": a["obs_id"],
-                            "obs_id_b": b["obs_id"],
-                            "value_a": a["value"],
-                            "value_b": b["value"],
-                            "source_id_a": a["source_id"],
-                            "source_id_b": b["source_id"],
-                            "difference": abs(a["value"] - b["value"]),
-                            "reason": _conflict_reason(a, b),
-                        }
-                    )
-    columns = [
-        *keys,
-        "period_label",
-        "obs_id_a",
-        "obs_id_b",
-        "value_a",
-        "value_b",
-        "source_id_a",
-        "source_id_b",
-        "difference",
-        "reason",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    for key, records in _groups(_with_labels(figures), keys):
+        rows += _conflict_rows(key, records, policy, keys)
+    return pd.DataFrame(rows, columns=[*keys, *CONFLICT_COLUMNS])
 
 
 # ---------------------------------------------------------------------------------------------
 # Reconciliation
+
+
+def _ranked(records: list[dict[str, Any]], policy: SourcePolicy) -> list[int]:
+    """Positions of ``records`` best first under the policy (see :class:`SourcePolicy`).
+
+    Stable sorts from the least to the most significant key: obs_id, then publication date
+    (later first when ``prefer_later``), then suspect, kind and precision.
+    """
+
+    def position(order: tuple[str, ...], value: str) -> int:
+        return order.index(value) if value in order else len(order)
+
+    order = sorted(range(len(records)), key=lambda i: records[i]["obs_id"])
+    order.sort(key=lambda i: str(records[i]["publication_date"]), reverse=policy.prefer_later)
+    order.sort(
+        key=lambda i: (
+            bool(records[i]["suspect"]) if policy.avoid_suspect else False,
+            position(policy.kind_order, records[i]["kind"]),
+            position(policy.precision_order, records[i]["precision"]),
+        )
+    )
+    return order
 
 
 def rank_figures(
@@ -388,22 +426,7 @@ def rank_figures(
     policy = policy_from(policy)
     if figures.empty:
         return figures.assign(policy_rank=pd.Series(dtype="int64"))
-
-    def position(order: tuple[str, ...], value: str) -> int:
-        return order.index(value) if value in order else len(order)
-
-    ranked = figures.assign(
-        _suspect=figures["suspect"].astype(bool) if policy.avoid_suspect else False,
-        _kind=[position(policy.kind_order, k) for k in figures["kind"]],
-        _precision=[position(policy.precision_order, p) for p in figures["precision"]],
-        _date=figures["publication_date"].astype(str),
-    )
-    ranked = ranked.sort_values(
-        ["_suspect", "_kind", "_precision", "_date", "obs_id"],
-        ascending=[True, True, True, not policy.prefer_later, True],
-        kind="mergesort",
-    )
-    ranked = ranked.drop(columns=["_suspect", "_kind", "_precision", "_date"])
+    ranked = figures.iloc[_ranked(figures.to_dict("records"), policy)]
     return ranked.assign(policy_rank=range(1, len(ranked) + 1))
 
 
@@ -431,36 +454,31 @@ def reconcile(
     (list of str), ``obs_ids`` (every input figure), ``policy``.
     """
     policy = policy_from(policy)
-    figures = _with_labels(figures)
-    conflicts = find_conflicts(figures, policy, keys)
     rows = []
-    for key, group in figures.groupby(list(keys), sort=True, dropna=False):
-        ranked = rank_figures(group, policy)
-        best = ranked.iloc[0].to_dict()
-        low, high = float(group["value"].min()), float(group["value"].max())
-        mask = pd.Series(True, index=conflicts.index)
-        for column, value in zip(keys, key, strict=True):
-            mask &= conflicts[column] == value
-        mine = conflicts[mask]
+    for key, records in _groups(_with_labels(figures), keys):
+        best = records[_ranked(records, policy)[0]]
+        values = [r["value"] for r in records]
+        low, high = float(min(values)), float(max(values))
+        reasons = [row["reason"] for row in _conflict_rows(key, records, policy, keys)]
         rows.append(
             {
                 **dict(zip(keys, key, strict=True)),
                 "period_label": best["period_label"],
-                "n_figures": len(group),
-                "n_sources": group["source_id"].nunique(),
+                "n_figures": len(records),
+                "n_sources": len({r["source_id"] for r in records}),
                 "preferred_value": float(best["value"]),
                 "preferred_obs_id": best["obs_id"],
                 "preferred_source_id": best["source_id"],
                 "preferred_publisher": best["publisher"],
-                "preferred_reason": _preferred_reason(best, len(group), policy),
+                "preferred_reason": _preferred_reason(best, len(records), policy),
                 "value_min": low,
                 "value_max": high,
                 "spread": high - low,
                 "spread_pct": (high - low) / low if low else math.nan,
-                "n_conflicts": len(mine),
-                "conflict": bool(len(mine)),
-                "conflict_reasons": list(mine["reason"]),
-                "obs_ids": sorted(group["obs_id"]),
+                "n_conflicts": len(reasons),
+                "conflict": bool(reasons),
+                "conflict_reasons": reasons,
+                "obs_ids": [r["obs_id"] for r in records],
                 "policy": policy.name,
             }
         )
