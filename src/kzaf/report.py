@@ -13,6 +13,8 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from kzaf.text.escape import escape_html
+
 if TYPE_CHECKING:  # imported where used: the runner reads payloads without loading pandas
     import pandas as pd
 
@@ -48,16 +50,13 @@ def _bundle(table: pd.DataFrame, mime: str, title: str, decimals: int) -> dict[s
     shown = pd.DataFrame(records, columns=[str(c) for c in table.columns])
     return {
         "text/plain": shown.to_string(index=False),
-        "text/html": f"<p><b>{_escape(title)}</b></p>" + shown.to_html(index=False, na_rep="–"),
+        "text/html": f"<p><b>{escape_html(title)}</b></p>" + shown.to_html(index=False, na_rep="–"),
         # "columns" keeps the table's order: nbformat sorts JSON keys, so rows alone lose it.
         mime: json.loads(
             json.dumps({"title": title, "columns": list(shown.columns), "rows": records})
         ),
     }
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def headline(table: pd.DataFrame | Mapping[str, Any], title: str, decimals: int = 1) -> None:
