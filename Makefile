@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.kzaf-env
 # uv installs the lock in seconds; pinned so every machine resolves the same way.
 UV_VERSION := 0.13.9
 
-.PHONY: run test env lint lock lab clean-env
+.PHONY: run test test-fast env lint lock lab clean-env
 
 run: $(STAMP)
 	$(BIN)/kzaf run
@@ -19,14 +19,22 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests notebooks benchmarks
 	$(BIN)/python -m pytest
 
+# The inner loop: everything but the tests that execute notebooks or run long simulations
+# (about a minute). CI runs `make test`, which includes them.
+test-fast: $(STAMP)
+	$(BIN)/ruff check src tests notebooks benchmarks
+	$(BIN)/python -m pytest tests -m "not notebook and not slow"
+
 env: $(STAMP)
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	# sync makes the venv hold exactly the lock (removing strays), then add kzaf itself.
-	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --editable .
+	# --compile-bytecode writes .pyc files at install: with PYTHONDONTWRITEBYTECODE=1 (set in
+	# many containers) every kernel would otherwise recompile pandas, seaborn and statsmodels.
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python --no-deps --editable .
 	touch $(STAMP)
 
 # Re-resolve the lock after changing dependencies in pyproject.toml; it must hold no URLs.

@@ -14,6 +14,8 @@ import pytest
 
 from kzaf.paths import PROJECT_ROOT
 
+pytestmark = pytest.mark.notebook  # executes the real notebooks: not in the fast tier
+
 FIXTURE = (
     PROJECT_ROOT / "tests" / "fixtures" / "comtrade"
     / "comtrade_KAZ_AFG_monthly_2019-2024_SYNTHETIC.csv"

@@ -14,6 +14,8 @@ import yaml
 
 from kzaf.paths import NOTEBOOKS_DIR
 
+pytestmark = pytest.mark.notebook  # executes the real notebooks: not in the fast tier
+
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 

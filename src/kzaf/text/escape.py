@@ -9,9 +9,10 @@ from __future__ import annotations
 import html
 
 
-def escape_html(text: object) -> str:
-    """``text`` as HTML text: ``&``, ``<``, ``>`` and both quotes become entities."""
-    return html.escape(str(text), quote=True)
+def escape_html(text: object, *, quote: bool = True) -> str:
+    """``text`` as HTML: ``&``, ``<`` and ``>`` become entities, and both quotes unless
+    ``quote=False`` (enough between tags, where quotes are inert; attributes need quoting)."""
+    return html.escape(str(text), quote=quote)
 
 
 def escape_markdown(text: object) -> str:
