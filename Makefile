@@ -17,7 +17,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests notebooks benchmarks
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadscope
 
 # The inner loop: everything but the tests that execute notebooks or run long simulations
 # (about a minute). CI runs `make test`, which includes them.
@@ -27,7 +27,7 @@ test-fast: $(STAMP)
 
 env: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	# sync makes the venv hold exactly the lock (removing strays), then add kzaf itself.

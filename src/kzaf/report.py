@@ -50,7 +50,8 @@ def _bundle(table: pd.DataFrame, mime: str, title: str, decimals: int) -> dict[s
     shown = pd.DataFrame(records, columns=[str(c) for c in table.columns])
     return {
         "text/plain": shown.to_string(index=False),
-        "text/html": f"<p><b>{escape_html(title, quote=False)}</b></p>" + shown.to_html(index=False, na_rep="–"),
+        "text/html": f"<p><b>{escape_html(title, quote=False)}</b></p>"
+        + shown.to_html(index=False, na_rep="–"),
         # "columns" keeps the table's order: nbformat sorts JSON keys, so rows alone lose it.
         mime: json.loads(
             json.dumps({"title": title, "columns": list(shown.columns), "rows": records})

@@ -385,6 +385,10 @@ def unmatched(notebooks: Mapping[str, list[Parameter]], assignments: Assignments
 def _holds_secret(value: Any, secrets: set[str]) -> bool:
     if isinstance(value, str):
         return any(secret in value for secret in secrets)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # papermill writes the number into the output notebook as text: a number spelling a
+        # secret would be rewritten by redaction, so it is refused instead.
+        return any(secret in text for text in {str(value), repr(value)} for secret in secrets)
     if isinstance(value, list):
         return any(_holds_secret(v, secrets) for v in value)
     if isinstance(value, dict):

@@ -35,7 +35,7 @@ from typing import IO, Any
 from kzaf import paths
 from kzaf.runner import cache, plan
 from kzaf.runner.parameters import Assignments, ParameterError, describe, from_cli
-from kzaf.runner.redact import redact_file, redact_text, secret_variables
+from kzaf.runner.redact import redact_text, redact_tree, secret_variables
 
 LATEST = "latest"
 INCOMPLETE = ".incomplete-"
@@ -300,7 +300,7 @@ def execute(p: Plan, log: Log) -> int:
             pool.stop()
         manifest = _manifest(p, run_id, started, results, "interrupted")
         cache.write_json_atomic(work / "manifest.json", manifest)
-        _redact_logs(work, secret)
+        _redact_run(work, secret)
         log(
             f"kzaf run {run_id}: interrupted by signal {signum}; partial outputs kept in "
             f"{work} for debugging; earlier runs and '{LATEST}' are untouched",
@@ -381,9 +381,10 @@ def _manifest(
     }
 
 
-def _redact_logs(work: Path, secret: dict[str, str]) -> None:
-    for name in ("workers.log", "run.log"):
-        redact_file(work / name, secret)
+def _redact_run(work: Path, secret: dict[str, str]) -> None:
+    """Every file the run folder holds, in every state (complete, failed, interrupted: a
+    worker stopped mid-notebook leaves a partial notebook papermill wrote unredacted)."""
+    redact_tree(work, secret)
 
 
 def _publish(
@@ -410,7 +411,7 @@ def _publish(
     # The folder move, the cache records and the latest link happen together or not at all.
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
-        _redact_logs(work, secret)
+        _redact_run(work, secret)
         if final.exists():  # a run id is random; this guards the impossible anyway
             raise FileExistsError(f"{final} exists; not overwriting another run")
         os.rename(work, final)

@@ -105,6 +105,9 @@ class Renderer:
         self._ready.wait()
         if self._failure is not None:
             raise RuntimeError(f"nbconvert could not be loaded: {self._failure}")
+        from kzaf.runner.sanitize import sanitize_notebook
+
+        notebook = sanitize_notebook(notebook)
         written = {}
         for view, exporter, name in (
             ("reader", self.reader, f"{stem}.html"),

@@ -5,6 +5,6 @@ a range or a percentage is printed is made once. Text that comes from data, para
 environment is escaped here (:mod:`kzaf.text.escape`) before it reaches Markdown or HTML.
 """
 
-from kzaf.text.escape import escape_html, escape_markdown
+from kzaf.text.escape import escape_html, escape_markdown, sanitize_html
 
-__all__ = ["escape_html", "escape_markdown"]
+__all__ = ["escape_html", "escape_markdown", "sanitize_html"]

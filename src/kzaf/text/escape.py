@@ -29,3 +29,43 @@ def escape_markdown(text: object) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+# What a rendered page may keep from an output's HTML: text structure, tables, links and
+# images; never scripts, styles, forms, frames or event attributes.
+SAFE_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd",
+        "del", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
+        "h6", "hr", "i", "img", "ins", "kbd", "li", "ol", "p", "pre", "q", "s", "small", "span",
+        "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    }
+)  # fmt: skip
+SAFE_ATTRIBUTES = {
+    "*": ["class", "id", "title", "lang"],
+    "a": ["href", "title"],
+    "img": ["src", "alt", "title", "width", "height"],
+    "td": ["colspan", "rowspan"],
+    "th": ["colspan", "rowspan", "scope"],
+}
+SAFE_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+
+def sanitize_html(fragment: str) -> str:
+    """An HTML fragment from a notebook output with everything active made inert.
+
+    Tags outside :data:`SAFE_TAGS` are escaped (shown as text, not run), attributes outside
+    :data:`SAFE_ATTRIBUTES` dropped, links to anything but http(s)/mailto removed (no
+    ``javascript:``), comments dropped. Text from data may reach outputs unescaped through a
+    notebook's own Markdown; this is the exporter's second line of defence.
+    """
+    import bleach  # nbconvert's own dependency; imported here, only the runner renders pages
+
+    return bleach.clean(
+        fragment,
+        tags=SAFE_TAGS,
+        attributes=SAFE_ATTRIBUTES,
+        protocols=SAFE_PROTOCOLS,
+        strip=False,
+        strip_comments=True,
+    )

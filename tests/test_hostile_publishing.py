@@ -1,0 +1,219 @@
+"""Hostile input against what a run publishes: markup from data or parameters never becomes
+active in a page, and secrets never survive in any file a run leaves, in any state.
+
+Each test tries one class of attack through the real command on tiny synthetic notebooks
+(tests/notebook_factory.py), or calls the mechanism directly where no kernel is needed.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from urllib.parse import quote
+
+import pytest
+from notebook_factory import make_notebook
+
+from kzaf import cli
+from kzaf.runner import run
+from kzaf.runner.redact import redact_tree
+from kzaf.runner.sanitize import sanitize_output_data
+from kzaf.text import escape_markdown
+
+# A secret that needs escaping in every format a run writes: HTML, JSON, URLs, Markdown.
+SECRET = "kz<af>&\"'\\-fixture-secret-55aa"
+ATTACKS = (
+    "<script>alert('x')</script>",
+    "<img src=x onerror=alert(1)>",
+    "[click](javascript:alert(2))",
+)
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KZAF_")}
+    env.update(COMTRADE_API_KEY=SECRET, **extra)
+    return env
+
+
+def _kzaf(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kzaf.cli", *args],
+        capture_output=True, text=True, stdin=subprocess.DEVNULL, env=_env(), timeout=600,
+        check=False,
+    )  # fmt: skip
+
+
+class _ActiveMarkup(HTMLParser):
+    """Collects what a browser would run: event attributes, script URLs, scripts that alert."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_script = tag == "script"
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}=...>")
+            if name in ("href", "src") and (value or "").strip().lower().startswith("javascript:"):
+                self.found.append(f"<{tag} {name}={value}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and "alert(" in data:
+            self.found.append(f"<script>{data[:40]}")
+
+
+def _active_markup(page: str) -> list[str]:
+    parser = _ActiveMarkup()
+    parser.feed(page)
+    return parser.found
+
+
+def _spellings(value: str) -> set[str]:
+    return {
+        value,
+        html.escape(value),
+        html.escape(value, quote=False),
+        json.dumps(value)[1:-1],
+        json.dumps(html.escape(value))[1:-1],
+        quote(value, safe=""),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Markup
+
+
+def test_markup_from_data_and_parameters_is_inert_in_every_page(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    make_notebook(
+        notebooks / "01_markup.ipynb",
+        'publisher: str = "Ministry"  # a publisher\n'
+        'source_policy: str = "official_first"  # policy name',
+        [
+            "from IPython.display import HTML, Markdown, display\nimport pandas as pd\n"
+            "display(Markdown(f'Published by {publisher}, policy {source_policy}.'))\n"
+            "display(HTML(f'<p>{publisher}</p>'))\n"
+            "display(pd.DataFrame({'publisher': [publisher], 'note': [source_policy]}))",
+            "from kzaf import report\n"
+            "report.answer(f'The answer cites {publisher}.')\n"
+            "report.headline({publisher: 1.0}, title=source_policy)",
+        ],
+        title="Markup",
+    )
+    result = _kzaf(
+        "run", "--notebooks-dir", str(notebooks), "--reports-dir", str(tmp_path / "reports"),
+        "-p", "publisher", ATTACKS[0] + ATTACKS[1] + ATTACKS[2],
+        "-p", "source_policy", "<script>alert('policy')</script>",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    pages = list((tmp_path / "reports").glob("2*/**/*.html"))
+    assert {p.name for p in pages} >= {"index.html", "01_markup.html", "01_markup.code.html"}
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        body = text[text.find("<body") :]
+        assert _active_markup(body) == [], (page.name, _active_markup(body))
+        if page.name == "01_markup.html":
+            assert "&lt;script&gt;alert" in body  # shown as text, not dropped silently
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_sanitizer_leaves_no_active_markup_in_markdown_or_html_outputs(attack):
+    for mime in ("text/markdown", "text/html"):
+        clean = sanitize_output_data({mime: f"Publisher: {attack}", "text/plain": "x"})
+        assert _active_markup(clean["text/html"]) == []
+
+
+def test_script_outputs_and_scripted_svg_are_dropped():
+    data = {
+        "application/javascript": "alert(1)",
+        "image/svg+xml": '<svg onload="alert(1)"></svg>',
+        "text/plain": "x",
+    }
+    assert set(sanitize_output_data(data)) == {"text/plain"}
+
+
+def test_escape_markdown_makes_data_pieces_literal():
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    for attack in ATTACKS:
+        rendered = markdown2html_mistune(f"Publisher: {escape_markdown(attack)}")
+        assert _active_markup(rendered) == [], rendered
+
+
+# ---------------------------------------------------------------------------------------------
+# Secrets
+
+
+def test_every_spelling_of_a_secret_is_redacted_in_text_files_and_names(tmp_path):
+    folder = tmp_path / "run"
+    (folder / "figures").mkdir(parents=True)
+    for i, form in enumerate(sorted(_spellings(SECRET))):
+        (folder / f"file{i}.txt").write_text(f"before {form} after", encoding="utf-8")
+    (folder / "figures" / f"chart-{quote(SECRET, safe='')}.png").write_bytes(b"\x89PNG")
+    (folder / "figures" / "leaky.png").write_bytes(b"\x89PNG\x00\xff" + SECRET.encode())
+    redact_tree(folder, {"COMTRADE_API_KEY": SECRET})
+    for path in folder.rglob("*"):
+        assert not any(form in path.name for form in _spellings(SECRET)), path.name
+        if path.is_file():
+            data = path.read_bytes()
+            assert not any(form.encode() in data for form in _spellings(SECRET)), path
+    assert not (folder / "figures" / "leaky.png").exists()  # binary with a secret: removed
+    assert "[redacted $COMTRADE_API_KEY]" in (folder / "file0.txt").read_text(encoding="utf-8")
+
+
+def test_interrupted_run_leaves_no_secret_in_its_partial_folder(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    make_notebook(
+        notebooks / "01_leak.ipynb",
+        "seconds: float = 120.0  # how long to sleep",
+        [
+            'import os, pathlib\nkey = os.environ["COMTRADE_API_KEY"]\nprint(key)\n'
+            'pathlib.Path("figures").mkdir(exist_ok=True)\n'
+            'pathlib.Path("figures/key.txt").write_text(key)',
+            'import os, pathlib\npathlib.Path("kernel.pid").write_text(str(os.getpid()))',
+            "import time\ntime.sleep(seconds)",
+        ],
+        title="Leaks, then hangs",
+    )
+    reports = tmp_path / "reports"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kzaf.cli", "run", "--notebooks-dir", str(notebooks),
+         "--reports-dir", str(reports)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=_env(),
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(reports.glob(".incomplete-*/**/kernel.pid")):
+        time.sleep(0.2)
+    time.sleep(1.0)  # papermill saves the notebook after each cell: let it write the leak
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == run.EXIT_SIGTERM, err
+    (partial,) = reports.glob(".incomplete-*")
+    files = [p for p in partial.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".ipynb" for p in files)  # the partial notebook is kept
+    for path in files:
+        data = path.read_bytes()
+        assert not any(form.encode() in data for form in _spellings(SECRET)), path
+    assert SECRET not in err
+
+
+def test_number_parameter_spelling_a_secret_is_refused(tmp_path, monkeypatch, capsys):
+    make_notebook(tmp_path / "nb/01_n.ipynb", "n: int = 1  # a number", ["n"])
+    monkeypatch.setenv("KZAF_DEPLOY_TOKEN", "8675309123")
+    args = ["run", "--notebooks-dir", str(tmp_path / "nb"), "--reports-dir", str(tmp_path / "r")]
+    assert cli.main([*args, "-p", "n", "8675309123"]) == run.EXIT_INPUT
+    err = capsys.readouterr().err
+    assert "8675309123" not in err and "secret" in err
+    assert not (tmp_path / "r").exists() or not any((tmp_path / "r").iterdir())
