@@ -217,3 +217,44 @@ def test_number_parameter_spelling_a_secret_is_refused(tmp_path, monkeypatch, ca
     err = capsys.readouterr().err
     assert "8675309123" not in err and "secret" in err
     assert not (tmp_path / "r").exists() or not any((tmp_path / "r").iterdir())
+
+
+# ---------------------------------------------------------------------------------------------
+# A user's mistakes on the command line: one line, a documented status, nothing written
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--timeout", "0"], "--timeout: must be a positive number of seconds"),
+        (["--timeout", "-5"], "--timeout: must be a positive number of seconds"),
+        (["--jobs", "0"], "--jobs: must be at least 1"),
+        (["--log", "/proc/no-such-folder/run.log"], "cannot write the log file"),
+        (["--reports-dir", "/etc/hostname/reports"], "is not a folder"),
+        (["99"], "no notebook '99'"),
+    ],
+)
+def test_command_line_mistakes_exit_2_with_one_line(option, message):
+    result = _kzaf("run", *option, "--dry-run")
+    assert result.returncode == run.EXIT_INPUT, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_table_content_stops_the_run_before_any_kernel(data_copy, tmp_path, monkeypatch):
+    path = data_copy / "observations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace(",474.3,", ",-474.3,")  # a negative trade value
+    path.write_text("".join(lines), encoding="utf-8")
+    monkeypatch.setenv("KZAF_DATA_DIR", str(data_copy))
+    assert cli.main(["data", "rehash"]) == 0  # the checksum matches: only the content is bad
+    make_notebook(tmp_path / "nb/01_n.ipynb", "n: int = 1  # a number", ["n"])
+    result = subprocess.run(
+        [sys.executable, "-m", "kzaf.cli", "run", "--notebooks-dir", str(tmp_path / "nb"),
+         "--reports-dir", str(tmp_path / "reports")],
+        capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300, check=False,
+        env={**_env(), "KZAF_DATA_DIR": str(data_copy)},
+    )  # fmt: skip
+    assert result.returncode == run.EXIT_INPUT, result.stdout + result.stderr
+    assert "observations.csv" in result.stderr and "value" in result.stderr
+    assert not (tmp_path / "reports").exists()

@@ -9,6 +9,29 @@ from collections.abc import Sequence
 from kzaf import __version__
 
 
+def _positive_float(text: str) -> float:
+    """A number of seconds above zero (argparse type: a bad value exits 2 with one line)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
+    return value
+
+
+def _count(minimum: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+
+    return parse
+
 def _cmd_data_validate(args: argparse.Namespace) -> int:
     from kzaf import data
 
@@ -219,7 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "-j",
         "--jobs",
-        type=int,
+        type=_count(1),
         default=None,
         metavar="N",
         help="notebooks executed at once (default: number of cores)",
@@ -227,7 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--force", action="store_true", help="execute even unchanged notebooks")
     run.add_argument(
         "--timeout",
-        type=float,
+        type=_positive_float,
         default=None,
         metavar="SECONDS",
         help="stop a notebook when one cell runs longer than this",
@@ -297,8 +320,12 @@ def _add_comtrade_commands(commands) -> None:
         "--base-url", default=None, help="default: $KZAF_COMTRADE_BASE_URL, else the real API"
     )
     comtrade.add_argument("--out-dir", default=None, help="default: data/raw/comtrade")
-    comtrade.add_argument("--timeout", type=float, default=60.0, help="seconds per attempt")
-    comtrade.add_argument("--retries", type=int, default=4, help="retries on 429, 5xx, timeouts")
+    comtrade.add_argument(
+        "--timeout", type=_positive_float, default=60.0, help="seconds per attempt, all reads"
+    )
+    comtrade.add_argument(
+        "--retries", type=_count(0), default=4, help="retries on 429, 5xx, timeouts"
+    )
     comtrade.add_argument(
         "--min-interval", type=float, default=1.0, help="seconds between calls (rate limit)"
     )

@@ -137,7 +137,10 @@ def prepare(args: argparse.Namespace, log: Log) -> Plan:
         )
     log_path = args.log or (run_file.log if run_file else None)
     if log_path:
-        log.attach(Path(log_path))
+        try:
+            log.attach(Path(log_path))
+        except OSError as exc:
+            raise plan.PlanError(f"cannot write the log file {log_path}: {exc.strerror}") from None
     notebooks_dir = Path(
         args.notebooks_dir
         or (run_file.notebooks_dir if run_file and run_file.notebooks_dir else None)
@@ -148,6 +151,7 @@ def prepare(args: argparse.Namespace, log: Log) -> Plan:
         or (run_file.output if run_file and run_file.output else None)
         or paths.reports_dir()
     ).resolve()
+    _check_writable(reports, "reports folder")
     sets = run_file.sets if run_file else [plan.ParameterSet(plan.DEFAULT_SET, None)]
     names = args.notebooks or (run_file.notebooks if run_file else None) or []
     jobs = plan.build_jobs(
@@ -158,6 +162,8 @@ def prepare(args: argparse.Namespace, log: Log) -> Plan:
     data_dir = paths.data_dir().resolve()
     data = cache.data_files(data_dir)
     timeout = args.timeout if args.timeout is not None else (run_file.timeout if run_file else None)
+    if timeout is not None and not 0 < timeout < float("inf"):
+        raise plan.PlanError(f"the timeout must be a positive number of seconds, got {timeout}")
     shared = cache.environment_fingerprint(data)
     for job in jobs:
         job.key = cache.job_key(job, shared, timeout)
@@ -181,7 +187,32 @@ def prepare(args: argparse.Namespace, log: Log) -> Plan:
             entry = cache.lookup(reports, job.key)
             if entry is not None:
                 result.reuse[index] = entry
+    if len(result.reuse) < len(jobs):
+        _check_data_content(data_dir)
     return result
+
+
+def _check_writable(folder: Path, what: str) -> None:
+    """Refuse a folder the run could not write, before anything runs (nothing is created)."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise plan.PlanError(f"the {what} {folder} cannot be created: {existing} is not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise plan.PlanError(f"the {what} {folder} is not writable (no write access to {existing})")
+
+
+def _check_data_content(data_dir: Path) -> None:
+    """Validate the tables' content (types, keys, ranges), not only their checksums: a bad row
+    stops the run before a kernel starts, named by file, row and column. Skipped when every
+    notebook is reused, so a run with nothing to do stays instant."""
+    from kzaf import data
+
+    try:
+        data.load(data_dir)
+    except data.DataValidationError as exc:
+        raise plan.PlanError(f"the data in {data_dir} are not valid:\n{exc}") from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -239,9 +270,12 @@ def _move_latest(reports: Path, run_id: str) -> str | None:
 def execute(p: Plan, log: Log) -> int:
     started = _now()
     run_id = new_run_id(started)
-    p.reports.mkdir(parents=True, exist_ok=True)
     work = p.reports / f"{INCOMPLETE}{run_id}"
-    work.mkdir()
+    try:
+        work.mkdir(parents=True)
+    except OSError as exc:
+        log(f"kzaf run: cannot write the reports folder {p.reports}: {exc.strerror}", error=True)
+        return EXIT_INPUT
     log.attach(work / "run.log")
     secret = secret_variables()
     to_run = [i for i in range(len(p.jobs)) if i not in p.reuse]
