@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # imported where used: the runner reads payloads without load
 
 HEADLINE_MIME = "application/vnd.kzaf.headline+json"
 VERDICTS_MIME = "application/vnd.kzaf.verdicts+json"
+ANSWER_MIME = "application/vnd.kzaf.answer+json"
 
 
 def _clean(value: Any, decimals: int) -> Any:
@@ -81,10 +82,30 @@ def verdicts(ledger: pd.DataFrame, title: str = "The article's claims against th
 
 
 def answer(text: str) -> None:
-    """Show the notebook's answer paragraph, generated from the data, as Markdown."""
-    from IPython.display import Markdown, display
+    """Show the notebook's answer paragraph, generated from the data, as Markdown.
 
-    display(Markdown(text))
+    A copy under :data:`ANSWER_MIME` lets the run's index quote the answer beside the link.
+    """
+    from IPython.display import display
+
+    display({"text/markdown": text, ANSWER_MIME: {"text": text}}, raw=True)
+
+
+def question(notebook: Mapping[str, Any]) -> str:
+    """The notebook's question: the first paragraph of its opening Markdown cell after the
+    title, without Markdown emphasis (for the index, beside the link)."""
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        source = source if isinstance(source, str) else "".join(source)
+        paragraphs = [p.strip() for p in source.split("\n\n") if p.strip()]
+        body = [p for p in paragraphs if not p.startswith("#")]
+        if body:
+            text = " ".join(body[0].split())
+            return text.replace("**Question.**", "").replace("**", "").strip()
+        return ""
+    return ""
 
 
 def read_outputs(notebook: Mapping[str, Any], mime: str) -> list[dict[str, Any]]:

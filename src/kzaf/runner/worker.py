@@ -168,6 +168,8 @@ def run_job(job: dict[str, Any], renderer: Renderer, secrets: dict[str, str]) ->
         result["files"]["notebook"] = output.name
         result["headline"] = report.read_outputs(executed, report.HEADLINE_MIME)
         result["verdicts"] = report.read_outputs(executed, report.VERDICTS_MIME)
+        result["answer"] = report.read_outputs(executed, report.ANSWER_MIME)
+        result["question"] = report.question(executed)
     if error is not None:
         result["error"] = redact_object(describe_error(error, executed), secrets)
     clock = time.perf_counter()
