@@ -219,7 +219,9 @@ def _check_data_content(data_dir: Path) -> None:
 # Execute
 
 
-def _job_message(index: int, job: plan.Job, folder: Path, timeout: float | None) -> dict[str, Any]:
+def _job_message(
+    index: int, job: plan.Job, folder: Path, timeout: float | None, page: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "id": index,
         "input": str(job.notebook.path),
@@ -228,7 +230,58 @@ def _job_message(index: int, job: plan.Job, folder: Path, timeout: float | None)
         "title": job.notebook.title,
         "parameters": job.overrides,
         "timeout": timeout,
+        "page": page,
     }
+
+
+def _data_accessed(data_dir: Path) -> str:
+    """The latest date on which a source in ``sources.csv`` was accessed (for page stamps)."""
+    import csv
+
+    try:
+        with (data_dir / "sources.csv").open(encoding="utf-8", newline="") as handle:
+            dates = [row.get("access_date") or "" for row in csv.DictReader(handle)]
+    except OSError:
+        return "unknown"
+    return max((d for d in dates if d), default="unknown")
+
+
+def _page_context(p: Plan, run_id: str, started: dt.datetime) -> dict[int, dict[str, Any]]:
+    """Per job: links to the index and to the previous and next notebook of the same set,
+    and the stamp every page carries."""
+    from kzaf import __version__
+    from kzaf.runner import manifest
+
+    commit = (manifest.git_state().get("commit") or "unknown")[:12]
+    accessed = _data_accessed(p.data_dir)
+    context = {}
+    for index, job in enumerate(p.jobs):
+        siblings = sorted(
+            (j for j in p.jobs if j.set_name == job.set_name), key=lambda j: j.notebook.stem
+        )
+        at = siblings.index(job)
+
+        def link(other: plan.Job) -> dict[str, str]:
+            stem = other.notebook.stem
+            return {"href": f"../{stem}/{stem}.html", "title": other.notebook.title}
+
+        changed = ", ".join(f"{k} = {v}" for k, v in job.overrides.items())
+        context[index] = {
+            "nav": {
+                "index": "../../index.html",
+                "prev": link(siblings[at - 1]) if at > 0 else None,
+                "next": link(siblings[at + 1]) if at + 1 < len(siblings) else None,
+            },
+            "stamp": {
+                "run_id": run_id,
+                "run_date": f"{started:%Y-%m-%d %H:%M} UTC",
+                "version": __version__,
+                "commit": commit,
+                "data_accessed": accessed,
+                "changed": changed,
+            },
+        }
+    return context
 
 
 def _where(error: dict[str, Any] | None) -> str:
@@ -301,8 +354,10 @@ def execute(p: Plan, log: Log) -> int:
 
             known = cache.durations(p.reports)
             order = sorted(to_run, key=lambda i: -known.get(p.jobs[i].notebook.stem, 1e9))
+            pages = _page_context(p, run_id, started)
             messages = [
-                _job_message(i, p.jobs[i], work / p.jobs[i].rel_dir, p.timeout) for i in order
+                _job_message(i, p.jobs[i], work / p.jobs[i].rel_dir, p.timeout, pages[i])
+                for i in order
             ]
             with (work / "workers.log").open("a", encoding="utf-8") as workers_log:
                 pool = Pool(messages, p.slots, workers_log)

@@ -92,29 +92,45 @@ class Renderer:
         try:
             from nbconvert import HTMLExporter
 
+            # nbconvert's basic template: the notebook's body only, no JupyterLab CSS and no
+            # scripts from other hosts; kzaf.runner.pages wraps it in the site's shell.
             self.reader = HTMLExporter(
-                exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+                template_name="basic",
+                exclude_input=True,
+                exclude_input_prompt=True,
+                exclude_output_prompt=True,
             )
-            self.analyst = HTMLExporter()
+            self.analyst = HTMLExporter(template_name="basic")
         except BaseException as exc:  # reported when rendering is attempted
             self._failure = exc
         finally:
             self._ready.set()
 
-    def write(self, notebook: Any, folder: Path, stem: str, title: str) -> dict[str, str]:
+    def write(
+        self,
+        notebook: Any,
+        folder: Path,
+        stem: str,
+        title: str,
+        page: dict[str, Any] | None = None,
+        error: dict[str, Any] | None = None,
+    ) -> dict[str, str]:
         self._ready.wait()
         if self._failure is not None:
             raise RuntimeError(f"nbconvert could not be loaded: {self._failure}")
+        from kzaf.runner import pages
         from kzaf.runner.sanitize import sanitize_notebook
 
         notebook = sanitize_notebook(notebook)
+        page = {**(page or {}), "stem": stem}
         written = {}
-        for view, exporter, name in (
-            ("reader", self.reader, f"{stem}.html"),
-            ("analyst", self.analyst, f"{stem}.code.html"),
+        for view, exporter, name, shown in (
+            ("reader", self.reader, f"{stem}.html", pages.for_readers(notebook)),
+            ("analyst", self.analyst, f"{stem}.code.html", notebook),
         ):
-            body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
-            (folder / name).write_text(body, encoding="utf-8")
+            body, _ = exporter.from_notebook_node(shown, resources={"metadata": {"name": title}})
+            text = pages.render(body, view=view, title=title, page=page, error=error)
+            (folder / name).write_text(text, encoding="utf-8")
             written[view] = name
         return written
 
@@ -176,7 +192,11 @@ def run_job(job: dict[str, Any], renderer: Renderer, secrets: dict[str, str]) ->
     if executed is not None:
         try:
             node = nbformat.reads(json.dumps(executed), as_version=4)
-            result["files"].update(renderer.write(node, folder, stem, job["title"]))
+            result["files"].update(
+                renderer.write(
+                    node, folder, stem, job["title"], job.get("page"), result["error"]
+                )
+            )
             for name in ("reader", "analyst"):
                 path = folder / result["files"][name]
                 path.write_text(redact_text(path.read_text("utf-8"), secrets), "utf-8")
