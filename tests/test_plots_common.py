@@ -1,15 +1,68 @@
-"""Every chart is saved under a stable name, and saving prints nothing into a report."""
+"""Every chart is saved under a stable name as SVG with its data beside it, shown with alt
+text, tidied for readers; an empty chart becomes a sentence; saving prints no file path."""
+
+import csv
 
 import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
 
-from kzaf.plots import common
+from kzaf.plots import chart_files, common
 
 
-def test_save_writes_a_stable_name_and_returns_nothing(tmp_path, monkeypatch):
+def _shown(capsys):
+    return capsys.readouterr().out
+
+
+def test_save_writes_a_stable_name_with_its_data_and_returns_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv(common.FIGURES_DIR_ENV, str(tmp_path / "figs"))
     fig, ax = plt.subplots()
+    ax.plot([2021, 2022, 2023], [474.3, 987.9, 567.5], label="turnover")
     common.finish(ax, title="T", xlabel="year", ylabel="USD million", sources="fixture")
     assert common.save(fig, "00_example") is None
-    assert (tmp_path / "figs" / "00_example.png").stat().st_size > 0
-    assert common.figure_path("00_example") == tmp_path / "figs" / "00_example.png"
+    assert (tmp_path / "figs" / "00_example.svg").stat().st_size > 0
+    assert common.figure_path("00_example") == tmp_path / "figs" / "00_example.svg"
+    with (tmp_path / "figs" / "00_example.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    points = [(r["x"], r["y"]) for r in rows]
+    assert points == [("2021", "474.3"), ("2022", "987.9"), ("2023", "567.5")]
+    assert {r["series"] for r in rows} == {"turnover"} and rows[0]["sources"] == "Source: fixture"
+    assert not plt.fignum_exists(fig.number)  # shown once, as the saved file
+
+
+def test_an_empty_chart_becomes_a_sentence_and_no_file(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(common.FIGURES_DIR_ENV, str(tmp_path / "figs"))
+    fig, ax = plt.subplots()
+    common.finish(ax, title="Goods", xlabel="year", ylabel="t", sources=[])
+    common.save(fig, "00_empty")
+    assert not (tmp_path / "figs").exists()
+
+
+def test_alt_text_describes_the_chart():
+    fig, ax = plt.subplots()
+    ax.plot([2021, 2022], [1.0, 2.0], label="exports")
+    common.finish(ax, title="Exports", xlabel="year", ylabel="USD million", sources="Ministry")
+    text = chart_files.describe(fig, chart_files.plotted_points(fig))
+    assert text.startswith("Chart: Exports.") and "exports" in text and "Ministry" in text
     plt.close(fig)
+
+
+def test_single_year_axis_spans_that_year_not_a_century():
+    fig, ax = plt.subplots()
+    ax.scatter([2025], [250.0])
+    chart_files.tidy(fig)
+    assert ax.get_xlim() == (2024, 2026)
+    plt.close(fig)
+
+
+def test_legend_drops_seaborn_group_headings_and_speaks_in_words():
+    data = pd.DataFrame(
+        {"year": [1, 2, 1, 2], "value": [1, 2, 3, 4], "source_kind": ["a_b", "a_b", "c", "c"],
+         "flow": ["x", "x", "y", "y"]}
+    )  # fmt: skip
+    ax = sns.scatterplot(data=data, x="year", y="value", hue="source_kind", style="flow")
+    chart_files.tidy(ax.figure)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "flow" not in labels and "source_kind" not in labels and "source kind" not in labels
+    assert "a b" in labels
+    plt.close(ax.figure)

@@ -282,7 +282,8 @@ def test_policy_description_says_when_nothing_is_ranked():
     text = series.POLICIES["latest_first"].describe()
     assert "source kinds unranked" in text and "precisions unranked" in text
     assert (
-        "national_statistics > government_statement" in series.POLICIES["official_first"].describe()
+        "national statistics, then government statement"
+        in series.POLICIES["official_first"].describe()
     )
 
 

@@ -205,16 +205,21 @@ class SourcePolicy:
         later = "later publication first" if self.prefer_later else "earlier publication first"
         suspect = "suspect figures last; " if self.avoid_suspect else ""
         kinds = (
-            f"source kind in the order {' > '.join(self.kind_order)}; "
+            f"source kind in the order {_in_words(self.kind_order)}; "
             if self.kind_order
             else "source kinds unranked; "
         )
         precisions = (
-            f"then precision {' > '.join(self.precision_order)}; "
+            f"then precision {_in_words(self.precision_order)}; "
             if self.precision_order
             else "precisions unranked; "
         )
         return f"{self.name}: {suspect}{kinds}{precisions}then {later}"
+
+
+def _in_words(order: tuple[str, ...]) -> str:
+    """``("national_statistics", "media_report")`` -> "national statistics, then media report"."""
+    return ", then ".join(item.replace("_", " ") for item in order)
 
 
 POLICIES: dict[str, SourcePolicy] = {

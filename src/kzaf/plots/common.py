@@ -13,9 +13,25 @@ FIGURES_DIR_ENV = "KZAF_FIGURES_DIR"
 
 
 def use_style() -> None:
-    """One look for every notebook."""
+    """One look for every notebook: a figure narrow enough, and text large enough, to stay
+    readable on a phone (a 6.4-inch chart shown 360 px wide keeps 13-point text near 10 px);
+    SVG text stays text, so charts are sharp at any screen density and stay small."""
     sns.set_theme(style="whitegrid", context="notebook")
-    plt.rcParams.update({"figure.figsize": (9, 4.8), "figure.dpi": 100, "savefig.dpi": 120})
+    plt.rcParams.update(
+        {
+            "figure.figsize": (6.4, 4.2),
+            "figure.dpi": 100,
+            "savefig.dpi": 200,
+            "font.size": 13,
+            "axes.titlesize": 14,
+            "axes.labelsize": 13,
+            "xtick.labelsize": 12,
+            "ytick.labelsize": 12,
+            "legend.fontsize": 11,
+            "legend.title_fontsize": 11,
+            "svg.fonttype": "none",
+        }
+    )
 
 
 def source_caption(fig: plt.Figure, sources: Iterable[str] | str, note: str = "") -> None:
@@ -24,7 +40,7 @@ def source_caption(fig: plt.Figure, sources: Iterable[str] | str, note: str = ""
     text = "Source: " + "; ".join(names) if names else "Source: none"
     if note:
         text += f"\nNote: {note}"
-    fig.text(0.01, -0.02, text, ha="left", va="top", fontsize=8, wrap=True, color="0.3")
+    fig.text(0.01, -0.02, text, ha="left", va="top", fontsize=10, wrap=True, color="0.3")
 
 
 def finish(
@@ -46,19 +62,43 @@ def finish(
     return fig
 
 
-def figure_path(name: str, directory: str | Path | None = None) -> Path:
-    """Where :func:`save` writes ``name``: ``<name>.png`` in ``directory``,
-    ``$KZAF_FIGURES_DIR`` or ``./figures``."""
+def figure_path(name: str, directory: str | Path | None = None, suffix: str = ".svg") -> Path:
+    """Where :func:`save` writes ``name``: ``<name>.svg`` (and its data as ``<name>.csv``) in
+    ``directory``, ``$KZAF_FIGURES_DIR`` or ``./figures``."""
     folder = Path(directory or os.environ.get(FIGURES_DIR_ENV) or "figures")
-    return folder / f"{name}.png"
+    return folder / f"{name}{suffix}"
 
 
-def save(fig: plt.Figure, name: str, directory: str | Path | None = None) -> None:
-    """Save under a stable name (see :func:`figure_path`).
+def save(
+    fig: plt.Figure, name: str, directory: str | Path | None = None, alt: str | None = None
+) -> None:
+    """Tidy, save and show a chart, the way every kzaf chart reaches a reader.
 
-    Returns nothing on purpose: as a notebook cell's last line it then prints nothing, so
-    readers of the rendered report never see a file path.
+    - legends name series in words (seaborn's group headings dropped), and an axis with a
+      single year spans that year, not a century;
+    - the chart is written as ``<name>.svg`` with ``<name>.csv`` beside it: exactly the points
+      drawn, with the chart's source line;
+    - it is shown as an image of that file with alt text (``alt``, or one built from its title,
+      axes and series) and a link to its data; a chart with nothing drawn is replaced by one
+      sentence saying so.
+
+    Returns nothing on purpose: as a cell's last line it prints nothing, so no reader sees a
+    file path.
     """
+    from kzaf.plots import chart_files
+
+    chart_files.tidy(fig)
+    rows = chart_files.plotted_points(fig)
+    title = chart_files.title_of(fig) or name.replace("_", " ")
+    if not rows:
+        plt.close(fig)
+        chart_files.show_missing(title)
+        return
     path = figure_path(name, directory)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, bbox_inches="tight")
+    caption = chart_files.caption_of(fig)
+    data_path = chart_files.write_points(rows, path.with_suffix(".csv"), caption)
+    description = alt or chart_files.describe(fig, rows)
+    plt.close(fig)
+    chart_files.show(path, data_path, description)

@@ -171,8 +171,14 @@ def _ledger(results: Mapping[str, Mapping[str, Any]]) -> dict[str, Any] | None:
     return {"summary": summary + ".", "rows": list(claims.values())}
 
 
-def render(manifest: Mapping[str, Any], results: Mapping[str, Mapping[str, Any]]) -> str:
-    """The page. ``results`` maps ``set/stem`` to the worker's result (headline, verdicts)."""
+def render(
+    manifest: Mapping[str, Any],
+    results: Mapping[str, Mapping[str, Any]],
+    catalogue: Mapping[str, Any] | None = None,
+) -> str:
+    """The page. ``results`` maps ``set/stem`` to the worker's result (headline, verdicts);
+    with ``catalogue`` (:func:`kzaf.runner.pages.source_catalogue`) record ids in answers and
+    claims become numbered references to their sources."""
     code = manifest.get("code", {})
     entries = manifest.get("notebooks", [])
     failed = [e for e in entries if e.get("status") != "ok"]
@@ -182,7 +188,7 @@ def render(manifest: Mapping[str, Any], results: Mapping[str, Mapping[str, Any]]
         else f"{len(failed)} of {len(entries)} notebook runs did not succeed"
     )
     cards = [_card(e, results.get(f"{e['set']}/{e['notebook']}", {})) for e in entries]
-    return _environment().get_template("index.html.j2").render(
+    page = _environment().get_template("index.html.j2").render(
         css=site_css(),
         run_id=plain(manifest.get("run_id")),
         run_date=plain(manifest.get("started"))[:10],
@@ -193,3 +199,11 @@ def render(manifest: Mapping[str, Any], results: Mapping[str, Mapping[str, Any]]
         cards=cards,
         ledger=_ledger(results),
     )
+    if not catalogue:
+        return page
+    from kzaf.runner import pages
+
+    head, _, rest = page.partition('<p class="cite">')
+    body, references = pages.cite_sources(head, dict(catalogue))
+    listing = _environment().get_template("references.html.j2").render(references=references)
+    return body + listing + '<p class="cite">' + rest

@@ -493,7 +493,13 @@ def _publish(
     manifest = _manifest(p, run_id, started, results, status)
     manifest = json.loads(redact_text(json.dumps(manifest), secret))
     cache.write_json_atomic(work / "manifest.json", manifest)
-    page = index.render(manifest, {p.jobs[i].label: r for i, r in results.items()})
+    from kzaf.runner.pages import source_catalogue
+
+    page = index.render(
+        manifest,
+        {p.jobs[i].label: r for i, r in results.items()},
+        source_catalogue(p.data_dir),
+    )
     (work / "index.html").write_text(redact_text(page, secret), encoding="utf-8")
     final = p.reports / run_id
     before = _previous_latest(p.reports)

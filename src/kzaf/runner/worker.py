@@ -86,6 +86,7 @@ class Renderer:
     def __init__(self) -> None:
         self._ready = threading.Event()
         self._failure: BaseException | None = None
+        self._catalogue: dict[str, Any] | None = None
         threading.Thread(target=self._load, daemon=True).start()
 
     def _load(self) -> None:
@@ -123,13 +124,19 @@ class Renderer:
 
         notebook = sanitize_notebook(notebook)
         page = {**(page or {}), "stem": stem}
+        if self._catalogue is None:
+            from kzaf.paths import data_dir
+
+            self._catalogue = pages.source_catalogue(data_dir())
         written = {}
         for view, exporter, name, shown in (
             ("reader", self.reader, f"{stem}.html", pages.for_readers(notebook)),
             ("analyst", self.analyst, f"{stem}.code.html", notebook),
         ):
             body, _ = exporter.from_notebook_node(shown, resources={"metadata": {"name": title}})
-            text = pages.render(body, view=view, title=title, page=page, error=error)
+            text = pages.render(
+                body, view=view, title=title, page=page, error=error, catalogue=self._catalogue
+            )
             (folder / name).write_text(text, encoding="utf-8")
             written[view] = name
         return written

@@ -1,0 +1,205 @@
+"""What :func:`kzaf.plots.common.save` does to a finished chart: tidy its legend and axes,
+read back the points it draws (for the "data (CSV)" download and the alt text), and show it as
+an image file with alt text. Pure matplotlib inspection, plus the one display call."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.collections import PathCollection, PolyCollection
+from matplotlib.container import BarContainer
+from matplotlib.lines import Line2D
+
+
+def _words(label: str) -> str:
+    return label.replace("_", " ").strip()
+
+
+def tidy(fig: plt.Figure) -> None:
+    """Legends: drop seaborn's group headings (entries with an invisible handle) and write
+    labels in words. Axes: a single x value (one year) gets a one-unit margin, not a century."""
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is not None:
+            pairs = [
+                (h, _words(t.get_text()))
+                for h, t in zip(legend.legend_handles, legend.get_texts(), strict=False)
+                if not _is_heading(h) and not t.get_text().startswith("_")
+            ]
+            title = legend.get_title().get_text()
+            if pairs:
+                location = getattr(legend, "_loc", "best")
+                anchor = legend.get_bbox_to_anchor()
+                kwargs: dict[str, Any] = {"title": _words(title) or None, "frameon": False}
+                if getattr(legend, "_bbox_to_anchor", None) is not None:
+                    kwargs["bbox_to_anchor"] = anchor.transformed(ax.transAxes.inverted()).bounds
+                ax.legend([h for h, _ in pairs], [t for _, t in pairs], loc=location, **kwargs)
+            else:
+                legend.remove()
+        xs = [x for _, _, x, _ in _axis_points(ax)]
+        numeric = [x for x in xs if isinstance(x, int | float) and np.isfinite(x)]
+        if numeric and min(numeric) == max(numeric) and ax.get_xscale() == "linear":
+            centre = numeric[0]
+            ax.set_xlim(centre - 1, centre + 1)
+            if float(centre).is_integer():
+                ax.set_xticks([centre])
+
+
+def _is_heading(handle: Any) -> bool:
+    """seaborn's group headings ("flow", "source_kind") are legend entries that draw nothing:
+    a line with no marker and no stroke, or an invisible handle."""
+    if handle is None or not handle.get_visible():
+        return True
+    if isinstance(handle, Line2D):
+        no_marker = not handle.get_markersize() or handle.get_marker() in ("", "None", None)
+        no_line = handle.get_linestyle() in ("None", "", " ") or not handle.get_linewidth()
+        return no_marker and no_line
+    return False
+
+
+def _axis_points(ax: plt.Axes):
+    """(series, kind, x, y) for every point drawn on ``ax``."""
+    for line in ax.get_lines():
+        label = line.get_label()
+        x, y = line.get_xdata(orig=False), line.get_ydata(orig=False)
+        if label.startswith("_child") or label.startswith("_line"):
+            label = ""
+        for xi, yi in zip(np.asarray(x).ravel(), np.asarray(y).ravel(), strict=False):
+            yield _words(label) or "line", "line", _plain(xi), _plain(yi)
+    for container in ax.containers:
+        if isinstance(container, BarContainer):
+            label = container.get_label() or ""
+            label = "" if label.startswith("_") else label
+            horizontal = getattr(container, "orientation", "vertical") == "horizontal"
+            for bar in container.patches:
+                if horizontal:
+                    x, y = bar.get_width(), bar.get_y() + bar.get_height() / 2
+                    tick = _tick_label(ax.get_yticks(), ax.get_yticklabels(), y)
+                    yield _words(label) or "bar", "bar", _plain(x), tick if tick else _plain(y)
+                else:
+                    x, y = bar.get_x() + bar.get_width() / 2, bar.get_height()
+                    tick = _tick_label(ax.get_xticks(), ax.get_xticklabels(), x)
+                    yield _words(label) or "bar", "bar", tick if tick else _plain(x), _plain(y)
+    for collection in ax.collections:
+        if isinstance(collection, PathCollection):
+            label = collection.get_label() or ""
+            label = "" if label.startswith("_") else label
+            for x, y in np.asarray(collection.get_offsets()):
+                yield _words(label) or "point", "point", _plain(x), _plain(y)
+        elif isinstance(collection, PolyCollection) and not isinstance(collection, PathCollection):
+            continue  # bands (fill_between) restate lines' ranges; their edges are not data
+
+
+def _tick_label(ticks, labels, value: float) -> str | None:
+    for tick, label in zip(ticks, labels, strict=False):
+        if abs(tick - value) < 1e-6 and label.get_text():
+            return label.get_text()
+    return None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and np.isfinite(value):
+        return int(value) if value.is_integer() else round(value, 6)
+    return value
+
+
+def plotted_points(fig: plt.Figure) -> list[dict[str, Any]]:
+    """Every point the chart draws, one row each (finite values only)."""
+    rows = []
+    for index, ax in enumerate(fig.axes):
+        panel = ax.get_title() or (f"panel {index + 1}" if len(fig.axes) > 1 else "")
+        for series, kind, x, y in _axis_points(ax):
+            if isinstance(y, float) and not np.isfinite(y):
+                continue
+            if y is None or (isinstance(x, float) and not np.isfinite(x)):
+                continue
+            rows.append(
+                {
+                    "panel": panel,
+                    "series": series,
+                    "kind": kind,
+                    "x": x,
+                    "y": y,
+                    "x_axis": ax.get_xlabel(),
+                    "y_axis": ax.get_ylabel(),
+                }
+            )
+    return rows
+
+
+def title_of(fig: plt.Figure) -> str:
+    if fig._suptitle is not None and fig._suptitle.get_text():
+        return fig._suptitle.get_text()
+    titles = (ax.get_title(loc="left") or ax.get_title() for ax in fig.axes)
+    return next((t for t in titles if t), "")
+
+
+def caption_of(fig: plt.Figure) -> str:
+    """The chart's source line (written by :func:`kzaf.plots.common.source_caption`)."""
+    texts = [t.get_text() for t in fig.texts if t.get_text().startswith("Source")]
+    return " ".join(" ".join(texts).split())
+
+
+def describe(fig: plt.Figure, rows: list[dict[str, Any]]) -> str:
+    """Alt text from the chart's own description: title, axes, series and its sources."""
+    title = title_of(fig)
+    series = sorted({r["series"] for r in rows})
+    axes = next(((r["y_axis"], r["x_axis"]) for r in rows if r["y_axis"] or r["x_axis"]), ("", ""))
+    parts = [f"Chart: {title}." if title else "Chart."]
+    if axes[0] or axes[1]:
+        parts.append(f"{axes[0] or 'values'} against {axes[1] or 'categories'}.")
+    if len(series) <= 8:
+        parts.append("Series: " + ", ".join(series) + ".")
+    else:
+        parts.append(f"{len(series)} series.")
+    parts.append(f"{len(rows)} points drawn; the data table links beside the chart.")
+    caption = caption_of(fig)
+    if caption:
+        parts.append(caption if caption.endswith(".") else caption + ".")
+    return " ".join(parts)
+
+
+def write_points(rows: list[dict[str, Any]], path: Path, sources: str) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, [*rows[0].keys(), "sources"])
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "sources": sources})
+    return path
+
+
+def _relative(path: Path) -> str:
+    return Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix()
+
+
+def show(image: Path, data: Path, description: str) -> None:
+    """Display the saved chart as an image with alt text and a link to its data."""
+    from urllib.parse import quote
+
+    from IPython.display import display
+
+    from kzaf.text.escape import escape_html
+
+    src, href = quote(_relative(image)), quote(_relative(data))
+    html = (
+        f'<figure class="chart"><img src="{escape_html(src)}" alt="{escape_html(description)}">'
+        f'<figcaption><a href="{escape_html(href)}">Data (CSV)</a></figcaption></figure>'
+    )
+    display({"text/html": html, "text/plain": description}, raw=True)
+
+
+def show_missing(title: str) -> None:
+    """One sentence instead of an empty chart."""
+    from IPython.display import Markdown, display
+
+    from kzaf.text.escape import escape_markdown
+
+    sentence = f"No chart: nothing to draw for “{escape_markdown(title)}” with these parameters."
+    display(Markdown(f"*{sentence}*"))
