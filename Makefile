@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.kzaf-env
 # uv installs the lock in seconds; pinned so every machine resolves the same way.
 UV_VERSION := 0.13.9
 
-.PHONY: run test test-fast env lint lock lab clean-env
+.PHONY: run test test-fast env lint lock lab clean-env notebooks
 
 run: $(STAMP)
 	$(BIN)/kzaf run
@@ -36,6 +36,13 @@ $(STAMP): requirements.lock pyproject.toml Makefile
 	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python --no-deps --editable .
 	touch $(STAMP)
+
+# Re-execute the committed notebooks in place with their default parameters (so their saved
+# outputs, which nbval compares, match the code and data); charts go to notebooks/figures/.
+notebooks: $(STAMP)
+	cd notebooks && for nb in [0-9][0-9]_*.ipynb; do \
+		../$(BIN)/papermill --cwd . -k python3 --no-progress-bar "$$nb" "$$nb" || exit 1; \
+	done
 
 # Re-resolve the lock after changing dependencies in pyproject.toml; it must hold no URLs.
 lock:

@@ -1820,3 +1820,20 @@ def sources_of(*frames: pd.DataFrame | Iterable[str]) -> list[str]:
             if i and i not in seen:
                 seen.append(str(i))
     return seen
+
+
+ARTICLE_SHIPMENT = ("KAZ", "AFG", "2023-01", "8602")  # what the source article reports
+
+
+def page_title(event: Event, names: dict[str, str]) -> str:
+    """The reader page's title: the article's locomotive shipment, or, for other parameters,
+    the shipment they describe (so a page for another pair never names Afghanistan)."""
+    reporter = names.get(event.reporter, event.reporter)
+    partner = names.get(event.partner, event.partner)
+    month_label = event.month.strftime("%B %Y")
+    if (event.reporter, event.partner, str(event.month), event.hs_code) == ARTICLE_SHIPMENT:
+        return f"What the {month_label} locomotive shipment did to the numbers"
+    return (
+        f"What a {month_label} shipment from {reporter} to {partner} (HS {event.hs_code}) "
+        "would do to the numbers"
+    )

@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # imported where used: the runner reads payloads without load
 HEADLINE_MIME = "application/vnd.kzaf.headline+json"
 VERDICTS_MIME = "application/vnd.kzaf.verdicts+json"
 ANSWER_MIME = "application/vnd.kzaf.answer+json"
+KEY_POINTS_MIME = "application/vnd.kzaf.key-points+json"
+TITLE_MIME = "application/vnd.kzaf.title+json"
 
 
 def _clean(value: Any, decimals: int) -> Any:
@@ -89,6 +91,26 @@ def answer(text: str) -> None:
     from IPython.display import display
 
     display({"text/markdown": text, ANSWER_MIME: {"text": text}}, raw=True)
+
+
+def title(text: str) -> None:
+    """The page's title for the parameters in force ("The trajectory of Uzbekistan–Afghanistan
+    trade"): the runner puts it on the reader page and the index in place of the notebook's
+    written title, which names the default pair. Shows nothing in the notebook itself."""
+    from IPython.display import display
+
+    display({"text/plain": "", TITLE_MIME: {"text": text}}, raw=True)
+
+
+def key_points(points: list[str], title: str = "In short") -> None:
+    """Show the answer in three to five plain sentences, first thing on the reader page (and,
+    through :data:`KEY_POINTS_MIME`, on the index). Data pieces inside are escaped."""
+    from IPython.display import display
+
+    from kzaf.text.escape import escape_markdown
+
+    markdown = f"**{title}**\n\n" + "\n".join(f"- {escape_markdown(p)}" for p in points)
+    display({"text/markdown": markdown, KEY_POINTS_MIME: {"points": points}}, raw=True)
 
 
 def question(notebook: Mapping[str, Any]) -> str:

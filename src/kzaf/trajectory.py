@@ -2079,3 +2079,83 @@ def answer_paragraph(
     else:
         sentences.append(forecast.message)
     return " ".join(s for s in sentences if s)
+
+
+def key_points(
+    annual: pd.DataFrame, *, flow: str, reporter_name: str, partner_name: str
+) -> list[str]:
+    """Three to five plain sentences for the top of the reader page: the peak, the biggest
+    change, the latest full year and how far sources disagree, each from the annual table
+    (preferred figures under the notebook's source policy; ranges across every source)."""
+    from kzaf.text.numbers import fmt_usd_m
+
+    mine = annual[(annual["flow"] == flow) & (annual["n_figures"] > 0)].sort_values("year")
+    what = f"{flow.capitalize()} between {reporter_name} and {partner_name}"
+    if mine.empty:
+        return [
+            f"{what}: no full-year figure is published in the years shown, so there is no "
+            "trajectory to describe.",
+        ]
+    years = mine["year"].astype(int).tolist()
+    values = mine["preferred_value"].astype(float).tolist()
+    points = []
+    peak = int(np.argmax(values))
+    if len(years) == 1:
+        points.append(
+            f"{what}: the only full year with a published figure, {years[0]}, stands at "
+            f"{fmt_usd_m(values[0])}."
+        )
+    else:
+        points.append(
+            f"{what} peaked at {fmt_usd_m(values[peak])} in {years[peak]}, the highest of "
+            f"{len(years)} full years with a published figure."
+        )
+    steps = [
+        (years[i - 1], years[i], values[i - 1], values[i])
+        for i in range(1, len(years))
+        if years[i] == years[i - 1] + 1 and values[i - 1] > 0
+    ]
+    # The two largest moves, in time order: the story of a rise and a fall, not just one.
+    largest = sorted(sorted(steps, key=lambda s: -abs(s[3] / s[2] - 1))[:2])
+    for y0, y1, v0, v1 in largest:
+        change = v1 / v0 - 1
+        verb = "rose" if change > 0 else "fell"
+        points.append(
+            f"From {y0} to {y1} it {verb} {abs(change):.0%}, from {fmt_usd_m(v0)} to "
+            f"{fmt_usd_m(v1)}."
+        )
+    last = mine.iloc[-1]
+    if len(years) > 1 and years[-1] != years[peak] and years[-1] not in {s[1] for s in largest}:
+        points.append(
+            f"The latest full year with a figure, {years[-1]}, stands at "
+            f"{fmt_usd_m(values[-1])}."
+        )
+    disputed = mine[mine["value_max"] > mine["value_min"]]
+    if len(disputed):
+        widest = disputed.loc[disputed["spread_pct"].idxmax()]
+        points.append(
+            f"Sources disagree in {len(disputed)} of {len(mine)} years; the widest spread is "
+            f"{int(widest['year'])}, from {fmt_usd_m(widest['value_min'])} to "
+            f"{fmt_usd_m(widest['value_max'])}, and every figure is kept below."
+        )
+    elif int(last["n_sources"]) <= 1 and len(mine) == 1:
+        points.append("A single source gives this figure; nothing confirms it yet.")
+    if len(years) < 3:
+        points.append("Fewer than three full years are published: no trend is estimated.")
+    return points[:5]
+
+
+# The $3 billion goal was stated by Kazakh officials for trade with Afghanistan; for any other
+# pair the notebook says so instead of measuring that pair against someone else's target.
+TARGET_PAIR = frozenset({"KAZ", "AFG"})
+
+
+def target_applies(reporter: str, partner: str) -> bool:
+    return {reporter, partner} == TARGET_PAIR
+
+
+def target_not_applicable(pair: str) -> str:
+    return (
+        f"The trade target is a goal Kazakh officials set for Kazakhstan–Afghanistan trade; no "
+        f"target is published for {pair}, so no distance to a target is shown."
+    )

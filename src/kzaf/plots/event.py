@@ -27,6 +27,13 @@ def decomposition_bars(
     shipment alone, with its shortfall named in the label.
     """
     frame = decomposition.iloc[::-1].reset_index(drop=True)  # first row on top
+    title = (
+        f"The shipment ({event.value_usd_m:g} USD million, HS {event.hs_code}) inside "
+        "each published aggregate"
+    )
+    if frame.empty:  # no aggregate for this pair and period: save() says so in a sentence
+        _, ax = plt.subplots()
+        return finish(ax, title=title, xlabel="", ylabel="", sources=sources)
     labels = [
         f"{p} {f}{'' if side == 'reporter' else f' (mirror: {r})'} · {_short(pub)}"
         + (" · suspect" if s else "")
@@ -67,8 +74,7 @@ def decomposition_bars(
     ax.set_xlim(0, float(frame["aggregate_usd_m"].max()) * 1.12)
     return finish(
         ax,
-        title=f"The shipment ({event.value_usd_m:g} USD million, HS {event.hs_code}) inside "
-        "each published aggregate",
+        title=title,
         xlabel="USD million (percent: the shipment's share, derived)",
         ylabel="published aggregate (period, flow, source)",
         sources=sources,

@@ -118,7 +118,13 @@ def _card(entry: Mapping[str, Any], result: Mapping[str, Any]) -> dict[str, Any]
     overrides = entry.get("overrides") or {}
     sources = entry.get("override_sources") or {}
     answers = [a.get("text", "") for a in result.get("answer") or [] if isinstance(a, Mapping)]
-    title = plain(entry.get("title"))
+    points = [
+        str(p)
+        for payload in result.get("key_points") or []
+        if isinstance(payload, Mapping)
+        for p in payload.get("points", [])
+    ]
+    title = plain(result.get("title") or entry.get("title"))
     return {
         "anchor": "nb-" + re.sub(r"[^A-Za-z0-9_-]", "-", label),
         "title": title,
@@ -131,7 +137,9 @@ def _card(entry: Mapping[str, Any], result: Mapping[str, Any]) -> dict[str, Any]
             else ""
         ),
         "question": plain(result.get("question")) if result.get("question") else "",
-        "answer": _unmarkdown(" ".join(answers)) if answers else "",
+        # The notebook's first answer only: later ones belong to their sections.
+        "answer": _unmarkdown(answers[0]) if answers and not points else "",
+        "points": points,
         "status": status,
         "status_class": re.sub(r"[^a-z]", "", status),
         "reused_from": entry.get("reused_from") or "",

@@ -31,7 +31,7 @@ def table_of_contents(body: str) -> list[dict[str, str]]:
     return entries
 
 
-def for_readers(notebook: Any) -> Any:
+def for_readers(notebook: Any, title: str | None = None) -> Any:
     """The notebook as readers get it: papermill's error banner and tracebacks removed (the
     shell says in one sentence what failed and links the analyst page)."""
     import copy
@@ -45,7 +45,21 @@ def for_readers(notebook: Any) -> Any:
     for cell in reader.cells:
         if "outputs" in cell:
             cell.outputs = [o for o in cell.outputs if o.get("output_type") != "error"]
+    if title:
+        _retitle(reader, title)
     return reader
+
+
+def _retitle(notebook: Any, title: str) -> None:
+    """The first heading of the opening Markdown cell becomes the title for the parameters."""
+    from kzaf.text.escape import escape_markdown
+
+    for cell in notebook.cells:
+        if cell.get("cell_type") == "markdown":
+            lines = cell.source.splitlines()
+            if lines and lines[0].startswith("# "):
+                cell.source = "\n".join([f"# {escape_markdown(title)}", *lines[1:]])
+            return
 
 
 def failure_sentence(error: dict[str, Any] | None) -> str:

@@ -130,7 +130,7 @@ class Renderer:
             self._catalogue = pages.source_catalogue(data_dir())
         written = {}
         for view, exporter, name, shown in (
-            ("reader", self.reader, f"{stem}.html", pages.for_readers(notebook)),
+            ("reader", self.reader, f"{stem}.html", pages.for_readers(notebook, title)),
             ("analyst", self.analyst, f"{stem}.code.html", notebook),
         ):
             body, _ = exporter.from_notebook_node(shown, resources={"metadata": {"name": title}})
@@ -192,6 +192,9 @@ def run_job(job: dict[str, Any], renderer: Renderer, secrets: dict[str, str]) ->
         result["headline"] = report.read_outputs(executed, report.HEADLINE_MIME)
         result["verdicts"] = report.read_outputs(executed, report.VERDICTS_MIME)
         result["answer"] = report.read_outputs(executed, report.ANSWER_MIME)
+        result["key_points"] = report.read_outputs(executed, report.KEY_POINTS_MIME)
+        titles = report.read_outputs(executed, report.TITLE_MIME)
+        result["title"] = titles[-1].get("text") if titles else None
         result["question"] = report.question(executed)
     if error is not None:
         result["error"] = redact_object(describe_error(error, executed), secrets)
@@ -201,7 +204,12 @@ def run_job(job: dict[str, Any], renderer: Renderer, secrets: dict[str, str]) ->
             node = nbformat.reads(json.dumps(executed), as_version=4)
             result["files"].update(
                 renderer.write(
-                    node, folder, stem, job["title"], job.get("page"), result["error"]
+                    node,
+                    folder,
+                    stem,
+                    result.get("title") or job["title"],
+                    job.get("page"),
+                    result["error"],
                 )
             )
             for name in ("reader", "analyst"):

@@ -6,5 +6,6 @@ environment is escaped here (:mod:`kzaf.text.escape`) before it reaches Markdown
 """
 
 from kzaf.text.escape import escape_html, escape_markdown, sanitize_html
+from kzaf.text.numbers import fmt_usd_m
 
-__all__ = ["escape_html", "escape_markdown", "sanitize_html"]
+__all__ = ["escape_html", "escape_markdown", "fmt_usd_m", "sanitize_html"]

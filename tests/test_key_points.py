@@ -1,0 +1,51 @@
+"""The reader's short answer: sentences follow the annual table, for any pair."""
+
+import pandas as pd
+
+from kzaf import event as ev
+from kzaf import trajectory as tr
+
+
+def _annual(values: dict[int, tuple[float, float, float]]) -> pd.DataFrame:
+    """A FIXTURE annual table: year -> (preferred, min, max), one flow."""
+    rows = [
+        {"flow": "turnover", "year": y, "n_figures": 2, "n_sources": 2, "preferred_value": p,
+         "value_min": lo, "value_max": hi, "spread_pct": (hi - lo) / p}
+        for y, (p, lo, hi) in values.items()
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_key_points_tell_the_rise_and_the_fall_and_the_disagreement():
+    annual = _annual({2021: (100, 100, 100), 2022: (200, 200, 210), 2023: (120, 110, 120)})
+    points = tr.key_points(annual, flow="turnover", reporter_name="A", partner_name="B")
+    assert 3 <= len(points) <= 5
+    assert points[0].startswith("Turnover between A and B peaked at $200 million in 2022")
+    assert "From 2021 to 2022 it rose 100%" in points[1]
+    assert "From 2022 to 2023 it fell 40%" in points[2]
+    assert any("Sources disagree in 2 of 3 years" in p for p in points)
+
+
+def test_key_points_for_a_pair_with_one_year_say_no_trend():
+    points = tr.key_points(
+        _annual({2025: (250, 250, 250)}), flow="turnover", reporter_name="A", partner_name="C"
+    )
+    assert "the only full year with a published figure, 2025" in points[0]
+    assert any("no trend is estimated" in p for p in points)
+
+
+def test_target_applies_to_the_pair_that_set_it_only():
+    assert tr.target_applies("KAZ", "AFG") and tr.target_applies("AFG", "KAZ")
+    assert not tr.target_applies("KAZ", "PAK")
+    assert "Kazakhstan–Pakistan" in tr.target_not_applicable("Kazakhstan–Pakistan")
+
+
+def test_page_title_names_the_pair_in_the_parameters():
+    names = {"KAZ": "Kazakhstan", "AFG": "Afghanistan", "UZB": "Uzbekistan"}
+    article = ev.event_from("2023-01", 133.8, "8602", reporter="KAZ", partner="AFG")
+    other = ev.event_from("2024-03", 10.0, "1101", reporter="UZB", partner="AFG")
+    assert ev.page_title(article, names) == (
+        "What the January 2023 locomotive shipment did to the numbers"
+    )
+    assert "Uzbekistan to Afghanistan" in ev.page_title(other, names)
+    assert "Kazakhstan" not in ev.page_title(other, names)
