@@ -20,9 +20,29 @@ def _words(label: str) -> str:
     return label.replace("_", " ").strip()
 
 
+# A chart is shown at most this wide on a page (inches at 100 dpi ~ the 46rem column), and no
+# text in it is smaller than this: shown 360 px wide on a phone it stays near 8 px or more.
+MAX_WIDTH_IN, MIN_FONT_PT = 6.0, 11.0
+
+
+def readable(fig: plt.Figure) -> None:
+    """Narrow a wide chart to the page's column and raise small text to a readable size."""
+    width, height = fig.get_size_inches()
+    if width > MAX_WIDTH_IN:
+        fig.set_size_inches(MAX_WIDTH_IN, max(height * 0.9, 3.6))
+    for text in fig.findobj(lambda artist: hasattr(artist, "get_fontsize")):
+        try:
+            if text.get_fontsize() < MIN_FONT_PT:
+                text.set_fontsize(MIN_FONT_PT)
+        except (AttributeError, TypeError):
+            continue
+
+
 def tidy(fig: plt.Figure) -> None:
     """Legends: drop seaborn's group headings (entries with an invisible handle) and write
-    labels in words. Axes: a single x value (one year) gets a one-unit margin, not a century."""
+    labels in words. Axes: a single x value (one year) gets a one-unit margin, not a century.
+    Text: see :func:`readable`."""
+    readable(fig)
     for ax in fig.axes:
         legend = ax.get_legend()
         if legend is not None:

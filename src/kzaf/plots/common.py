@@ -16,6 +16,9 @@ def use_style() -> None:
     """One look for every notebook: a figure narrow enough, and text large enough, to stay
     readable on a phone (a 6.4-inch chart shown 360 px wide keeps 13-point text near 10 px);
     SVG text stays text, so charts are sharp at any screen density and stay small."""
+    from kzaf.text.tables import register
+
+    register()  # and every DataFrame shown reads as a reader's table (kzaf.text.tables)
     sns.set_theme(style="whitegrid", context="notebook")
     plt.rcParams.update(
         {

@@ -44,10 +44,23 @@ def for_readers(notebook: Any, title: str | None = None) -> Any:
     ]
     for cell in reader.cells:
         if "outputs" in cell:
-            cell.outputs = [o for o in cell.outputs if o.get("output_type") != "error"]
+            cell.outputs = [o for o in cell.outputs if _for_readers(o)]
     if title:
         _retitle(reader, title)
     return reader
+
+
+def _for_readers(output: Any) -> bool:
+    """Errors and stderr (warnings) are for analysts; an output that shows nothing (a kzaf
+    payload with an empty text form) would leave an empty box."""
+    kind = output.get("output_type")
+    if kind == "error" or (kind == "stream" and output.get("name") == "stderr"):
+        return False
+    if kind in ("display_data", "execute_result"):
+        data = output.get("data", {})
+        shown = [v for k, v in data.items() if not k.startswith("application/vnd.kzaf")]
+        return any(("".join(v) if isinstance(v, list) else str(v)).strip() for v in shown)
+    return True
 
 
 def _retitle(notebook: Any, title: str) -> None:

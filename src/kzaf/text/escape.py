@@ -7,6 +7,7 @@ Markdown or HTML. These helpers are that rule's only implementation.
 from __future__ import annotations
 
 import html
+import re
 
 
 def escape_html(text: object, *, quote: bool = True) -> str:
@@ -49,6 +50,7 @@ SAFE_ATTRIBUTES = {
     "th": ["colspan", "rowspan", "scope"],
 }
 SAFE_PROTOCOLS = frozenset({"http", "https", "mailto"})
+_ACTIVE_BLOCKS = re.compile(r"<(style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
 
 
 def sanitize_html(fragment: str) -> str:
@@ -61,6 +63,9 @@ def sanitize_html(fragment: str) -> str:
     """
     import bleach  # nbconvert's own dependency; imported here, only the runner renders pages
 
+    # Style and script elements go whole (content included): escaped, their text would
+    # show on the page as code.
+    fragment = _ACTIVE_BLOCKS.sub("", fragment)
     return bleach.clean(
         fragment,
         tags=SAFE_TAGS,

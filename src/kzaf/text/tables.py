@@ -1,0 +1,161 @@
+"""One way every table reaches a reader: headers in words with units, no row numbers,
+thousands separators, decimals that fit, "–" for missing, years as years, at most seven
+columns on the page and the whole table as a CSV file beside it.
+
+Why our own small renderer rather than pandas' Styler or great-tables: the rules are few and
+fixed, the output must be plain HTML that survives the exporter's sanitizer (no inline styles
+or scripts), and neither dependency's default HTML meets the rules without as much code.
+Notebooks get it through :func:`kzaf.plots.use_style`, which registers it as the HTML form of
+every DataFrame they display; the plain-text form (what nbval compares) is pandas' own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+from kzaf.text.escape import escape_html
+
+MAX_COLUMNS = 7
+# Column-name endings that carry a unit: the reader sees the unit in words.
+UNITS = {
+    "_usd_m": "USD million",
+    "_usd": "USD",
+    "_pct": "%",
+    "_kt": "thousand tonnes",
+    "_t": "tonnes",
+    "_km": "km",
+    "_s": "seconds",
+}
+WORDS = {"obs_id": "record", "source_id": "source", "n": "number", "yoy": "year on year"}
+
+
+def header(name: object) -> str:
+    """``preferred_usd_m`` -> "preferred (USD million)"; ``period_label`` -> "period label"."""
+    text = str(name)
+    if text in WORDS:
+        return WORDS[text]
+    for ending, unit in UNITS.items():
+        if text.endswith(ending) and len(text) > len(ending):
+            return f"{text[: -len(ending)].replace('_', ' ')} ({unit})"
+    return text.replace("_", " ")
+
+
+def _is_year(name: str, values: list[Any]) -> bool:
+    numbers = [v for v in values if isinstance(v, int | float) and not _missing(v)]
+    return bool(numbers) and (
+        "year" in name.lower() or name.lower() in ("from", "to", "base", "reached in")
+    ) and all(float(v).is_integer() and 1800 <= v <= 2200 for v in numbers)
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN, NaT
+    except (TypeError, ValueError):
+        return False
+
+
+def cell(value: Any, year: bool = False) -> str:
+    """One value as text: "–" when missing, years without separators, numbers to fit."""
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        with contextlib.suppress(ValueError, AttributeError):
+            value = value.item()
+    if _missing(value):
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        if math.isinf(value):
+            return "–"
+        if year and float(value).is_integer():
+            return str(int(value))
+        if float(value).is_integer():
+            return f"{value:,.0f}"
+        size = abs(value)
+        if size >= 100:
+            return f"{value:,.1f}"
+        if size >= 1:
+            return f"{value:,.2f}"
+        return f"{value:.3g}"
+    if isinstance(value, list | tuple | set):
+        return ", ".join(cell(v) for v in value)
+    return str(value)
+
+
+def _csv_path(frame: Any) -> Path | None:
+    """Where the full table goes: beside the notebook's charts, named by its content."""
+    folder = os.environ.get("KZAF_FIGURES_DIR") or "figures"
+    digest = hashlib.sha256(frame.to_csv().encode("utf-8")).hexdigest()[:12]
+    path = Path(folder) / f"table-{digest}.csv"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            frame.to_csv(path, index=not _plain_index(frame))
+    except OSError:
+        return None
+    return path
+
+
+def _plain_index(frame: Any) -> bool:
+    import pandas as pd
+
+    return isinstance(frame.index, pd.RangeIndex) and frame.index.name is None
+
+
+def reader_table(frame: Any, max_columns: int = MAX_COLUMNS, download: bool = True) -> str:
+    """A DataFrame as a reader-grade HTML table (everything escaped)."""
+    data = frame if _plain_index(frame) else frame.reset_index()
+    columns = [str(c) for c in data.columns]
+    shown = columns[:max_columns]
+    rows = data.astype(object).where(data.notna(), None).values.tolist()
+    years = {c: _is_year(c, [r[i] for r in rows]) for i, c in enumerate(columns)}
+    numeric = {
+        c: all(isinstance(r[i], int | float) or r[i] is None for r in rows)
+        for i, c in enumerate(columns)
+    }
+    align = {c: ' class="num"' if numeric[c] and not years[c] else "" for c in columns}
+    head = "".join(f"<th{align[c]}>{escape_html(header(c))}</th>" for c in shown)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td{align[c]}>{escape_html(cell(row[i], years[c]))}</td>"
+            for i, c in enumerate(shown)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    notes = []
+    if len(columns) > len(shown):
+        notes.append(f"{len(columns) - len(shown)} more columns in the full table")
+    if download:
+        path = _csv_path(frame)
+        if path is not None:
+            from urllib.parse import quote
+
+            relative = Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix()
+            notes.append(f'<a href="{escape_html(quote(relative))}">full table (CSV)</a>')
+    note = f'<p class="table-note">{" · ".join(notes)}</p>' if notes else ""
+    return (
+        f'<div class="table-wrap"><table class="reader"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>{note}"
+    )
+
+
+def register() -> None:
+    """Make :func:`reader_table` the HTML form of every DataFrame shown in this kernel."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    import pandas as pd
+
+    shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, reader_table)

@@ -1,0 +1,65 @@
+"""Reader tables: words and units in headers, no row numbers, "–" for missing, years as years,
+numbers that fit, at most seven columns with the whole table as CSV; all text escaped."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from kzaf.text import sanitize_html
+from kzaf.text.tables import cell, header, reader_table
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("preferred_usd_m", "preferred (USD million)"),
+        ("growth_pct", "growth (%)"),
+        ("period_label", "period label"),
+        ("obs_id", "record"),
+    ],
+)
+def test_headers_read_as_words_with_units(name, expected):
+    assert header(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "year", "expected"),
+    [
+        (None, False, "–"),
+        (math.nan, False, "–"),
+        (pd.NaT, False, "–"),
+        (math.inf, False, "–"),
+        (2061.0, True, "2061"),
+        (6000.0, False, "6,000"),
+        (1.219134, False, "1.22"),
+        (987.94, False, "987.9"),
+        (0.0123, False, "0.0123"),
+        (True, False, "yes"),
+    ],
+)
+def test_cells_fit_what_they_hold(value, year, expected):
+    assert cell(value, year) == expected
+
+
+def test_table_has_no_index_and_at_most_seven_columns_and_a_csv(tmp_path, monkeypatch):
+    monkeypatch.setenv("KZAF_FIGURES_DIR", str(tmp_path / "figures"))
+    monkeypatch.chdir(tmp_path)
+    frame = pd.DataFrame({f"c{i}": [1.5, None] for i in range(9)} | {"year": [2021.0, 2022.0]})
+    html = reader_table(frame)
+    assert html.count("</th>") == 7 and "<th></th>" not in html
+    assert "3 more columns in the full table" in html
+    (csv,) = (tmp_path / "figures").glob("table-*.csv")
+    assert pd.read_csv(csv).shape == (2, 10)
+    assert 'href="figures/' in html
+
+
+def test_table_text_is_escaped():
+    html = reader_table(pd.DataFrame({"<b>": ["<script>alert(1)</script>"]}), download=False)
+    assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;" in html
+
+
+def test_sanitizer_drops_style_blocks_instead_of_showing_them():
+    table = "<table><tr><td>1</td></tr></table>"
+    clean = sanitize_html("<style scoped>.x { color: red }</style>" + table)
+    assert "style" not in clean and "color" not in clean and "<td>1</td>" in clean
