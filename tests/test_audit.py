@@ -58,6 +58,6 @@ def test_every_figure_is_counted_once(tables):
 
 def test_answer_names_the_2023_turnover_conflict_with_both_sources(tables):
     text = audit.answer_text(tables, audit.all_figures(tables), (2005, 2025))
-    assert "KAZ→AFG turnover in 2023 is 567.5 according to" in text
+    assert "Kazakhstan's turnover with Afghanistan in 2023 is 567.5 according to" in text
     assert "545.2 according to" in text
     assert "No full-year Kazakhstan–Afghanistan turnover figure was found for 2005–2020" in text

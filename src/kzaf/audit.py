@@ -346,16 +346,17 @@ def suspect_figures(tables: Tables) -> pd.DataFrame:
     ]
 
 
-def answer_text(tables: Tables, figures: pd.DataFrame, years: Sequence[int]) -> str:
-    """The audit's answer paragraph, in numbers, generated from the data."""
+def key_points(tables: Tables, figures: pd.DataFrame, years: Sequence[int]) -> list[str]:
+    """The audit's answer as a few plain sentences, in numbers generated from the data."""
+    names = dict(zip(tables.countries["iso3"], tables.countries["name"], strict=True))
     trade = figures[figures["topic"] == "A"]
     groups = conflict_groups(tables)
     missing = empty_years(tables, years)
     kinds = by_column(figures, "kind")
     top_kind = kinds.iloc[0] if len(kinds) else None
     parts = [
-        f"**The dataset holds {len(figures)} published figures from "
-        f"{figures['source_id'].nunique()} sources** in the topics shown, "
+        f"The dataset holds {len(figures)} published figures from "
+        f"{figures['source_id'].nunique()} sources in the topics shown, "
         f"{len(trade)} of them on Kazakhstan–Afghanistan trade itself.",
     ]
     if top_kind is not None:
@@ -374,7 +375,8 @@ def answer_text(tables: Tables, figures: pd.DataFrame, years: Sequence[int]) -> 
         pair = (headline if len(headline) else pairs).iloc[0]
         parts.append(
             f"Sources disagree beyond rounding on {len(groups)} trade quantities; for example "
-            f"{pair['reporter']}→{pair['partner']} {pair['flow']} in {pair['period_label']} is "
+            f"{names.get(pair['reporter'], pair['reporter'])}'s {pair['flow']} with "
+            f"{names.get(pair['partner'], pair['partner'])} in {pair['period_label']} is "
             f"{pair['value_a']:g} according to {pair['publisher_a']} and {pair['value_b']:g} "
             f"according to {pair['publisher_b']}."
         )
@@ -385,4 +387,9 @@ def answer_text(tables: Tables, figures: pd.DataFrame, years: Sequence[int]) -> 
             f"No full-year Kazakhstan–Afghanistan turnover figure was found for "
             f"{_year_ranges(missing)}."
         )
-    return " ".join(parts)
+    return parts
+
+
+def answer_text(tables: Tables, figures: pd.DataFrame, years: Sequence[int]) -> str:
+    """The audit's answer paragraph: :func:`key_points` as one paragraph."""
+    return " ".join(key_points(tables, figures, years))

@@ -1837,3 +1837,69 @@ def page_title(event: Event, names: dict[str, str]) -> str:
         f"What a {month_label} shipment from {reporter} to {partner} (HS {event.hs_code}) "
         "would do to the numbers"
     )
+
+
+def key_points(
+    event: Event,
+    decomposition: pd.DataFrame,
+    ranges: pd.DataFrame,
+    plaus: Plausibility,
+    names: dict[str, str],
+    ledger: pd.DataFrame | None = None,
+) -> list[str]:
+    """Three to five plain sentences for the top of the reader page, from the same tables as
+    :func:`answer_text`, with countries by name and no record ids."""
+    from kzaf.text.numbers import fmt_usd_m
+
+    reporter = names.get(event.reporter, event.reporter)
+    partner = names.get(event.partner, event.partner)
+    month = event.month.strftime("%B %Y")
+    what = f"The {fmt_usd_m(event.value_usd_m)} shipment (HS {event.hs_code}, {month})"
+    own = decomposition[
+        (decomposition["side"] == "reporter") & ~decomposition["suspect"].astype(bool)
+    ]
+    points = []
+    if own.empty:
+        points.append(
+            f"No published figure of {reporter}'s trade with {partner} covers {month}, so {what} "
+            "cannot be set against any total."
+        )
+    else:
+        low, high = own["shipment_share"].min(), own["shipment_share"].max()
+        points.append(
+            f"{what} would be {low:.0%} to {high:.0%} of each published figure of {reporter}'s "
+            f"trade with {partner} that includes that month ({len(own)} figures)."
+        )
+    full = ranges[
+        (ranges["side"] == "reporter")
+        & (ranges["comparison"] == "full year")
+        & (ranges["n_pairs"] > 0)
+    ]
+    for r in full.head(1).to_dict("records"):
+
+        def span(low: float, high: float) -> str:
+            same = f"{low:+.0%}" == f"{high:+.0%}"
+            return f"{low:+.0%}" if same else f"{low:+.0%} to {high:+.0%}"
+
+        points.append(
+            f"{r['flow'].capitalize()} changed by "
+            f"{span(r['change_with_low'], r['change_with_high'])} from {r['before_label']} to "
+            f"{r['period_label']} as published; without the shipment the change would be "
+            f"{span(r['change_without_low'], r['change_without_high'])}."
+        )
+    if plaus.units_low is not None and plaus.prices is not None:
+        text = (
+            f"At published unit prices that is about {plaus.units_low:.0f}–"
+            f"{plaus.units_high:.0f} locomotives"
+        )
+        if plaus.capacity_share is not None:
+            low, high = plaus.capacity_share
+            text += f", {low:.0%}–{high:.0%} of one plant's published yearly capacity"
+        points.append(text + ".")
+    if plaus.partner_listed is False:
+        points.append(f"{partner} is not on the published list of buyers of these locomotives.")
+    if ledger is not None and len(ledger):
+        verdicts = ledger["verdict"].astype(str).value_counts()
+        summary = ", ".join(f"{n} {v}" for v, n in verdicts.items())
+        points.append(f"The article's claims about the shipment, checked: {summary}.")
+    return points[:5]

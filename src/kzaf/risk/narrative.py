@@ -265,3 +265,44 @@ def scenario_basis(result: Assessment, events: pd.DataFrame, since: int = 2021) 
             f"({int(share['latest_year'])}); the rest can switch to Turkmen routes"
         )
     return basis
+
+
+def key_points_for(result: Assessment, *, names: Mapping[str, str], target_year: int) -> list[str]:
+    """Three to five plain sentences for the top of the reader page: which risks lead, how
+    firm that ranking is, what cannot be scored, and what the trade scenarios say (model
+    estimates, named as such)."""
+    scored = result.index_table.dropna(subset=["score"]).sort_values("rank")
+    top = scored.head(3)["risk_id"].tolist()
+    ranked = result.probabilities.dropna(subset=["p_top_three"])
+    unscored = result.register[~result.register["risk_id"].isin(scored["risk_id"])]
+    points = [
+        f"On the sourced evidence, the largest risks to the southern route are "
+        f"{_join([names.get(r, r) for r in top])} (model scores, not measurements)."
+    ]
+    if len(ranked):
+        firm = ranked[ranked["p_top_three"] >= 0.5]
+        if len(firm):
+            points.append(
+                "Changing the weights and methods keeps "
+                + _join([names.get(r, r) for r in firm["risk_id"]])
+                + f" in the top three in at least half of {result.draws.n_draws:,} trials; the "
+                "order of the rest "
+                "depends on those choices."
+            )
+    if len(unscored):
+        points.append(
+            f"{len(unscored)} of the {len(result.register)} risks cannot be scored, lacking "
+            "sourced evidence on likelihood, impact or both: "
+            + _join([names.get(r, r) for r in unscored["risk_id"]])
+            + "."
+        )
+    reach = result.reach.set_index("threshold")
+    if len(reach):
+        chances = " and ".join(
+            f"{row.Index} about {row.p_in_target_year:.0%}" for row in reach.itertuples()
+        )
+        points.append(
+            f"Under the assumed shocks, the modelled chance that annual turnover reaches "
+            f"{chances} by {target_year} (estimates from a short, uncertain trend)."
+        )
+    return points[:5]
