@@ -405,8 +405,8 @@ def _suggest(name: str, names: list[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def describe(stem: str, params: list[Parameter]) -> str:
-    """The table printed by ``kzaf params`` and under a parameter error."""
+def describe(stem: str, params: list[Parameter], rules: Mapping[str, str] | None = None) -> str:
+    """The table printed by ``kzaf params`` and under a parameter error, then the rules."""
     rows = [("name", "type", "default", "comment")]
     rows += [(p.name, p.annotation, repr(p.default), p.comment) for p in params]
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
@@ -416,4 +416,7 @@ def describe(stem: str, params: list[Parameter]) -> str:
         lines.append("  " + "  ".join([*cells, row[3]]).rstrip())
     if not params:
         lines.append("  (none)")
+    if rules:
+        lines.append("rules (checked before any kernel starts, and by the notebook itself):")
+        lines += [f"  {name}: {rule}" for name, rule in rules.items()]
     return "\n".join(lines)

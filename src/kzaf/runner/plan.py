@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kzaf.parameter_rules import ParameterRuleError, broken, rules_of
 from kzaf.params import Parameter, ParameterCellError, notebook_parameters
 from kzaf.runner.parameters import (
     Assignments,
@@ -41,6 +42,7 @@ class Notebook:
     title: str
     parameters: list[Parameter]
     source_sha256: str  # of the cells' types, sources and tags (not outputs) and the kernel
+    rules: dict[str, str] = field(default_factory=dict)  # kzaf.parameter_rules, by parameter
 
 
 def discover(directory: Path) -> list[Path]:
@@ -82,18 +84,19 @@ def read_notebook(path: Path) -> Notebook:
         with path.open(encoding="utf-8") as handle:
             content = json.load(handle)
         parameters = notebook_parameters(path)
+        cells = content.get("cells", [])
+        rules = rules_of(cells)
     except FileNotFoundError as exc:
         raise PlanError(f"{path}: notebook not found") from exc
-    except (json.JSONDecodeError, ParameterCellError) as exc:
+    except (json.JSONDecodeError, ParameterCellError, ParameterRuleError, SyntaxError) as exc:
         raise PlanError(f"{path}: {exc}") from exc
-    cells = content.get("cells", [])
     shape = [
         (c.get("cell_type"), _text(c.get("source", "")), c.get("metadata", {}).get("tags", []))
         for c in cells
     ]
     kernel = content.get("metadata", {}).get("kernelspec", {}).get("name")
     digest = hashlib.sha256(json.dumps([kernel, shape]).encode()).hexdigest()
-    return Notebook(path, path.stem, _title(cells, path.stem), parameters, digest)
+    return Notebook(path, path.stem, _title(cells, path.stem), parameters, digest, rules)
 
 
 def _text(source: Any) -> str:
@@ -310,6 +313,13 @@ def build_jobs(
                 involved[nb.stem] = nb
         for nb in notebooks:
             values = resolved[nb.stem]
+            # Ranges and relations, once every value has its declared type.
+            if not any(p.startswith(nb.stem + ":") for p in found):
+                where = f"{nb.stem} (set {parameter_set.name!r})" if several else nb.stem
+                broken_rules = [f"{where}: {b}" for b in broken(nb.rules, values.effective)]
+                if broken_rules:
+                    problems += broken_rules
+                    involved[nb.stem] = nb
             jobs.append(
                 Job(parameter_set.name, nb, values.overrides, values.effective, values.sources)
             )
@@ -323,6 +333,6 @@ def build_jobs(
         lines = ["parameter problems; nothing was run:"]
         lines += [f"  - {p}" for p in problems]
         lines.append("valid parameters:")
-        lines += [describe(nb.stem, nb.parameters) for nb in involved.values()]
+        lines += [describe(nb.stem, nb.parameters, nb.rules) for nb in involved.values()]
         raise ParameterError("\n".join(lines))
     return jobs

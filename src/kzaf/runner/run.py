@@ -590,10 +590,16 @@ def show_parameters(notebook: str, notebooks_dir: str | None, as_json: bool) -> 
         return EXIT_INPUT
     if as_json:
         rows = [
-            {"name": q.name, "type": q.annotation, "default": q.default, "comment": q.comment}
+            {
+                "name": q.name,
+                "type": q.annotation,
+                "default": q.default,
+                "comment": q.comment,
+                "rule": nb.rules.get(q.name),
+            }
             for q in nb.parameters
         ]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
-        print(describe(nb.stem, nb.parameters))
+        print(describe(nb.stem, nb.parameters, nb.rules))
     return 0
