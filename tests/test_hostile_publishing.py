@@ -258,3 +258,115 @@ def test_bad_table_content_stops_the_run_before_any_kernel(data_copy, tmp_path, 
     assert result.returncode == run.EXIT_INPUT, result.stdout + result.stderr
     assert "observations.csv" in result.stderr and "value" in result.stderr
     assert not (tmp_path / "reports").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# The Comtrade client on a hostile network (loopback servers only)
+
+
+@pytest.fixture
+def servers(monkeypatch):
+    """Two imitation hosts: 127.0.0.1 (the API) and localhost (somewhere else)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    seen: list[dict] = []
+    started = []
+
+    def serve(host, respond):
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                seen.append({"host": host, "path": self.path, "headers": dict(self.headers)})
+                respond(self)
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        started.append(server)
+        return server.server_address[1]
+
+    yield serve, seen
+    for server in started:
+        server.shutdown()
+        server.server_close()
+
+
+def _ok(handler, body=b'{"count": 0, "data": [], "error": ""}'):
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+def _comtrade_fetch(base_url, out_dir):
+    from kzaf import comtrade
+
+    return comtrade.fetch(
+        reporters=["KAZ"], partners=["AFG"], frequency="A", start="2020", end="2020",
+        flows=["X"], commodities=["TOTAL"], out_dir=out_dir, base_url=base_url, timeout=5.0,
+        retries=0, min_interval=0.0, sleep=lambda s: None, log=lambda line: None,
+    )  # fmt: skip
+
+
+def test_the_key_is_not_sent_to_another_host_on_redirect(servers, tmp_path, monkeypatch):
+    serve, seen = servers
+    monkeypatch.setenv("COMTRADE_API_KEY", "k3y-fixture-0123")
+    elsewhere = serve("localhost", _ok)
+
+    def redirect(handler):
+        handler.send_response(302)
+        handler.send_header("Location", f"http://localhost:{elsewhere}/landing")
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    api = serve("127.0.0.1", redirect)
+    result = _comtrade_fetch(f"http://127.0.0.1:{api}", tmp_path / "raw")
+    first, second = seen
+    assert first["headers"].get("Ocp-Apim-Subscription-Key") == "k3y-fixture-0123"
+    assert second["host"] == "localhost"
+    assert "Ocp-Apim-Subscription-Key" not in second["headers"]
+    (saved,) = result.responses
+    meta = json.loads(saved.metadata.read_text(encoding="utf-8"))
+    assert meta["final_url"] == f"http://localhost:{elsewhere}/landing"
+
+
+def test_an_oversized_answer_is_refused_and_nothing_is_left(servers, tmp_path, monkeypatch):
+    monkeypatch.delenv("COMTRADE_API_KEY", raising=False)
+    from kzaf.comtrade import client
+    from kzaf.comtrade.importer import ComtradeError
+
+    serve, _ = servers
+    monkeypatch.setattr(client, "MAX_RESPONSE_BYTES", 1000)
+    api = serve("127.0.0.1", lambda h: _ok(h, b'{"data": [], "pad": "' + b"x" * 5000 + b'"}'))
+    with pytest.raises(ComtradeError, match="1,000 bytes"):
+        _comtrade_fetch(f"http://127.0.0.1:{api}", tmp_path / "raw")
+    assert not [p for p in (tmp_path / "raw").rglob("*") if p.is_file()]
+
+
+def test_a_gzip_bomb_is_refused(servers, tmp_path, monkeypatch):
+    import gzip
+
+    monkeypatch.delenv("COMTRADE_API_KEY", raising=False)
+    from kzaf.comtrade import client
+    from kzaf.comtrade.importer import ComtradeError
+
+    serve, _ = servers
+    monkeypatch.setattr(client, "MAX_DECOMPRESSED_BYTES", 10_000)
+    bomb = gzip.compress(b'{"data": [], "pad": "' + b"0" * 1_000_000 + b'"}')
+
+    def respond(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Encoding", "gzip")
+        handler.send_header("Content-Length", str(len(bomb)))
+        handler.end_headers()
+        handler.wfile.write(bomb)
+
+    api = serve("127.0.0.1", respond)
+    with pytest.raises(ComtradeError, match="unpacks to more than"):
+        _comtrade_fetch(f"http://127.0.0.1:{api}", tmp_path / "raw")
+    assert not [p for p in (tmp_path / "raw").rglob("*") if p.is_file()]

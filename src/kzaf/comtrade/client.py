@@ -35,16 +35,17 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import gzip
 import hashlib
 import json
 import os
 import socket
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -281,6 +282,7 @@ class _Client:
     log: Callable[[str], None]
     clock: Callable[[], float] = time.monotonic
     _last_call: float | None = None
+    final_url: str | None = None  # of the last answer, after redirects (key redacted)
 
     @property
     def max_records(self) -> int:
@@ -315,7 +317,9 @@ class _Client:
             self._throttle()
             wait = None
             try:
-                status, response_headers, body = _http_get(url, headers, self.timeout)
+                status, response_headers, body, final_url = _http_get(url, headers, self.timeout)
+            except ComtradeFetchError as exc:  # too large: refused, not retried
+                raise ComtradeFetchError(f"{self.redact(url)}: {exc}") from None
             except TimeoutError:
                 problem = f"no answer within {self.timeout:g} s (timed out)"
             except urllib.error.URLError as exc:
@@ -328,6 +332,7 @@ class _Client:
                 problem = f"connection failed ({exc})"
             else:
                 if status == 200:
+                    self.final_url = self.redact(final_url)
                     return body
                 message = self.redact(_api_message(body))
                 wait = _retry_after(response_headers.get("Retry-After"))
@@ -357,17 +362,78 @@ class _Client:
         self._last_call = self.clock()
 
 
-def _http_get(url: str, headers: dict[str, str], timeout: float) -> tuple[int, Any, bytes]:
+# Limits on one answer: a monthly HS query is a few MB; anything far larger is a mistake or
+# hostile, and is refused before it fills the disk or the memory.
+MAX_RESPONSE_BYTES = 256 * 2**20  # as sent (compressed)
+MAX_DECOMPRESSED_BYTES = 1024 * 2**20  # after gzip
+_CHUNK = 2**16
+
+
+class _KeepKeyOnHost(urllib.request.HTTPRedirectHandler):
+    """Follows redirects, but sends the subscription key only to the host it was meant for:
+    urllib copies every header to the new location, so a redirect to another host would
+    hand it the key."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None and urllib.parse.urlsplit(newurl).hostname != (
+            urllib.parse.urlsplit(req.full_url).hostname
+        ):
+            for name in list(new.headers):
+                if name.lower() == KEY_HEADER.lower():
+                    del new.headers[name]
+            for name in list(new.unredirected_hdrs):
+                if name.lower() == KEY_HEADER.lower():
+                    del new.unredirected_hdrs[name]
+        return new
+
+
+def _read_limited(response: Any, deadline: float, limit: int) -> bytes:
+    """The body, refused past ``limit`` bytes or past ``deadline`` (a whole-attempt bound:
+    the socket timeout alone restarts with every byte a slow server sends)."""
+    declared = response.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ComtradeFetchError(
+            f"the answer declares {int(declared):,} bytes, over the limit of {limit:,} bytes"
+        )
+    chunks, size = [], 0
+    while chunk := response.read(_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise ComtradeFetchError(f"the answer is larger than {limit:,} bytes; refused")
+        if time.monotonic() > deadline:
+            raise TimeoutError("the answer did not arrive within the timeout")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _gunzip_limited(body: bytes, limit: int) -> bytes:
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = decompressor.decompress(body, limit + 1)
+    if len(out) > limit or decompressor.unconsumed_tail:
+        raise ComtradeFetchError(f"the answer unpacks to more than {limit:,} bytes; refused")
+    return out
+
+
+def _http_get(
+    url: str, headers: dict[str, str], timeout: float
+) -> tuple[int, Any, bytes, str]:
+    """Status, headers, body (decompressed) and the final URL after redirects."""
     request = urllib.request.Request(url, headers=headers, method="GET")
+    opener = urllib.request.build_opener(_KeepKeyOnHost)
+    deadline = time.monotonic() + timeout
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            status, response_headers, body = response.status, response.headers, response.read()
+        with opener.open(request, timeout=timeout) as response:
+            status, response_headers = response.status, response.headers
+            final_url = response.geturl()
+            body = _read_limited(response, deadline, MAX_RESPONSE_BYTES)
     except urllib.error.HTTPError as exc:
         with exc:
-            status, response_headers, body = exc.code, exc.headers, exc.read()
+            status, response_headers, final_url = exc.code, exc.headers, exc.geturl() or url
+            body = _read_limited(exc, deadline, MAX_RESPONSE_BYTES)
     if (response_headers.get("Content-Encoding") or "").lower() == "gzip":
-        body = gzip.decompress(body)
-    return status, response_headers, body
+        body = _gunzip_limited(body, MAX_DECOMPRESSED_BYTES)
+    return status, response_headers, body, final_url
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -423,16 +489,24 @@ def _hint(status: int, keyed: bool) -> str:
 
 
 def _save(folder: Path, stem: str, body: bytes, suffix: str) -> Path:
-    """Write ``body`` to a new file; an existing name gets -2, -3, ... (never overwritten)."""
+    """Write ``body`` to a new file; an existing name gets -2, -3, ... (never overwritten).
+
+    The bytes go to a temporary file first and are linked into place whole, so an
+    interrupted fetch never leaves a partial answer under a complete-looking name."""
     folder.mkdir(parents=True, exist_ok=True)
-    for n in range(1, 10_000):
-        path = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
-        try:
-            with path.open("xb") as handle:
-                handle.write(body)
-            return path
-        except FileExistsError:
-            continue
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=".partial-", delete=False) as handle:
+        handle.write(body)
+        partial = Path(handle.name)
+    try:
+        for n in range(1, 10_000):
+            path = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
+            try:
+                os.link(partial, path)
+                return path
+            except FileExistsError:
+                continue
+    finally:
+        partial.unlink(missing_ok=True)
     raise ComtradeFetchError(f"{folder}: too many files named {stem}*")  # pragma: no cover
 
 
@@ -553,6 +627,7 @@ def _metadata(client, url, accessed, body, query, payload, truncated, redacted, 
     record = {
         "producer": codes.PRODUCER,
         "request_url": url,
+        "final_url": getattr(client, "final_url", None) or url,
         "endpoint": "keyed (subscription key sent in a request header, never recorded)"
         if client.key
         else "public preview (no key)",
