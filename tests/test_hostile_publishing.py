@@ -370,3 +370,20 @@ def test_a_gzip_bomb_is_refused(servers, tmp_path, monkeypatch):
     with pytest.raises(ComtradeError, match="unpacks to more than"):
         _comtrade_fetch(f"http://127.0.0.1:{api}", tmp_path / "raw")
     assert not [p for p in (tmp_path / "raw").rglob("*") if p.is_file()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Concurrent runs
+
+
+def test_a_run_never_moves_latest_back_past_a_newer_run_and_says_so(tmp_path):
+    reports = tmp_path / "reports"
+    older, newer = run.new_run_id(), None
+    time.sleep(0.01)
+    newer = run.new_run_id()
+    for run_id in (older, newer):
+        (reports / run_id).mkdir(parents=True)
+    assert run._move_latest(reports, newer) == (None, newer)
+    # The older run finishes last: latest stays with the newer one, and the older run knows.
+    assert run._move_latest(reports, older) == (None, newer)
+    assert os.readlink(reports / "latest") == newer

@@ -307,17 +307,32 @@ def _previous_latest(reports: Path) -> str | None:
         return None
 
 
-def _move_latest(reports: Path, run_id: str) -> str | None:
-    """Point ``latest`` at the run (atomically); the reason if that was impossible."""
+def _move_latest(reports: Path, run_id: str) -> tuple[str | None, str | None]:
+    """Point ``latest`` at the run (atomically), unless a newer run already holds it.
+
+    Returns (the reason it was impossible, or None; where ``latest`` points now). A lock
+    serialises concurrent runs, and run ids sort by start time, so a run that started earlier
+    but finished later never moves ``latest`` back, and each run reports what it really did.
+    """
+    import fcntl
+
     temporary = reports / f".{LATEST}-{run_id}"
-    try:
-        os.symlink(run_id, temporary)
-        os.replace(temporary, reports / LATEST)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        return f"{reports / LATEST} could not be replaced by a link ({exc}); is it a folder?"
-    return None
+    with (reports / ".latest.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        current = _previous_latest(reports)
+        if current is not None and current > run_id and (reports / current).is_dir():
+            return None, current
+        try:
+            os.symlink(run_id, temporary)
+            os.replace(temporary, reports / LATEST)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+            return (
+                f"{reports / LATEST} could not be replaced by a link ({exc}); is it a folder?",
+                current,
+            )
+    return None, run_id
 
 
 def execute(p: Plan, log: Log) -> int:
@@ -521,7 +536,9 @@ def _publish(
                 if r.get("duration_s") is not None and not r.get("reused_from")
             },
         )
-        problem = _move_latest(p.reports, run_id) if not failed and p.whole else None
+        problem, now_latest = (
+            _move_latest(p.reports, run_id) if not failed and p.whole else (None, before)
+        )
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         _restore_handlers(previous_handler)
@@ -543,8 +560,13 @@ def _publish(
         log.close()
         return EXIT_FAILED
     log(f"kzaf run {run_id}: all {len(p.jobs)} notebook run(s) ok in {took:.1f} s")
-    if p.whole:
+    if p.whole and now_latest == run_id:
         log(f"  {final}/index.html; {p.reports / LATEST} -> {run_id}")
+    elif p.whole:
+        log(
+            f"  {final}/index.html; '{LATEST}' not moved: it points to {now_latest}, a run "
+            "that started later and finished first"
+        )
     else:
         log(
             f"  {final}/index.html; '{LATEST}' not moved: only some notebooks were run"
