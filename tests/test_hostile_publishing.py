@@ -387,3 +387,46 @@ def test_a_run_never_moves_latest_back_past_a_newer_run_and_says_so(tmp_path):
     # The older run finishes last: latest stays with the newer one, and the older run knows.
     assert run._move_latest(reports, older) == (None, newer)
     assert os.readlink(reports / "latest") == newer
+
+
+@pytest.mark.notebook
+def test_markup_in_the_data_is_inert_on_every_page_of_a_real_run(data_copy, tmp_path):
+    """A publisher, a source title and a note carrying markup, through the real notebooks."""
+    import csv as csv_module
+
+    def poison(table, column, rows=3):
+        path = data_copy / table
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv_module.DictReader(handle)
+            fields, records = reader.fieldnames, list(reader)
+        for record in records[:rows]:
+            record[column] = record[column] + " " + ATTACKS[0] + ATTACKS[1]
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv_module.DictWriter(handle, fields, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(records)
+
+    poison("sources.csv", "publisher", rows=500)
+    poison("sources.csv", "title", rows=500)
+    poison("observations.csv", "note", rows=500)
+    env = {**_env(), "KZAF_DATA_DIR": str(data_copy)}
+    rehash = subprocess.run(
+        [sys.executable, "-m", "kzaf.cli", "data", "rehash"], env=env, capture_output=True,
+        text=True, check=False,
+    )  # fmt: skip
+    assert rehash.returncode == 0, rehash.stderr
+    reports = tmp_path / "reports"
+    result = subprocess.run(
+        [sys.executable, "-m", "kzaf.cli", "run", "00", "01", "--reports-dir", str(reports)],
+        env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=600,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    pages = list(reports.glob("2*/**/*.html"))
+    assert len(pages) == 5
+    shown = 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert _active_markup(text[text.find("<body") :]) == [], page.name
+        shown += text.count("&lt;script&gt;alert")
+    assert shown > 0  # the poisoned text reaches the pages, as text
