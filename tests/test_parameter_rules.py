@@ -74,3 +74,10 @@ def test_the_notebook_checks_its_own_values_under_plain_papermill(tmp_path):
     assert result.returncode != 0
     assert "ParameterRuleError" in result.stderr + output.read_text(encoding="utf-8")
     assert "start_year = 2030 breaks the rule" in output.read_text(encoding="utf-8")
+
+
+def test_policy_names_match_the_policies_that_exist():
+    from kzaf import series
+    from kzaf.parameter_rules import POLICY_NAMES
+
+    assert set(POLICY_NAMES) == set(series.POLICIES)
