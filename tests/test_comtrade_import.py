@@ -342,7 +342,7 @@ def test_kzaf_import_comtrade_command(tmp_path):
     bad = _write(tmp_path, [_row(reporter="12345")])
     result = subprocess.run([*command, str(bad), "--out-dir", str(out)],
                             capture_output=True, text=True, check=False)  # fmt: skip
-    assert result.returncode == 1
+    assert result.returncode == 2  # a bad file is bad input: nothing imported
     assert "line 2: column reporterCode: unknown UN Comtrade code '12345'" in result.stderr
 
 

@@ -8,6 +8,10 @@ from collections.abc import Sequence
 
 from kzaf import __version__
 
+# Exit statuses, the same for every subcommand: 0 done; 1 the work itself failed (a notebook,
+# the network, the API); 2 bad input (arguments, parameters, data, files): nothing was done.
+EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+
 
 def _positive_float(text: str) -> float:
     """A number of seconds above zero (argparse type: a bad value exits 2 with one line)."""
@@ -39,7 +43,7 @@ def _cmd_data_validate(args: argparse.Namespace) -> int:
         tables = data.load(args.data_dir)
     except data.DataValidationError as exc:
         print(exc, file=sys.stderr)
-        return 1
+        return EXIT_INPUT
     for name in tables:
         print(f"{name:<16} {len(tables[name]):>5} rows")
     print("data: all tables valid, checksums match")
@@ -127,15 +131,15 @@ def _cmd_import_comtrade(args: argparse.Namespace) -> int:
         accessed = dt.date.fromisoformat(args.accessed) if args.accessed else None
     except ValueError:
         print(f"kzaf import comtrade: bad --accessed {args.accessed!r}", file=sys.stderr)
-        return 2
+        return EXIT_INPUT
     try:
         summary = comtrade.import_file(
             args.file, args.out_dir, synthetic=True if args.synthetic else None,
             accessed=accessed, replace=args.replace, max_problems=args.max_problems,
         )  # fmt: skip
-    except comtrade.ComtradeError as exc:
+    except comtrade.ComtradeError as exc:  # the file is bad: nothing was imported
         print(f"kzaf import comtrade: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_INPUT
     for line in summary.lines():
         print(line)
     return 0
