@@ -78,7 +78,7 @@ def _retitle(notebook: Any, title: str) -> None:
 def failure_sentence(error: dict[str, Any] | None) -> str:
     if not error:
         return ""
-    where = f" in its section {error['cell']}" if error.get("cell") is not None else ""
+    where = f" at step {error['cell']}" if error.get("cell") is not None else ""
     return (
         f"This notebook stopped{where} with an error ({error.get('ename', 'error')}), so the "
         "page below is incomplete: the results after that point are missing."
