@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.kzaf-env
 # uv installs the lock in seconds; pinned so every machine resolves the same way.
 UV_VERSION := 0.13.9
 
-.PHONY: run test test-fast env lint lock lab clean-env notebooks
+.PHONY: run test test-fast env lint lock lab clean-env notebooks kernel
 
 run: $(STAMP)
 	$(BIN)/kzaf run
@@ -49,6 +49,11 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
 		--no-header --annotation-style line --output-file requirements.lock
 	! grep -nE '(https?|file)://' requirements.lock
+
+# A named kernel ("kzaf") for tools that start kernels by name outside this folder, such as
+# Airflow's PapermillOperator; the notebooks themselves name "python3", the venv's Python here.
+kernel: $(STAMP)
+	$(BIN)/python -m ipykernel install --user --name kzaf --display-name "Python 3 (kzaf)"
 
 # JupyterLab on this machine only, with the project's environment as its kernel.
 lab: $(STAMP)

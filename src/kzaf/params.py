@@ -85,7 +85,7 @@ def parse_parameters_source(source: str, where: str = "parameters cell") -> list
                 "what it is"
             )
         parameters.append(
-            Parameter(name, ast.unparse(statement.annotation), default, comment, line)
+            Parameter(name, _annotation_text(statement.annotation), default, comment, line)
         )
     return parameters
 
@@ -118,3 +118,11 @@ def _trailing_comments(source: str) -> dict[int, str]:
         if token.type == tokenize.COMMENT:
             comments[token.start[0]] = token.string.lstrip("#").strip()
     return comments
+
+
+def _annotation_text(node: ast.expr) -> str:
+    """The annotation as written; a quoted one (``"Optional[int]"``, which papermill's parser
+    needs for anything beyond plain names and brackets) without its quotes."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return ast.unparse(node)
