@@ -193,6 +193,19 @@ def test_policy_is_a_parameter_and_changes_the_choice():
         series.policy_from({"kinds": []})
 
 
+@pytest.mark.parametrize("policy", sorted(series.POLICIES))
+def test_a_bound_is_never_preferred_over_a_figure_whatever_its_source(policy):
+    figures = fixture_figures(
+        [
+            ("AA-001", "2022-01", "2022-12", 900, "at_least", "national_statistics", "2024-01-01"),
+            ("AA-002", "2022-01", "2022-12", 987.9, "exact", "media_report", "2023-01-01"),
+        ]
+    )
+    assert series.reconcile(figures, policy).iloc[0]["preferred_value"] == 987.9
+    only_bound = figures[figures["obs_id"] == "AA-001"]
+    assert series.reconcile(only_bound, policy).iloc[0]["preferred_value"] == 900
+
+
 def test_suspect_figure_is_preferred_only_when_nothing_else_exists():
     only = fixture_figures(
         [

@@ -179,8 +179,10 @@ def reported_figures(
 class SourcePolicy:
     """How to choose the preferred figure among several for the same thing.
 
-    Candidates are ranked by, in order: not flagged suspect (when ``avoid_suspect``); the
-    source kind's position in ``kind_order``; the precision's position in ``precision_order``;
+    Candidates are ranked by, in order: not flagged suspect (when ``avoid_suspect``); a
+    figure before a bound ("at least", "at most": a bound is not a value, so it is preferred
+    only where no figure exists, whatever its source); the source kind's position in
+    ``kind_order``; the precision's position in ``precision_order``;
     the later publication (when ``prefer_later``); then obs_id, so ties resolve the same way
     every time.
     """
@@ -204,6 +206,7 @@ class SourcePolicy:
     def describe(self) -> str:
         later = "later publication first" if self.prefer_later else "earlier publication first"
         suspect = "suspect figures last; " if self.avoid_suspect else ""
+        suspect += "bounds (at least, at most) after figures; "
         kinds = (
             f"source kind in the order {_in_words(self.kind_order)}; "
             if self.kind_order
@@ -402,6 +405,9 @@ def find_conflicts(
 # Reconciliation
 
 
+BOUNDS = frozenset({"at_least", "at_most"})
+
+
 def _ranked(records: list[dict[str, Any]], policy: SourcePolicy) -> list[int]:
     """Positions of ``records`` best first under the policy (see :class:`SourcePolicy`).
 
@@ -417,6 +423,7 @@ def _ranked(records: list[dict[str, Any]], policy: SourcePolicy) -> list[int]:
     order.sort(
         key=lambda i: (
             bool(records[i]["suspect"]) if policy.avoid_suspect else False,
+            records[i]["precision"] in BOUNDS,
             position(policy.kind_order, records[i]["kind"]),
             position(policy.precision_order, records[i]["precision"]),
         )
