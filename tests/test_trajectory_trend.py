@@ -35,3 +35,35 @@ def test_too_few_points_is_a_clear_error():
         loglinear_trend([2021, 2022], [474.3, 987.9])
     with pytest.raises(ValueError, match="positive"):
         loglinear_trend([2020, 2021, 2022], [1, 0, 2])
+
+
+def test_intervals_are_statsmodels_prediction_intervals():
+    import statsmodels.api as sm
+
+    years = np.arange(2016, 2024)
+    values = np.array([400.0, 380, 450, 470, 474, 988, 567, 545])
+    fit = loglinear_trend(years, values, until=2030, alpha=0.1)
+    design = sm.add_constant(np.arange(2016, 2031) - 2016.0)
+    reference = (
+        sm.OLS(np.log(values), sm.add_constant(years - 2016.0))
+        .fit()
+        .get_prediction(design)
+        .summary_frame(alpha=0.1)
+    )
+    assert np.allclose(fit.predictions["lower"], np.exp(reference["obs_ci_lower"]))
+    assert np.allclose(fit.predictions["upper"], np.exp(reference["obs_ci_upper"]))
+
+
+@pytest.mark.parametrize("n", [3, 5, 8])
+def test_default_errors_cover_near_nominal_on_few_points(n):
+    """On 3-8 annual points the default (classical, t) interval keeps its 90% promise;
+    robust HC1 errors fell to 84-87% here."""
+    rng = np.random.default_rng(n)
+    years = np.arange(2016, 2016 + n)
+    trials, covered = 600, 0
+    for _ in range(trials):
+        values = 300 * np.exp(0.05 * (years - 2016) + rng.normal(0, 0.2, n))
+        fit = loglinear_trend(years, values, alpha=0.1)
+        covered += fit.growth_low <= np.expm1(0.05) <= fit.growth_high
+        assert fit.cov_type == "nonrobust"
+    assert 0.87 <= covered / trials <= 0.93
