@@ -63,3 +63,9 @@ def test_sanitizer_drops_style_blocks_instead_of_showing_them():
     table = "<table><tr><td>1</td></tr></table>"
     clean = sanitize_html("<style scoped>.x { color: red }</style>" + table)
     assert "style" not in clean and "color" not in clean and "<td>1</td>" in clean
+
+
+def test_a_long_table_is_folded_with_its_row_count():
+    html = reader_table(pd.DataFrame({"year": list(range(2000, 2020))}), download=False)
+    assert html.startswith("<details><summary>Show the table (20 rows)</summary>")
+    assert "<details>" not in reader_table(pd.DataFrame({"year": [2020]}), download=False)

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from kzaf.text.escape import escape_html
+from kzaf.text.tables import reader_table
 
 if TYPE_CHECKING:  # imported where used: the runner reads payloads without loading pandas
     import pandas as pd
@@ -53,8 +54,10 @@ def _bundle(table: pd.DataFrame, mime: str, title: str, decimals: int) -> dict[s
     shown = pd.DataFrame(records, columns=[str(c) for c in table.columns])
     return {
         "text/plain": shown.to_string(index=False),
+        # Readers get the table the reader's way (words, units, "–"); the plain text that
+        # nbval compares stays pandas' own.
         "text/html": f"<p><b>{escape_html(title, quote=False)}</b></p>"
-        + shown.to_html(index=False, na_rep="–"),
+        + reader_table(shown, download=False),
         # "columns" keeps the table's order: nbformat sorts JSON keys, so rows alone lose it.
         mime: json.loads(
             json.dumps({"title": title, "columns": list(shown.columns), "rows": records})

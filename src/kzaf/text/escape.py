@@ -40,6 +40,7 @@ SAFE_TAGS = frozenset(
         "del", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
         "h6", "hr", "i", "img", "ins", "kbd", "li", "ol", "p", "pre", "q", "s", "small", "span",
         "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+        "details", "summary",
     }
 )  # fmt: skip
 SAFE_ATTRIBUTES = {

@@ -21,6 +21,8 @@ from typing import Any
 from kzaf.text.escape import escape_html
 
 MAX_COLUMNS = 7
+# A longer table is folded: the page keeps its story, the rows stay one click (or the CSV) away.
+MAX_ROWS_SHOWN = 12
 # Column-name endings that carry a unit: the reader sees the unit in words.
 UNITS = {
     "_usd_m": "USD million",
@@ -141,10 +143,13 @@ def reader_table(frame: Any, max_columns: int = MAX_COLUMNS, download: bool = Tr
             relative = Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix()
             notes.append(f'<a href="{escape_html(quote(relative))}">full table (CSV)</a>')
     note = f'<p class="table-note">{" · ".join(notes)}</p>' if notes else ""
-    return (
+    table = (
         f'<div class="table-wrap"><table class="reader"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody></table></div>{note}"
+        f"<tbody>{body}</tbody></table></div>"
     )
+    if len(rows) > MAX_ROWS_SHOWN:
+        table = f"<details><summary>Show the table ({len(rows)} rows)</summary>{table}</details>"
+    return table + note
 
 
 def register() -> None:
