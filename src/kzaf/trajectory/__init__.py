@@ -1,0 +1,181 @@
+"""The trajectory of a bilateral trade, one idea per module (like :mod:`kzaf.risk`):
+
+- :mod:`~kzaf.trajectory.figures`      parameter checks, the figures in use, shared helpers
+- :mod:`~kzaf.trajectory.annual`       annual table across sources, growth, changes, balance
+- :mod:`~kzaf.trajectory.year_to_date` same-period comparisons, seasonal shares, run-rates
+- :mod:`~kzaf.trajectory.target`       distance to a target, and which pair it belongs to
+- :mod:`~kzaf.trajectory.goods`        flour, wheat and grain; the flour share
+- :mod:`~kzaf.trajectory.neighbours`   the reporter beside its peers
+- :mod:`~kzaf.trajectory.mirror`       what each side reports
+- :mod:`~kzaf.trajectory.trend`        the log-linear trend of a short annual series
+- :mod:`~kzaf.trajectory.forecast`     trend forecast, trust, scenarios, seasonal model
+- :mod:`~kzaf.trajectory.narrative`    headline table, answer paragraph, key points
+
+Computation modules return tables and numbers; the narrative module turns them into
+sentences. Every name is re-exported here, so ``from kzaf import trajectory as tr`` serves
+notebooks and tests as before.
+"""
+
+from kzaf.trajectory.annual import (
+    _flow_order_key,
+    annual_trade,
+    growth_pairs,
+    pair_changes,
+    period_changes,
+    trade_balance,
+    yoy_growth,
+)
+from kzaf.trajectory.figures import (
+    ANNUAL_COLUMNS,
+    BOUNDS,
+    DATA_SOURCES,
+    FLOWS,
+    MIRROR_FLOW,
+    MONTH_NAMES,
+    _empty,
+    _fmt,
+    _full_years,
+    _pct,
+    _range_text,
+    _usd,
+    _year_to_date,
+    _years,
+    annual_sums,
+    check_alpha,
+    check_flows,
+    check_years,
+    observations_for,
+    point_figures,
+    set_aside,
+    source_names,
+    trade_figures,
+    with_annual_sums,
+)
+from kzaf.trajectory.forecast import (
+    Forecast,
+    growth_scenarios,
+    is_weak,
+    monthly_series,
+    seasonal_forecast,
+    trend_forecast,
+    trust_sentence,
+)
+from kzaf.trajectory.goods import (
+    _mid_year,
+    flour_share,
+    goods_figures,
+    goods_table,
+)
+from kzaf.trajectory.mirror import (
+    describe_mirror,
+    mirror_sentence,
+    mirror_table,
+)
+from kzaf.trajectory.narrative import (
+    answer_paragraph,
+    headline_table,
+    key_points,
+)
+from kzaf.trajectory.neighbours import (
+    _as_seen_from,
+    coverage_note,
+    neighbour_latest,
+    neighbour_table,
+    neighbour_years,
+)
+from kzaf.trajectory.target import (
+    TARGET_PAIR,
+    describe_target,
+    distance_to_target,
+    required_growth,
+    target_applies,
+    target_not_applicable,
+    years_to_reach,
+)
+from kzaf.trajectory.trend import (
+    ROBUST_MIN_POINTS,
+    TrendFit,
+    loglinear_trend,
+)
+from kzaf.trajectory.year_to_date import (
+    RUN_RATE_CAVEAT,
+    _pct0,
+    run_rate,
+    same_period_comparison,
+    seasonal_shares,
+    year_to_date_table,
+    ytd_name,
+)
+
+__all__ = [
+    "ANNUAL_COLUMNS",
+    "BOUNDS",
+    "DATA_SOURCES",
+    "FLOWS",
+    "MIRROR_FLOW",
+    "MONTH_NAMES",
+    "ROBUST_MIN_POINTS",
+    "RUN_RATE_CAVEAT",
+    "TARGET_PAIR",
+    "Forecast",
+    "TrendFit",
+    "_as_seen_from",
+    "_empty",
+    "_flow_order_key",
+    "_fmt",
+    "_full_years",
+    "_mid_year",
+    "_pct",
+    "_pct0",
+    "_range_text",
+    "_usd",
+    "_year_to_date",
+    "_years",
+    "annual_sums",
+    "annual_trade",
+    "answer_paragraph",
+    "check_alpha",
+    "check_flows",
+    "check_years",
+    "coverage_note",
+    "describe_mirror",
+    "describe_target",
+    "distance_to_target",
+    "flour_share",
+    "goods_figures",
+    "goods_table",
+    "growth_pairs",
+    "growth_scenarios",
+    "headline_table",
+    "is_weak",
+    "key_points",
+    "loglinear_trend",
+    "mirror_sentence",
+    "mirror_table",
+    "monthly_series",
+    "neighbour_latest",
+    "neighbour_table",
+    "neighbour_years",
+    "observations_for",
+    "pair_changes",
+    "period_changes",
+    "point_figures",
+    "required_growth",
+    "run_rate",
+    "same_period_comparison",
+    "seasonal_forecast",
+    "seasonal_shares",
+    "set_aside",
+    "source_names",
+    "target_applies",
+    "target_not_applicable",
+    "trade_balance",
+    "trade_figures",
+    "trend_forecast",
+    "trust_sentence",
+    "with_annual_sums",
+    "year_to_date_table",
+    "years_to_reach",
+    "yoy_growth",
+    "ytd_name",
+]

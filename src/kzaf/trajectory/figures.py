@@ -1,0 +1,289 @@
+"""Trade figures for a pair: parameter checks, the observations in use (published or imported
+UN Comtrade), point figures and the set-aside ones, and the small helpers every other
+module of the package shares.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import pandas as pd
+
+from kzaf import series
+
+# =============================================================================================
+# Everything below works on figures (observations joined with their sources, as returned by
+# kzaf.series.reported_figures) and on the tables built from them. Pure functions: DataFrames
+# and plain values in, DataFrames, plain values and sentences out. Missing data gives empty
+# frames and sentences that say so; nothing here raises because a series is short or absent.
+# =============================================================================================
+
+
+FLOWS: tuple[str, ...] = ("turnover", "export", "import")
+# A flow seen from the other side: what A exports to B, B imports from A.
+MIRROR_FLOW: dict[str, str] = {"turnover": "turnover", "export": "import", "import": "export"}
+DATA_SOURCES: tuple[str, ...] = ("published", "comtrade")
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+ANNUAL_COLUMNS: tuple[str, ...] = (
+    "flow",
+    "year",
+    "period_label",
+    "n_figures",
+    "n_sources",
+    "preferred_value",
+    "preferred_obs_id",
+    "preferred_source_id",
+    "preferred_publisher",
+    "value_min",
+    "value_max",
+    "spread",
+    "spread_pct",
+    "n_conflicts",
+    "conflict",
+    "conflict_reasons",
+    "obs_ids",
+    "policy",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parameters and inputs
+
+
+def check_flows(flows: Iterable[str], parameter: str = "flows") -> list[str]:
+    """The flows as a list; an unknown flow is an error naming the parameter."""
+    if isinstance(flows, str):
+        flows = [flows]
+    flows = list(flows)
+    unknown = [f for f in flows if f not in FLOWS]
+    if unknown or not flows:
+        raise ValueError(
+            f"parameter {parameter!r}: {unknown or 'empty list'} not allowed; "
+            f"choose one or more of {', '.join(FLOWS)}"
+        )
+    return flows
+
+
+def check_years(start_year: int, end_year: int, target_year: int | None = None) -> None:
+    """Start before end; a target year, if given, not before the start."""
+    if start_year > end_year:
+        raise ValueError(
+            f"parameters 'start_year' ({start_year}) and 'end_year' ({end_year}): "
+            "start_year must not come after end_year"
+        )
+    if target_year is not None and target_year < start_year:
+        raise ValueError(
+            f"parameter 'target_year' ({target_year}) lies before start_year ({start_year})"
+        )
+
+
+def check_alpha(alpha: float) -> float:
+    if not 0 < alpha < 1:
+        raise ValueError(f"parameter 'alpha' must lie strictly between 0 and 1, got {alpha!r}")
+    return float(alpha)
+
+
+def observations_for(
+    data_source: str, observations: pd.DataFrame, sources: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The observations and sources to analyse for the ``data_source`` parameter, and a note
+    saying what they are.
+
+    ``"published"`` returns the published figures as given. ``"comtrade"`` adds the imported
+    UN Comtrade observations (``kzaf.comtrade.load_imported()``) beside them, so published and
+    Comtrade figures for the same period appear side by side in every reconciliation; it
+    raises a clear error while that adapter does not exist. The note warns when the imported
+    figures come from a synthetic test fixture.
+    """
+    if data_source == "published":
+        return observations, sources, "Published figures only."
+    if data_source != "comtrade":
+        raise ValueError(
+            f"parameter 'data_source' must be one of {', '.join(DATA_SOURCES)}, got {data_source!r}"
+        )
+    try:
+        from kzaf import comtrade  # type: ignore[attr-defined]
+    except ImportError:
+        comtrade = None
+    if comtrade is None or not hasattr(comtrade, "load_imported"):
+        raise ValueError(
+            "parameter 'data_source' is 'comtrade', but the UN Comtrade adapter "
+            "(kzaf.comtrade.load_imported) is not there yet; use data_source='published'"
+        )
+    imported = comtrade.load_imported()
+    extra_obs, extra_sources = imported.observations, imported.sources
+    note = (
+        f"Published figures and {len(extra_obs):,} imported UN Comtrade figure(s) "
+        f"({len(extra_sources)} import(s)), side by side."
+    )
+    if getattr(imported, "synthetic", False):
+        note = (
+            "**SYNTHETIC TEST DATA:** the imported Comtrade figures come from a generated test "
+            "fixture, not from UN Comtrade; nothing shown from them is a finding. " + note
+        )
+    return (
+        pd.concat([observations, extra_obs], ignore_index=True),
+        pd.concat([sources, extra_sources], ignore_index=True).drop_duplicates("source_id"),
+        note,
+    )
+
+
+def annual_sums(figures: pd.DataFrame) -> pd.DataFrame:
+    """Full calendar years derived from monthly figures, where one source gives all twelve
+    months of a year (as UN Comtrade monthly data do): one row per source, flow and year, the
+    sum of its months, marked ``derived=True`` with the method in ``note``. Turnover is added
+    where the source gives both exports and imports for all twelve months. Derived rows are
+    arithmetic on published figures, never stored in ``data/``. Empty when no year is complete.
+    """
+    if figures.empty:
+        return figures.iloc[0:0]
+    labels = {"period_kind", "period_label", "year", "months"}
+    sums = series.complete_year_totals(
+        point_figures(figures).drop(columns=[c for c in labels if c in figures])
+    )
+    if sums.empty:
+        return figures.iloc[0:0]
+    what = {24: "exports + imports"}
+    sums = sums.assign(
+        obs_id="SUM-" + sums["source_id"] + "-" + sums["flow"] + "-" + sums["commodity"] + "-"
+        + [str(p.year) for p in sums["period_start"]],
+        note=[
+            f"derived: sum of {n} monthly figures ({what.get(n, flow)}) from {publisher}"
+            for n, flow, publisher in zip(
+                sums["months_summed"], sums["flow"], sums["publisher"], strict=True
+            )
+        ],
+        derived=True,
+    )  # fmt: skip
+    return series.add_period_columns(sums.drop(columns="months_summed"))
+
+
+def with_annual_sums(figures: pd.DataFrame) -> pd.DataFrame:
+    """The figures plus :func:`annual_sums` (a ``derived`` column marks which are which)."""
+    sums = annual_sums(figures)
+    base = figures.assign(derived=False) if "derived" not in figures else figures
+    if sums.empty:
+        return base
+    return pd.concat([base, sums], ignore_index=True)
+
+
+def trade_figures(
+    observations: pd.DataFrame,
+    sources: pd.DataFrame,
+    *,
+    reporter: str,
+    partner: str,
+    flows: Iterable[str] = FLOWS,
+    commodity: str = "TOTAL",
+    measure: str = "value",
+    unit: str = "USD million",
+    start_year: int | None = None,
+    end_year: int | None = None,
+) -> pd.DataFrame:
+    """Every published figure for one reporter, partner, goods and unit, joined with its source.
+
+    Periods must lie within ``start_year``..``end_year`` when those are given.
+    """
+    figures = series.reported_figures(
+        observations,
+        sources,
+        reporter=reporter,
+        partner=partner,
+        flow=list(flows),
+        commodity=commodity,
+        measure=measure,
+        **_years(start_year, end_year),
+    )
+    return with_annual_sums(figures[figures["unit"] == unit].reset_index(drop=True))
+
+
+def source_names(*frames: pd.DataFrame) -> list[str]:
+    """Publishers of the figures in the frames (for chart captions), sorted, once each."""
+    names: set[str] = set()
+    for frame in frames:
+        for column in ("publisher", "preferred_publisher", "publishers"):
+            if column in frame.columns:
+                for value in frame[column].dropna():
+                    names.update(value if isinstance(value, list) else [str(value)])
+    return sorted(names)
+
+
+BOUNDS: tuple[str, ...] = ("at_least", "at_most")
+
+
+def point_figures(figures: pd.DataFrame) -> pd.DataFrame:
+    """The figures that can stand for a value in ranges, pairs and preferred figures.
+
+    A bound ("over $343 million", "up to $1 billion") says where a value lies, not what it is:
+    it is set aside wherever the same thing (reporter, partner, flow, goods, measure, unit,
+    basis, period) also has a figure that is not a bound. Where only bounds exist, they are
+    used. Set-aside figures stay in the data and in the lists of figures shown.
+    """
+    if figures.empty:
+        return figures
+    keys = [k for k in series.GROUP_KEYS if k in figures.columns]
+    is_bound = figures["precision"].isin(BOUNDS)
+    has_point = (~is_bound).groupby([figures[k] for k in keys]).transform("any")
+    return figures[~is_bound | ~has_point]
+
+
+def set_aside(figures: pd.DataFrame) -> pd.DataFrame:
+    """The bounds :func:`point_figures` leaves out (to list them beside a result)."""
+    if figures.empty:
+        return figures
+    return figures[~figures.index.isin(point_figures(figures).index)]
+
+
+def _full_years(figures: pd.DataFrame) -> pd.DataFrame:
+    if figures.empty:
+        return figures
+    keep = (figures["basis"] == "calendar") & (figures["period_kind"] == "year")
+    return point_figures(figures[keep])
+
+
+def _year_to_date(figures: pd.DataFrame) -> pd.DataFrame:
+    if figures.empty:
+        return figures
+    keep = (figures["basis"] == "calendar") & (figures["period_kind"] == "year_to_date")
+    return point_figures(figures[keep])
+
+
+def _years(start_year: int | None, end_year: int | None) -> dict[str, str | None]:
+    """``start``/``end`` arguments of ``reported_figures`` for whole calendar years."""
+    return {
+        "start": f"{start_year}-01" if start_year is not None else None,
+        "end": f"{end_year}-12" if end_year is not None else None,
+    }
+
+
+def _empty(columns: Iterable[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+def _fmt(value: float, decimals: int = 1) -> str:
+    """987.9 -> '987.9'; 1000.0 -> '1,000'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    text = f"{value:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _usd(value: float) -> str:
+    """$987.9M; $12.4bn from 10,000 million up."""
+    if value is not None and math.isfinite(value) and abs(value) >= 10_000:
+        return f"${_fmt(value / 1000)}bn"
+    return f"${_fmt(value)}M"
+
+
+def _pct(value: float, signed: bool = True) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return f"{value:+.1%}" if signed else f"{value:.1%}"
+
+
+def _range_text(low: float, high: float, fmt=_usd) -> str:
+    if math.isclose(low, high):
+        return fmt(low)
+    return f"{fmt(low)} to {fmt(high)}"

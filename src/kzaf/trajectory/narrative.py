@@ -1,0 +1,226 @@
+"""The notebook's words: the headline table, the answer paragraph and the key points, all
+generated from the tables above; nothing here computes a finding.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from kzaf.trajectory.annual import _flow_order_key
+from kzaf.trajectory.figures import _empty, _pct, _range_text, _usd
+from kzaf.trajectory.forecast import Forecast
+from kzaf.trajectory.mirror import mirror_sentence
+from kzaf.trajectory.target import describe_target
+
+# ---------------------------------------------------------------------------------------------
+# Headline and answer
+
+
+def headline_table(annual: pd.DataFrame, growth: pd.DataFrame) -> pd.DataFrame:
+    """The notebook's headline: per flow and year with figures, how many figures, the preferred
+    value, the range across sources, and year-on-year growth (preferred and range), in percent.
+    """
+    columns = [
+        "flow",
+        "year",
+        "figures",
+        "preferred_usd_m",
+        "low_usd_m",
+        "high_usd_m",
+        "growth_pct",
+        "growth_low_pct",
+        "growth_high_pct",
+    ]
+    if annual.empty:
+        return _empty(columns)
+    table = annual[annual["n_figures"] > 0].merge(
+        growth[["flow", "year", "growth", "growth_min", "growth_max"]]
+        if len(growth)
+        else _empty(["flow", "year", "growth", "growth_min", "growth_max"]),
+        on=["flow", "year"],
+        how="left",
+    )
+    if table.empty:
+        return _empty(columns)
+    out = pd.DataFrame(
+        {
+            "flow": table["flow"],
+            "year": table["year"].astype(int),
+            "figures": table["n_figures"].astype(int),
+            "preferred_usd_m": table["preferred_value"].astype(float),
+            "low_usd_m": table["value_min"].astype(float),
+            "high_usd_m": table["value_max"].astype(float),
+            "growth_pct": 100 * table["growth"].astype(float),
+            "growth_low_pct": 100 * table["growth_min"].astype(float),
+            "growth_high_pct": 100 * table["growth_max"].astype(float),
+        }
+    )
+    return out.sort_values(["flow", "year"], key=_flow_order_key).reset_index(drop=True)
+
+
+def answer_paragraph(
+    *,
+    reporter_name: str,
+    partner_name: str,
+    flow: str,
+    annual: pd.DataFrame,
+    changes: pd.DataFrame,
+    run_rates: pd.DataFrame,
+    distance: pd.DataFrame,
+    forecast: Forecast,
+    start_year: int,
+    end_year: int,
+    mirror: pd.DataFrame | None = None,
+) -> str:
+    """The notebook's answer in numbers, generated from the tables (Markdown)."""
+    if len(run_rates):
+        run_rates = run_rates[run_rates["flow"] == flow]
+    who = f"{flow} between {reporter_name} and {partner_name}, as {reporter_name} reports it"
+    mine = annual[(annual["flow"] == flow) & (annual["n_figures"] > 0)] if len(annual) else annual
+    if mine.empty:
+        text = (
+            f"**No full-year figure** for the {who} exists in the data for "
+            f"{start_year}–{end_year}, so no trajectory, growth or trend can be shown."
+        )
+        partial = run_rates[run_rates["method"].str.startswith("naive")] if len(run_rates) else []
+        if len(partial):
+            labels = ", ".join(
+                f"{r.period_label} {_usd(r.ytd_value)}" for r in partial.itertuples()
+            )
+            text += f" Part-year figures exist: {labels}."
+        return text
+    years = [int(y) for y in mine["year"]]
+    sentences = [
+        f"**{who[0].upper() + who[1:]}:** full-year figures exist for {len(years)} year(s) "
+        f"between {start_year} and {end_year} ({', '.join(map(str, years))})."
+    ]
+    for row in changes.itertuples():
+        if math.isnan(row.change):
+            continue
+        spread = (
+            f"; {_pct(row.change_min)} to {_pct(row.change_max)} across every pair of sources"
+            if row.n_pairs > 1 and not math.isclose(row.change_min, row.change_max)
+            else ""
+        )
+        verb = "rose" if row.change > 0 else "fell"
+        sentences.append(
+            f"It {verb} from {_usd(row.value_from)} in {row.year_from} to {_usd(row.value_to)} in "
+            f"{row.year_to} (×{row.ratio:.2f}, {_pct(row.change)}{spread})."
+        )
+    last = mine.sort_values("year").iloc[-1]
+    sentences.append(
+        f"The latest full year, {int(last['year'])}, stands at {_usd(last['preferred_value'])}"
+        + (
+            f" (sources range {_range_text(last['value_min'], last['value_max'])})."
+            if last["n_figures"] > 1 and not math.isclose(last["value_min"], last["value_max"])
+            else "."
+        )
+    )
+    later = run_rates[run_rates["year"] > last["year"]] if len(run_rates) else run_rates
+    for year, group in later.groupby("year") if len(later) else []:
+        naive = group[group["method"].str.startswith("naive")].iloc[0]
+        seasonal = group[group["method"] == "seasonal share"]
+        text = (
+            f"For {year} only {naive['period_label'].split(' ', 1)[-1]} is published "
+            f"({_usd(naive['ytd_value'])}); a naive run-rate puts the year at about "
+            f"{_usd(naive['estimate_value'])}"
+        )
+        if len(seasonal) and not math.isnan(seasonal.iloc[0]["estimate_value"]):
+            s = seasonal.iloc[0]
+            text += (
+                f", the share those months held of the full year in {s['share_years']} at "
+                f"{_range_text(s['low'], s['high'])} (estimates, not figures)."
+            )
+        else:
+            text += " (an estimate, not a figure); no seasonal share exists to refine it."
+        sentences.append(text)
+    if mirror is not None:
+        sentences.append(mirror_sentence(mirror, flow, reporter_name, partner_name))
+    if len(distance):
+        sentences.append(describe_target(distance, flow))
+    if forecast.fitted and forecast.fit is not None:
+        fit = forecast.fit
+        sentences.append(
+            f"A log-linear trend through these years gives {_pct(fit.growth)} a year "
+            f"({1 - fit.alpha:.0%} interval {_pct(fit.growth_low)} to {_pct(fit.growth_high)})"
+            + (
+                ": the data cannot tell growth from decline."
+                if fit.growth_low < 0 < fit.growth_high
+                else "."
+            )
+            + (
+                f" With {len(fit.years)} points it describes the past; it is not a forecast."
+                if forecast.weak
+                else ""
+            )
+        )
+    else:
+        sentences.append(forecast.message)
+    return " ".join(s for s in sentences if s)
+
+
+def key_points(
+    annual: pd.DataFrame, *, flow: str, reporter_name: str, partner_name: str
+) -> list[str]:
+    """Three to five plain sentences for the top of the reader page: the peak, the biggest
+    change, the latest full year and how far sources disagree, each from the annual table
+    (preferred figures under the notebook's source policy; ranges across every source)."""
+    from kzaf.text.numbers import fmt_usd_m
+
+    mine = annual[(annual["flow"] == flow) & (annual["n_figures"] > 0)].sort_values("year")
+    what = f"{flow.capitalize()} between {reporter_name} and {partner_name}"
+    if mine.empty:
+        return [
+            f"{what}: no full-year figure is published in the years shown, so there is no "
+            "trajectory to describe.",
+        ]
+    years = mine["year"].astype(int).tolist()
+    values = mine["preferred_value"].astype(float).tolist()
+    points = []
+    peak = int(np.argmax(values))
+    if len(years) == 1:
+        points.append(
+            f"{what}: the only full year with a published figure, {years[0]}, stands at "
+            f"{fmt_usd_m(values[0])}."
+        )
+    else:
+        points.append(
+            f"{what} peaked at {fmt_usd_m(values[peak])} in {years[peak]}, the highest of "
+            f"{len(years)} full years with a published figure."
+        )
+    steps = [
+        (years[i - 1], years[i], values[i - 1], values[i])
+        for i in range(1, len(years))
+        if years[i] == years[i - 1] + 1 and values[i - 1] > 0
+    ]
+    # The two largest moves, in time order: the story of a rise and a fall, not just one.
+    largest = sorted(sorted(steps, key=lambda s: -abs(s[3] / s[2] - 1))[:2])
+    for y0, y1, v0, v1 in largest:
+        change = v1 / v0 - 1
+        verb = "rose" if change > 0 else "fell"
+        points.append(
+            f"From {y0} to {y1} it {verb} {abs(change):.0%}, from {fmt_usd_m(v0)} to "
+            f"{fmt_usd_m(v1)}."
+        )
+    last = mine.iloc[-1]
+    if len(years) > 1 and years[-1] != years[peak] and years[-1] not in {s[1] for s in largest}:
+        points.append(
+            f"The latest full year with a figure, {years[-1]}, stands at "
+            f"{fmt_usd_m(values[-1])}."
+        )
+    disputed = mine[mine["value_max"] > mine["value_min"]]
+    if len(disputed):
+        widest = disputed.loc[disputed["spread_pct"].idxmax()]
+        points.append(
+            f"Sources disagree in {len(disputed)} of {len(mine)} years; the widest spread is "
+            f"{int(widest['year'])}, from {fmt_usd_m(widest['value_min'])} to "
+            f"{fmt_usd_m(widest['value_max'])}, and every figure is kept below."
+        )
+    elif int(last["n_sources"]) <= 1 and len(mine) == 1:
+        points.append("A single source gives this figure; nothing confirms it yet.")
+    if len(years) < 3:
+        points.append("Fewer than three full years are published: no trend is estimated.")
+    return points[:5]
