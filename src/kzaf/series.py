@@ -32,6 +32,8 @@ from typing import Any
 
 import pandas as pd
 
+from kzaf.text.numbers import fmt_plain as _fmt
+
 # Columns that identify "the same thing" across sources; figures are reconciled within a group.
 GROUP_KEYS: tuple[str, ...] = (
     "reporter",
@@ -333,9 +335,6 @@ def _conflict_reason(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
         text += f"; flagged suspect: {', '.join(flagged)}"
     return text
 
-
-def _fmt(value: float) -> str:
-    return f"{value:,.1f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
 
 
 CONFLICT_COLUMNS = (

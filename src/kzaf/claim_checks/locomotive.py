@@ -17,6 +17,7 @@ from kzaf import event as ev
 from kzaf import series
 from kzaf.claims import ClaimResult, Verdict, check
 from kzaf.data import Tables
+from kzaf.text.numbers import fmt_number as _fmt
 
 LOCOMOTIVE_HS = "8602"
 C5_PARTNERS = ("KGZ", "AZE")
@@ -63,9 +64,6 @@ def _no_shipment(claim_id: str) -> ClaimResult:
         "to test.",
     )
 
-
-def _fmt(value: float) -> str:
-    return ev.fmt_number(value)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from kzaf import claims
 from kzaf.claims import ClaimResult, Verdict
 from kzaf.data import Tables
 from kzaf.risk.evidence import distinct_events, figure_bounds
+from kzaf.text.numbers import fmt_whole as _fmt
 
 CLAIM_MONTH_C11 = "2023-12"
 MAIN_LINE = "trans_afghan"
@@ -48,9 +49,6 @@ def _claim_events(events: pd.DataFrame, claim_id: str) -> pd.DataFrame:
     linked = events["claim_ids"].fillna("").map(lambda s: claim_id in str(s).split(";"))
     return events[linked].sort_values("date")
 
-
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}"
 
 
 def _bounds(frame: pd.DataFrame) -> tuple[float, float]:

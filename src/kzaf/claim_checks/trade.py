@@ -24,15 +24,13 @@ import pandas as pd
 from kzaf import claims, series
 from kzaf.claims import ClaimResult, Verdict
 from kzaf.data import Tables
+from kzaf.text.numbers import fmt_plain as _fmt
 from kzaf.trajectory import pair_changes, point_figures, set_aside
 
 REPORTER, PARTNER, FLOW = "KAZ", "AFG", "turnover"
 DEFAULT_TOLERANCE = 0.05
 DEFAULT_DOUBLING_TOLERANCE = 0.10
 
-
-def _fmt(value: float) -> str:
-    return f"{value:,.1f}".rstrip("0").rstrip(".")
 
 
 def _sources(*frames: pd.DataFrame) -> tuple[str, ...]:

@@ -49,3 +49,46 @@ def fmt_pct_range(low: float, high: float, signed: bool = False) -> str:
 
 def fmt_p_value(value: float) -> str:
     return "below 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+# The trajectory's, the series' and the claim checks' number forms (moved here from their
+# modules, where each had its own copy; outputs unchanged).
+
+
+def fmt_plain(value: float, decimals: int = 1) -> str:
+    """987.9 -> "987.9"; 1000.0 -> "1,000"; trailing zeros dropped; "n/a" when missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    text = f"{value:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def fmt_whole(value: float) -> str:
+    """1234.5 -> "1,234" (counts and people)."""
+    return f"{value:,.0f}"
+
+
+def fmt_usd_short(value: float) -> str:
+    """$987.9M; $12.4bn from 10,000 million up (tables and dense sentences)."""
+    if value is not None and math.isfinite(value) and abs(value) >= 10_000:
+        return f"${fmt_plain(value / 1000)}bn"
+    return f"${fmt_plain(value)}M"
+
+
+def fmt_pct_change(value: float, signed: bool = True) -> str:
+    """0.083 -> "+8.3%" ("8.3%" unsigned); "n/a" when missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return f"{value:+.1%}" if signed else f"{value:.1%}"
+
+
+def fmt_pct(value: float) -> str:
+    """0.083 -> "8.3%"."""
+    return f"{value:.1%}"
+
+
+def fmt_span(low: float, high: float, fmt=fmt_usd_short) -> str:
+    """One value when both ends are the same, else "low to high", each through ``fmt``."""
+    if math.isclose(low, high):
+        return fmt(low)
+    return f"{fmt(low)} to {fmt(high)}"

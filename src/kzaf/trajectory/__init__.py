@@ -16,6 +16,11 @@ sentences. Every name is re-exported here, so ``from kzaf import trajectory as t
 notebooks and tests as before.
 """
 
+from kzaf.text.numbers import fmt_pct as _pct0
+from kzaf.text.numbers import fmt_pct_change as _pct
+from kzaf.text.numbers import fmt_plain as _fmt
+from kzaf.text.numbers import fmt_span as _range_text
+from kzaf.text.numbers import fmt_usd_short as _usd
 from kzaf.trajectory.annual import (
     _flow_order_key,
     annual_trade,
@@ -33,11 +38,7 @@ from kzaf.trajectory.figures import (
     MIRROR_FLOW,
     MONTH_NAMES,
     _empty,
-    _fmt,
     _full_years,
-    _pct,
-    _range_text,
-    _usd,
     _year_to_date,
     _years,
     annual_sums,
@@ -99,7 +100,6 @@ from kzaf.trajectory.trend import (
 )
 from kzaf.trajectory.year_to_date import (
     RUN_RATE_CAVEAT,
-    _pct0,
     run_rate,
     same_period_comparison,
     seasonal_shares,

@@ -5,7 +5,6 @@ module of the package shares.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
 import pandas as pd
@@ -260,30 +259,3 @@ def _years(start_year: int | None, end_year: int | None) -> dict[str, str | None
 
 def _empty(columns: Iterable[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-
-
-def _fmt(value: float, decimals: int = 1) -> str:
-    """987.9 -> '987.9'; 1000.0 -> '1,000'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    text = f"{value:,.{decimals}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _usd(value: float) -> str:
-    """$987.9M; $12.4bn from 10,000 million up."""
-    if value is not None and math.isfinite(value) and abs(value) >= 10_000:
-        return f"${_fmt(value / 1000)}bn"
-    return f"${_fmt(value)}M"
-
-
-def _pct(value: float, signed: bool = True) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    return f"{value:+.1%}" if signed else f"{value:.1%}"
-
-
-def _range_text(low: float, high: float, fmt=_usd) -> str:
-    if math.isclose(low, high):
-        return fmt(low)
-    return f"{fmt(low)} to {fmt(high)}"

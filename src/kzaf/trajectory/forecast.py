@@ -15,7 +15,9 @@ import pandas as pd
 import statsmodels.api as sm
 
 from kzaf import series
-from kzaf.trajectory.figures import _empty, _pct, _usd, point_figures
+from kzaf.text.numbers import fmt_pct_change as _pct
+from kzaf.text.numbers import fmt_usd_short as _usd
+from kzaf.trajectory.figures import _empty, point_figures
 from kzaf.trajectory.trend import TrendFit, loglinear_trend
 
 # ---------------------------------------------------------------------------------------------

@@ -9,8 +9,11 @@ from typing import Any
 import pandas as pd
 
 from kzaf import series
+from kzaf.text.numbers import fmt_pct_change as _pct
+from kzaf.text.numbers import fmt_plain as _fmt
+from kzaf.text.numbers import fmt_usd_short as _usd
 from kzaf.trajectory.annual import _flow_order_key
-from kzaf.trajectory.figures import FLOWS, MIRROR_FLOW, _empty, _fmt, _pct, _usd, point_figures
+from kzaf.trajectory.figures import FLOWS, MIRROR_FLOW, _empty, point_figures
 from kzaf.trajectory.neighbours import _as_seen_from
 
 

@@ -9,8 +9,11 @@ import math
 import numpy as np
 import pandas as pd
 
+from kzaf.text.numbers import fmt_pct_change as _pct
+from kzaf.text.numbers import fmt_span as _range_text
+from kzaf.text.numbers import fmt_usd_short as _usd
 from kzaf.trajectory.annual import _flow_order_key
-from kzaf.trajectory.figures import _empty, _pct, _range_text, _usd
+from kzaf.trajectory.figures import _empty
 from kzaf.trajectory.forecast import Forecast
 from kzaf.trajectory.mirror import mirror_sentence
 from kzaf.trajectory.target import describe_target

@@ -8,7 +8,9 @@ import math
 
 import pandas as pd
 
-from kzaf.trajectory.figures import _empty, _pct, _usd
+from kzaf.text.numbers import fmt_pct_change as _pct
+from kzaf.text.numbers import fmt_usd_short as _usd
+from kzaf.trajectory.figures import _empty
 from kzaf.trajectory.trend import TrendFit
 
 # ---------------------------------------------------------------------------------------------

@@ -12,8 +12,10 @@ from typing import Any
 import pandas as pd
 
 from kzaf import series
+from kzaf.text.numbers import fmt_pct as _pct0
+from kzaf.text.numbers import fmt_span as _range_text
 from kzaf.trajectory.annual import _flow_order_key, pair_changes
-from kzaf.trajectory.figures import MONTH_NAMES, _empty, _full_years, _range_text, _year_to_date
+from kzaf.trajectory.figures import MONTH_NAMES, _empty, _full_years, _year_to_date
 
 # ---------------------------------------------------------------------------------------------
 # Year to date: same-period comparisons, seasonal shares, run-rate
@@ -277,7 +279,3 @@ def run_rate(
             }
         )
     return pd.DataFrame(rows, columns=columns)
-
-
-def _pct0(value: float) -> str:
-    return f"{value:.1%}"
