@@ -1,6 +1,6 @@
 """Run the notebook collection: ``kzaf run`` and ``kzaf params``.
 
-- :mod:`kzaf.runner.parameters`  parameter values: parsing, type checks, per-notebook values
+- :mod:`kzaf.runner.parameter_values`  parameter values: parsing, type checks, per-notebook values
 - :mod:`kzaf.runner.plan`        notebooks, run files and parameter sets -> jobs
 - :mod:`kzaf.runner.cache`       fingerprints of inputs; reuse of unchanged notebook runs
 - :mod:`kzaf.runner.pool`        worker processes fed from a queue, stopped on interrupt

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kzaf.parameter_cell import Parameter, ParameterCellError, notebook_parameters
 from kzaf.parameter_rules import ParameterRuleError, broken, rules_of
-from kzaf.params import Parameter, ParameterCellError, notebook_parameters
-from kzaf.runner.parameters import (
+from kzaf.runner.parameter_values import (
     Assignments,
     ParameterError,
     describe,

@@ -34,7 +34,7 @@ from typing import IO, Any
 
 from kzaf import paths
 from kzaf.runner import cache, plan
-from kzaf.runner.parameters import Assignments, ParameterError, describe, from_cli
+from kzaf.runner.parameter_values import Assignments, ParameterError, describe, from_cli
 from kzaf.runner.redact import redact_text, redact_tree, secret_variables
 
 LATEST = "latest"

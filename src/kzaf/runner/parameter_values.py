@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kzaf.params import Parameter
+from kzaf.parameter_cell import Parameter
 
 SUPPORTED_TYPES = (
     "int, float, str, bool, None, list, dict, list[T], dict[K, V], X | Y, Optional[X], "
