@@ -10,6 +10,7 @@
 - :mod:`~kzaf.trajectory.trend`        the log-linear trend of a short annual series
 - :mod:`~kzaf.trajectory.forecast`     trend forecast, trust, scenarios, seasonal model
 - :mod:`~kzaf.trajectory.narrative`    headline table, answer paragraph, key points
+- :mod:`~kzaf.trajectory.build`        the notebook's setup: parameters resolved, every table
 
 Computation modules return tables and numbers; the narrative module turns them into
 sentences. Every name is re-exported here, so ``from kzaf import trajectory as tr`` serves
@@ -30,6 +31,7 @@ from kzaf.trajectory.annual import (
     trade_balance,
     yoy_growth,
 )
+from kzaf.trajectory.build import STORY_CHANGES, Trajectory, build
 from kzaf.trajectory.figures import (
     ANNUAL_COLUMNS,
     BOUNDS,
@@ -116,8 +118,10 @@ __all__ = [
     "MONTH_NAMES",
     "ROBUST_MIN_POINTS",
     "RUN_RATE_CAVEAT",
+    "STORY_CHANGES",
     "TARGET_PAIR",
     "Forecast",
+    "Trajectory",
     "TrendFit",
     "_as_seen_from",
     "_empty",
@@ -134,6 +138,7 @@ __all__ = [
     "annual_sums",
     "annual_trade",
     "answer_paragraph",
+    "build",
     "check_alpha",
     "check_flows",
     "check_years",
