@@ -430,3 +430,11 @@ def test_markup_in_the_data_is_inert_on_every_page_of_a_real_run(data_copy, tmp_
         assert _active_markup(text[text.find("<body") :]) == [], page.name
         shown += text.count("&lt;script&gt;alert")
     assert shown > 0  # the poisoned text reaches the pages, as text
+
+
+def test_escaped_markdown_keeps_apostrophes_and_quotes_readable():
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    rendered = markdown2html_mistune(escape_markdown('Kazakhstan\'s "southern" route & <b>'))
+    assert "Kazakhstan's" in rendered and "&quot;southern&quot;" in rendered
+    assert "&amp;" in rendered and "&lt;b&gt;" in rendered and "x27" not in rendered

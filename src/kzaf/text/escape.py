@@ -22,7 +22,9 @@ def escape_markdown(text: object) -> str:
     HTML-escaping first stops raw tags (Markdown passes inline HTML through); backslash-escaping
     Markdown's punctuation then stops links, emphasis and images built from the value.
     """
-    escaped = html.escape(str(text), quote=True)
+    # quote=False: quotes are inert in Markdown text, and an entity such as &#x27; would have
+    # its "#" escaped below and then show as written.
+    escaped = html.escape(str(text), quote=False)
     out = []
     for char in escaped:
         if char in "\\`*_{}[]()#+!|~":
