@@ -38,6 +38,7 @@ name is re-exported here, so ``from kzaf import event as ev`` serves notebooks a
 # monthly_source imports the Comtrade adapter through importlib; tests replace it here.
 import importlib  # noqa: F401
 
+from kzaf.event.build import CLAIMS, Shipment, build
 from kzaf.event.comparisons import (
     ANNUAL_COLUMNS,
     READING_COLUMNS,
@@ -130,6 +131,7 @@ __all__ = [
     "BUYER_CODE",
     "CAPACITY_CODE",
     "CHANGE_COLUMNS",
+    "CLAIMS",
     "CONTEXT_PREFIX",
     "COUNT_CODES",
     "DATA_SOURCES",
@@ -147,6 +149,7 @@ __all__ = [
     "Plausibility",
     "PriceRange",
     "Rank",
+    "Shipment",
     "_annual_row",
     "_comparable_counts",
     "_forecast_moments",
@@ -159,6 +162,7 @@ __all__ = [
     "_summary_row",
     "annual_partner_turnover",
     "answer_text",
+    "build",
     "change_headline",
     "change_ranges",
     "claim_tables",
