@@ -17,7 +17,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests notebooks benchmarks
-	$(BIN)/python -m pytest -n auto --dist loadscope
+	$(BIN)/python -m pytest -n auto
 
 # The inner loop: everything but the tests that execute notebooks or run long simulations
 # (about a minute). CI runs `make test`, which includes them.
