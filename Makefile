@@ -23,7 +23,7 @@ test: $(STAMP)
 # (about a minute). CI runs `make test`, which includes them.
 test-fast: $(STAMP)
 	$(BIN)/ruff check src tests notebooks benchmarks
-	$(BIN)/python -m pytest tests -m "not notebook and not slow"
+	$(BIN)/python -m pytest tests -n auto -m "not notebook and not slow"
 
 env: $(STAMP)
 
