@@ -209,6 +209,32 @@ def test_interrupted_run_leaves_no_secret_in_its_partial_folder(tmp_path):
     assert SECRET not in err
 
 
+def test_a_secret_shown_as_a_python_value_leaves_no_trace(tmp_path):
+    """A notebook's last expression shows ``repr(key)``: quotes and backslashes escaped again,
+    then JSON-escaped in the notebook and HTML-escaped in the pages."""
+    make_notebook(
+        tmp_path / "nb" / "01_repr.ipynb",
+        "n: int = 1  # a number",
+        ['import os\nkey = os.environ["COMTRADE_API_KEY"]\nprint(repr(key))', "key", "[key]"],
+        title="Shows the key as a value",
+    )
+    reports = tmp_path / "reports"
+    result = subprocess.run(
+        [sys.executable, "-m", "kzaf.cli", "run", "--notebooks-dir", str(tmp_path / "nb"),
+         "--reports-dir", str(reports)],
+        capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300, check=False,
+        env=_env(),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    shown = repr(SECRET)[1:-1]
+    forms = _spellings(shown) | {json.dumps(html.escape(shown, quote=False))[1:-1]}
+    files = [p for p in reports.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".ipynb" for p in files) and any(p.suffix == ".html" for p in files)
+    for path in files:
+        data = path.read_bytes()
+        assert not [f for f in forms if f.encode() in data], path
+
+
 def test_number_parameter_spelling_a_secret_is_refused(tmp_path, monkeypatch, capsys):
     make_notebook(tmp_path / "nb/01_n.ipynb", "n: int = 1  # a number", ["n"])
     monkeypatch.setenv("KZAF_DEPLOY_TOKEN", "8675309123")
@@ -372,6 +398,65 @@ def test_a_gzip_bomb_is_refused(servers, tmp_path, monkeypatch):
     assert not [p for p in (tmp_path / "raw").rglob("*") if p.is_file()]
 
 
+def test_the_timeout_bounds_a_whole_attempt_against_a_dripping_server(servers, tmp_path):
+    """Each read is quick, the answer never ends: the attempt stops at the timeout anyway."""
+    from kzaf.comtrade.importer import ComtradeError
+
+    serve, _ = servers
+    body = b'{"count": 0, "data": [], "error": "", "pad": "' + b"x" * 1000 + b'"}'
+
+    def drip(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        stop = time.monotonic() + 8
+        for byte in body:
+            if time.monotonic() > stop:
+                return
+            try:
+                handler.wfile.write(bytes([byte]))
+                handler.wfile.flush()
+            except OSError:
+                return
+            time.sleep(0.05)
+
+    api = serve("127.0.0.1", drip)
+    from kzaf import comtrade
+
+    started = time.monotonic()
+    with pytest.raises(ComtradeError, match=r"timed out|timeout"):
+        comtrade.fetch(
+            reporters=["KAZ"], partners=["AFG"], frequency="A", start="2020", end="2020",
+            flows=["X"], commodities=["TOTAL"], out_dir=tmp_path / "raw",
+            base_url=f"http://127.0.0.1:{api}", timeout=1.0, retries=0, min_interval=0.0,
+            sleep=lambda s: None, log=lambda line: None,
+        )  # fmt: skip
+    assert time.monotonic() - started < 3.0
+    assert not [p for p in (tmp_path / "raw").rglob("*") if p.is_file()]
+
+
+def test_a_failing_metadata_write_leaves_no_answer_that_looks_complete(
+    servers, tmp_path, monkeypatch
+):
+    """An import takes a saved answer without metadata as complete: none may be left."""
+    from kzaf.comtrade import client
+
+    monkeypatch.delenv("COMTRADE_API_KEY", raising=False)
+    serve, _ = servers
+    api = serve("127.0.0.1", _ok)
+    real_dumps = json.dumps
+
+    def disk_full_for_metadata(value, *args, **kwargs):
+        if kwargs.get("indent") == 2:  # the metadata file
+            raise OSError(28, "No space left on device")
+        return real_dumps(value, *args, **kwargs)
+
+    monkeypatch.setattr(client.json, "dumps", disk_full_for_metadata)
+    with pytest.raises(OSError, match="No space left"):
+        _comtrade_fetch(f"http://127.0.0.1:{api}", tmp_path / "raw")
+    assert not [p for p in (tmp_path / "raw").rglob("*") if p.is_file()]
+
+
 # ---------------------------------------------------------------------------------------------
 # Concurrent runs
 
@@ -430,6 +515,19 @@ def test_markup_in_the_data_is_inert_on_every_page_of_a_real_run(data_copy, tmp_
         assert _active_markup(text[text.find("<body") :]) == [], page.name
         shown += text.count("&lt;script&gt;alert")
     assert shown > 0  # the poisoned text reaches the pages, as text
+
+
+def test_the_audit_answer_paragraph_escapes_its_publishers():
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    from kzaf import audit, data
+
+    tables = data.load()
+    tables.sources["publisher"] = f"{ATTACKS[0]} {ATTACKS[2]}"
+    years = (2005, 2025)
+    text = audit.answer_text(tables, audit.all_figures(tables), years)
+    assert "according to" in text  # the sentence naming publishers was built
+    assert _active_markup(markdown2html_mistune(text)) == []
 
 
 def test_escaped_markdown_keeps_apostrophes_and_quotes_readable():

@@ -12,6 +12,7 @@ import pandas as pd
 
 from kzaf import series
 from kzaf.data import Tables
+from kzaf.text.escape import escape_markdown
 
 TOPIC_NAMES = {
     "A": "A. Kazakhstan–Afghanistan trade",
@@ -391,5 +392,6 @@ def key_points(tables: Tables, figures: pd.DataFrame, years: Sequence[int]) -> l
 
 
 def answer_text(tables: Tables, figures: pd.DataFrame, years: Sequence[int]) -> str:
-    """The audit's answer paragraph: :func:`key_points` as one paragraph."""
-    return " ".join(key_points(tables, figures, years))
+    """The audit's answer paragraph: :func:`key_points` as one Markdown paragraph, each
+    sentence escaped (publishers come from the data)."""
+    return " ".join(escape_markdown(point) for point in key_points(tables, figures, years))

@@ -396,15 +396,25 @@ def _read_limited(response: Any, deadline: float, limit: int) -> bytes:
         raise ComtradeFetchError(
             f"the answer declares {int(declared):,} bytes, over the limit of {limit:,} bytes"
         )
+    # read() of a fixed size loops over the socket until it has them all, so a server that
+    # drips a byte at a time never reaches the deadline check; read1() returns after one read,
+    # and the socket waits at most what is left of the attempt.
+    sock = getattr(getattr(response.fp, "raw", None), "_sock", None)
+    read = getattr(response, "read1", response.read)
     chunks, size = [], 0
-    while chunk := response.read(_CHUNK):
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the answer did not arrive within the timeout")
+        if sock is not None:
+            sock.settimeout(remaining)
+        chunk = read(_CHUNK)
+        if not chunk:
+            return b"".join(chunks)
         size += len(chunk)
         if size > limit:
             raise ComtradeFetchError(f"the answer is larger than {limit:,} bytes; refused")
-        if time.monotonic() > deadline:
-            raise TimeoutError("the answer did not arrive within the timeout")
         chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _gunzip_limited(body: bytes, limit: int) -> bytes:
@@ -488,33 +498,45 @@ def _hint(status: int, keyed: bool) -> str:
 # Saving and the fetch itself
 
 
-def _save(folder: Path, stem: str, body: bytes, suffix: str) -> Path:
-    """Write ``body`` to a new file; an existing name gets -2, -3, ... (never overwritten).
+def _save(folder: Path, stem: str, body: bytes, suffix: str, record: dict[str, Any]) -> Path:
+    """Write ``body`` and its metadata under a new name (an existing name gets -2, -3, ...;
+    nothing is overwritten); the path of the body.
 
-    The bytes go to a temporary file first and are linked into place whole, so an
-    interrupted fetch never leaves a partial answer under a complete-looking name."""
+    Both go to hidden ``.partial-`` files first and are linked into place whole, the metadata
+    before the body: an answer appears under its name only complete and described, never as a
+    half-written file or as a file without metadata that an import would take as complete.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=folder, prefix=".partial-", delete=False) as handle:
-        handle.write(body)
-        partial = Path(handle.name)
+    text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+    partials = []
     try:
+        for content in (body, text.encode("utf-8")):
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".partial-", delete=False) as f:
+                partials.append(Path(f.name))
+                f.write(content)
+        partial_body, partial_meta = partials
         for n in range(1, 10_000):
             path = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
+            if path.exists():
+                continue
             try:
-                os.link(partial, path)
-                return path
+                os.link(partial_meta, _meta_path(path))  # claims the name
             except FileExistsError:
                 continue
+            try:
+                os.link(partial_body, path)
+            except FileExistsError:
+                _meta_path(path).unlink()
+                continue
+            return path
     finally:
-        partial.unlink(missing_ok=True)
+        for partial in partials:
+            partial.unlink(missing_ok=True)
     raise ComtradeFetchError(f"{folder}: too many files named {stem}*")  # pragma: no cover
 
 
-def _write_metadata(path: Path, record: dict[str, Any]) -> Path:
-    meta = path.with_name(path.name.rsplit(".", 1)[0] + ".meta.json")
-    with meta.open("x", encoding="utf-8") as handle:
-        handle.write(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
-    return meta
+def _meta_path(path: Path) -> Path:
+    return path.with_name(path.name.rsplit(".", 1)[0] + ".meta.json")
 
 
 def fetch(
@@ -592,24 +614,24 @@ def _fetch_one(client: _Client, query: Query, folder: Path, result: FetchResult)
     try:
         payload = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        path = _save(folder, query.file_stem(), body, ".txt")
-        _write_metadata(path, _metadata(client, url, accessed, body, query, None, False, redacted,
-                                        error=f"not valid JSON: {exc}"))  # fmt: skip
+        path = _save(folder, query.file_stem(), body, ".txt",
+                     _metadata(client, url, accessed, body, query, None, False, redacted,
+                               error=f"not valid JSON: {exc}"))  # fmt: skip
         raise ComtradeFetchError(
             f"{url}: the answer is not valid JSON ({exc}); saved as {path} for inspection"
         ) from exc
     records = payload.get("data") if isinstance(payload, dict) else None
     error = payload.get("error") if isinstance(payload, dict) else None
     if error or not isinstance(records, list):
-        path = _save(folder, query.file_stem(), body, ".json")
         problem = client.redact(str(error)) if error else "no 'data' list in the answer"
-        _write_metadata(path, _metadata(client, url, accessed, body, query, None, False, redacted,
-                                        error=problem))  # fmt: skip
+        path = _save(folder, query.file_stem(), body, ".json",
+                     _metadata(client, url, accessed, body, query, None, False, redacted,
+                               error=problem))  # fmt: skip
         raise ComtradeFetchError(f"{url}: the API answered with an error: {problem}")
     truncated = len(records) >= client.max_records
-    path = _save(folder, query.file_stem(), body, ".json")
     metadata = _metadata(client, url, accessed, body, query, payload, truncated, redacted)
-    meta_path = _write_metadata(path, metadata)
+    path = _save(folder, query.file_stem(), body, ".json", metadata)
+    meta_path = _meta_path(path)
     if not records:
         result.empty.append(url)
         client.log("  EMPTY: no records (the API has no figures for this request; not zero trade)")

@@ -39,16 +39,20 @@ def secret_variables(environ: Mapping[str, str] | None = None) -> dict[str, str]
 def _spellings(value: str) -> set[str]:
     """Every way a file a run writes may spell ``value``: as is, HTML-escaped (with and without
     quotes, decimal or hex apostrophes), URL-quoted, and each of those JSON-escaped (with and
-    without ASCII escapes), since notebooks are JSON and pages embed JSON."""
-    html_forms = {
-        value,
-        html.escape(value, quote=False),
-        html.escape(value, quote=True),
-        html.escape(value, quote=True).replace("&#x27;", "&#39;"),
-        html.escape(value, quote=False).replace('"', "&#34;").replace("'", "&#39;"),
-        quote(value, safe=""),
-        quote_plus(value, safe=""),
-    }
+    without ASCII escapes), since notebooks are JSON and pages embed JSON. The value as Python
+    shows it (``repr``: what a notebook's last expression displays, with quotes and backslashes
+    escaped) is spelled each of those ways too."""
+    html_forms = set()
+    for shown in {value, repr(value)[1:-1]}:
+        html_forms |= {
+            shown,
+            html.escape(shown, quote=False),
+            html.escape(shown, quote=True),
+            html.escape(shown, quote=True).replace("&#x27;", "&#39;"),
+            html.escape(shown, quote=False).replace('"', "&#34;").replace("'", "&#39;"),
+            quote(shown, safe=""),
+            quote_plus(shown, safe=""),
+        }
     forms = set(html_forms)
     for form in html_forms:
         forms.add(json.dumps(form)[1:-1])
