@@ -212,8 +212,10 @@ def main() -> None:
             f"({verdict[time_ratio <= GOAL]} the goal of {GOAL}), peak memory "
             f"{memory_ratio:.2f} ({verdict[memory_ratio <= GOAL]} the goal)"
         )
-        print(f"observations written at {sizes[-1]:,} rows: {imported['observations']:,} "
-              "(a value row per input row, plus a quantity row where the net weight is given)")
+        print(
+            f"observations written at {sizes[-1]:,} rows: {imported['observations']:,} "
+            "(a value row per input row, plus a quantity row where the net weight is given)"
+        )
 
 
 if __name__ == "__main__":

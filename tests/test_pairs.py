@@ -26,8 +26,7 @@ NAMES = {
 def run(tmp_path_factory):
     root = tmp_path_factory.mktemp("pairs")
     sets = "".join(
-        f"  {name}:\n    notebooks: ['01', '02']\n"
-        f"    parameters: {{reporter: {r}, partner: {p}}}\n"
+        f"  {name}:\n    notebooks: ['01', '02']\n    parameters: {{reporter: {r}, partner: {p}}}\n"
         for name, (r, p) in PAIRS.items()
     )
     run_file = root / "pairs.yaml"

@@ -36,6 +36,7 @@ def _count(minimum: int):
 
     return parse
 
+
 def _cmd_data_validate(args: argparse.Namespace) -> int:
     from kzaf import data
 

@@ -99,9 +99,8 @@ def rules_of(cells: list[Mapping[str, Any]]) -> dict[str, str]:
         source = cell.get("source", "")
         source = source if isinstance(source, str) else "".join(source)
         for node in ast.parse(source).body:
-            if (
-                isinstance(node, ast.Assign)
-                and any(isinstance(t, ast.Name) and t.id == RULES_NAME for t in node.targets)
+            if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == RULES_NAME for t in node.targets
             ):
                 rules = ast.literal_eval(node.value)
                 if not isinstance(rules, dict) or not all(

@@ -65,7 +65,6 @@ def _bundle(table: pd.DataFrame, mime: str, title: str, decimals: int) -> dict[s
     }
 
 
-
 def headline(table: pd.DataFrame | Mapping[str, Any], title: str, decimals: int = 1) -> None:
     """Show the notebook's headline numbers (a small table, or a mapping name -> value)."""
     import pandas as pd

@@ -336,7 +336,6 @@ def _conflict_reason(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
     return text
 
 
-
 CONFLICT_COLUMNS = (
     "period_label",
     "obs_id_a",

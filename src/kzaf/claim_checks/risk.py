@@ -50,7 +50,6 @@ def _claim_events(events: pd.DataFrame, claim_id: str) -> pd.DataFrame:
     return events[linked].sort_values("date")
 
 
-
 def _bounds(frame: pd.DataFrame) -> tuple[float, float]:
     """Lowest and highest value the figures can mean (their intervals, as published)."""
     spans = [figure_bounds(r) for r in frame.to_dict("records")]

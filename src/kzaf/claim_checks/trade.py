@@ -32,7 +32,6 @@ DEFAULT_TOLERANCE = 0.05
 DEFAULT_DOUBLING_TOLERANCE = 0.10
 
 
-
 def _sources(*frames: pd.DataFrame) -> tuple[str, ...]:
     found: list[str] = []
     for frame in frames:

@@ -425,9 +425,7 @@ def _gunzip_limited(body: bytes, limit: int) -> bytes:
     return out
 
 
-def _http_get(
-    url: str, headers: dict[str, str], timeout: float
-) -> tuple[int, Any, bytes, str]:
+def _http_get(url: str, headers: dict[str, str], timeout: float) -> tuple[int, Any, bytes, str]:
     """Status, headers, body (decompressed) and the final URL after redirects."""
     request = urllib.request.Request(url, headers=headers, method="GET")
     opener = urllib.request.build_opener(_KeepKeyOnHost)

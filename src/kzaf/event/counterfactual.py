@@ -465,5 +465,3 @@ def monthly_counterfactual(
         rest = total - goods.reindex(total.index).fillna(0)
         impact_rest = pulse_effect(rest, event.month, **settings)
     return Counterfactual(monthly, impact_total, impact_rest, "")
-
-

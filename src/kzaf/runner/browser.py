@@ -53,9 +53,7 @@ class PageReport:
 
 def reader_pages(run_folder: Path) -> list[Path]:
     """Pages meant for readers: the index and each notebook's reader page (not ``.code``)."""
-    return sorted(
-        p for p in run_folder.rglob("*.html") if not p.name.endswith(".code.html")
-    )
+    return sorted(p for p in run_folder.rglob("*.html") if not p.name.endswith(".code.html"))
 
 
 def check_site(

@@ -196,16 +196,20 @@ def render(
         else f"{len(failed)} of {len(entries)} notebook runs did not succeed"
     )
     cards = [_card(e, results.get(f"{e['set']}/{e['notebook']}", {})) for e in entries]
-    page = _environment().get_template("index.html.j2").render(
-        css=site_css(),
-        run_id=plain(manifest.get("run_id")),
-        run_date=plain(manifest.get("started"))[:10],
-        status_sentence=status_sentence,
-        commit=(code.get("commit") or "unknown")[:12],
-        dirty=" (with uncommitted changes)" if code.get("dirty") else "",
-        data_files=len(manifest.get("data", {}).get("files", {})),
-        cards=cards,
-        ledger=_ledger(results),
+    page = (
+        _environment()
+        .get_template("index.html.j2")
+        .render(
+            css=site_css(),
+            run_id=plain(manifest.get("run_id")),
+            run_date=plain(manifest.get("started"))[:10],
+            status_sentence=status_sentence,
+            commit=(code.get("commit") or "unknown")[:12],
+            dirty=" (with uncommitted changes)" if code.get("dirty") else "",
+            data_files=len(manifest.get("data", {}).get("files", {})),
+            cards=cards,
+            ledger=_ledger(results),
+        )
     )
     if not catalogue:
         return page

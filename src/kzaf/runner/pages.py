@@ -107,17 +107,21 @@ def render(
         if view == "reader"
         else {"href": f"{stem}.html", "label": "for readers"}
     )
-    return _environment().get_template("page.html.j2").render(
-        css=site_css(),
-        view=view,
-        title=title,
-        nav=page.get("nav", {"index": "../../index.html"}),
-        stamp=page.get("stamp", {}),
-        other_view=other,
-        failure=failure_sentence(error),
-        toc=table_of_contents(body),
-        references=references,
-        body=Markup(body),
+    return (
+        _environment()
+        .get_template("page.html.j2")
+        .render(
+            css=site_css(),
+            view=view,
+            title=title,
+            nav=page.get("nav", {"index": "../../index.html"}),
+            stamp=page.get("stamp", {}),
+            other_view=other,
+            failure=failure_sentence(error),
+            toc=table_of_contents(body),
+            references=references,
+            body=Markup(body),
+        )
     )
 
 

@@ -49,9 +49,11 @@ def header(name: object) -> str:
 
 def _is_year(name: str, values: list[Any]) -> bool:
     numbers = [v for v in values if isinstance(v, int | float) and not _missing(v)]
-    return bool(numbers) and (
-        "year" in name.lower() or name.lower() in ("from", "to", "base", "reached in")
-    ) and all(float(v).is_integer() and 1800 <= v <= 2200 for v in numbers)
+    return (
+        bool(numbers)
+        and ("year" in name.lower() or name.lower() in ("from", "to", "base", "reached in"))
+        and all(float(v).is_integer() and 1800 <= v <= 2200 for v in numbers)
+    )
 
 
 def _missing(value: Any) -> bool:
@@ -126,8 +128,7 @@ def reader_table(frame: Any, max_columns: int = MAX_COLUMNS, download: bool = Tr
     body = "".join(
         "<tr>"
         + "".join(
-            f"<td{align[c]}>{escape_html(cell(row[i], years[c]))}</td>"
-            for i, c in enumerate(shown)
+            f"<td{align[c]}>{escape_html(cell(row[i], years[c]))}</td>" for i, c in enumerate(shown)
         )
         + "</tr>"
         for row in rows

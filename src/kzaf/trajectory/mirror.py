@@ -1,5 +1,4 @@
-"""The mirror view: what the partner reports against what the reporter reports.
-"""
+"""The mirror view: what the partner reports against what the reporter reports."""
 
 from __future__ import annotations
 

@@ -211,8 +211,7 @@ def key_points(
     last = mine.iloc[-1]
     if len(years) > 1 and years[-1] != years[peak] and years[-1] not in {s[1] for s in largest}:
         points.append(
-            f"The latest full year with a figure, {years[-1]}, stands at "
-            f"{fmt_usd_m(values[-1])}."
+            f"The latest full year with a figure, {years[-1]}, stands at {fmt_usd_m(values[-1])}."
         )
     disputed = mine[mine["value_max"] > mine["value_min"]]
     if len(disputed):

@@ -1,5 +1,4 @@
-"""Neighbours: the reporter beside its peers in trade with the same partner.
-"""
+"""Neighbours: the reporter beside its peers in trade with the same partner."""
 
 from __future__ import annotations
 

@@ -191,8 +191,6 @@ def describe_target(distance: pd.DataFrame, flow: str = "turnover") -> str:
     return text
 
 
-
-
 # The $3 billion goal was stated by Kazakh officials for trade with Afghanistan; for any other
 # pair the notebook says so instead of measuring that pair against someone else's target.
 TARGET_PAIR = frozenset({"KAZ", "AFG"})
