@@ -16,13 +16,15 @@ run: $(STAMP)
 	$(BIN)/kzaf run
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests notebooks benchmarks
+	$(BIN)/ruff check src tests notebooks benchmarks tools
+	$(BIN)/ruff format --check src tests notebooks benchmarks tools
 	$(BIN)/python -m pytest -n auto
 
 # The inner loop: everything but the tests that execute notebooks or run long simulations
 # (about a minute). CI runs `make test`, which includes them.
 test-fast: $(STAMP)
-	$(BIN)/ruff check src tests notebooks benchmarks
+	$(BIN)/ruff check src tests notebooks benchmarks tools
+	$(BIN)/ruff format --check src tests notebooks benchmarks tools
 	$(BIN)/python -m pytest tests -n auto -m "not notebook and not slow"
 
 env: $(STAMP)
@@ -46,7 +48,7 @@ notebooks: $(STAMP)
 
 # Re-resolve the lock after changing dependencies in pyproject.toml; it must hold no URLs.
 lock:
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+	$(BIN)/uv pip compile pyproject.toml --all-extras --python-version 3.11 \
 		--no-header --annotation-style line --output-file requirements.lock
 	! grep -nE '(https?|file)://' requirements.lock
 
