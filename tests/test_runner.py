@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import queue
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import Executor, Future
 from pathlib import Path
 from types import SimpleNamespace
 from typing import ClassVar
@@ -236,7 +238,7 @@ def test_force_and_changed_parameters_execute_again(collection, tmp_path, monkey
     reports = tmp_path / "reports"
     shutil.copytree(collection.reports, reports, symlinks=True)
     before = latest(reports)
-    monkeypatch.setattr(kzaf.runner.pool, "Pool", _FakePool)
+    monkeypatch.setattr(kzaf.runner.pool, "LocalPool", _FakePool)
     monkeypatch.setattr(_FakePool, "executed", [])
     base = ["run", "--notebooks-dir", str(collection.notebooks), "--reports-dir", str(reports)]
 
@@ -339,26 +341,25 @@ def _state(pid: int) -> str:
         return "Z"
 
 
-class _FakePool:
-    """Stands in for the worker pool: finishes every job, or is interrupted by Ctrl-C."""
+class _FakePool(Executor):
+    """Stands in for the local pool: finishes every job at once, or is interrupted by Ctrl-C."""
 
     interrupt = False
     executed: ClassVar[list[str]] = []
 
-    def __init__(self, jobs, slots, log):
-        self.jobs = jobs
-        _FakePool.executed = [job["stem"] for job in jobs]
+    def __init__(self, slots, log):
+        _FakePool.executed = []
+        self.started = queue.Queue()
 
-    def results(self):
-        for job in self.jobs:
-            if self.interrupt:
-                raise KeyboardInterrupt
-            yield {"event": "start", "id": job["id"]}
-            Path(job["folder"]).mkdir(parents=True, exist_ok=True)
-            yield {"event": "done", "id": job["id"], "result": {"status": "ok", "files": {}}}
-
-    def close(self):
-        pass
+    def submit(self, fn, job):
+        if self.interrupt:
+            raise KeyboardInterrupt
+        _FakePool.executed.append(job["stem"])
+        Path(job["folder"]).mkdir(parents=True, exist_ok=True)
+        (Path(job["folder"]) / ".committed").write_text("{}")
+        future = Future()
+        future.set_result({"status": "ok", "files": {}})
+        return future
 
     def stop(self):
         self.stopped = True
@@ -370,7 +371,7 @@ def test_ctrl_c_keeps_partial_folder_and_previous_run(tmp_path, monkeypatch):
     make_notebook(tmp_path / "nb/01_a.ipynb", "n: int = 1  # a number", ["n"])
     reports = tmp_path / "reports"
     args = ["run", "--notebooks-dir", str(tmp_path / "nb"), "--reports-dir", str(reports)]
-    monkeypatch.setattr(kzaf.runner.pool, "Pool", _FakePool)
+    monkeypatch.setattr(kzaf.runner.pool, "LocalPool", _FakePool)
     assert cli.main(args) == 0
     (first,) = final_runs(reports)
     assert latest(reports) == first

@@ -152,6 +152,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return runner.main(args)
 
 
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from kzaf import runner
+
+    if not args.grid and not args.run_file:
+        print("kzaf sweep: give at least one --grid NAME=V1,V2 (or a run file with grid:)",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_INPUT
+    return runner.main(args)
+
+
 def _cmd_params(args: argparse.Namespace) -> int:
     from kzaf import runner
 
@@ -194,22 +204,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kzaf {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    run = commands.add_parser(
-        "run",
-        help="execute notebooks with papermill into a new folder under reports/",
-        description="Execute notebooks in parallel with papermill into a new run folder under\n"
-        "reports/: executed notebooks, HTML for readers and for analysts, index.html and\n"
-        "manifest.json. Notebook runs whose inputs are unchanged are reused.",
-        epilog=RUN_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    run.add_argument(
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
         "notebooks",
         nargs="*",
         metavar="NOTEBOOK",
         help="path, stem or number (01); default: every notebooks/NN_*.ipynb",
     )
-    run.add_argument(
+    common.add_argument(
         "-p",
         "--parameter",
         dest="cli_parameters",
@@ -218,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
         action=_OrderedParameter,
         help="a parameter value, read as papermill/YAML would",
     )
-    run.add_argument(
+    common.add_argument(
         "-r",
         "--parameter-raw",
         dest="cli_parameters",
@@ -227,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
         action=_OrderedParameter,
         help="a parameter value kept as a string",
     )
-    run.add_argument(
+    common.add_argument(
         "-f",
         "--parameters-file",
         dest="parameter_files",
@@ -235,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="YAML file of parameter values (repeatable)",
     )
-    run.add_argument(
+    common.add_argument(
         "-y",
         "--parameters-yaml",
         dest="yaml",
@@ -243,8 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YAML",
         help="parameter values as a YAML string",
     )
-    run.add_argument("--run-file", metavar="FILE", help="YAML run file: parameter sets, output")
-    run.add_argument(
+    common.add_argument("--run-file", metavar="FILE", help="YAML run file: parameter sets, output")
+    common.add_argument(
         "-j",
         "--jobs",
         type=_count(1),
@@ -252,27 +254,72 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="notebooks executed at once (default: number of cores)",
     )
-    run.add_argument("--force", action="store_true", help="execute even unchanged notebooks")
-    run.add_argument(
+    common.add_argument("--force", action="store_true", help="execute even unchanged notebooks")
+    common.add_argument(
         "--timeout",
         type=_positive_float,
         default=None,
         metavar="SECONDS",
         help="stop a notebook when one cell runs longer than this",
     )
-    run.add_argument(
+    common.add_argument(
         "--reports-dir", metavar="DIR", help="where run folders go (default: reports/)"
     )
-    run.add_argument(
+    common.add_argument(
         "--notebooks-dir", metavar="DIR", help="where notebooks are found (default: notebooks/)"
     )
-    run.add_argument("--log", metavar="FILE", help="also append progress lines to FILE")
-    run.add_argument(
+    common.add_argument("--log", metavar="FILE", help="also append progress lines to FILE")
+    common.add_argument(
         "--dry-run",
         action="store_true",
         help="check parameters and data, show what would run or be reused, run nothing",
     )
+    common.add_argument(
+        "--engine",
+        choices=["local", "dask"],
+        default=None,
+        help="where notebooks execute: local worker processes (default) or a Dask "
+        "LocalCluster started for the run (needs the kzaf[dask] extra)",
+    )
+    common.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="run on an existing Dask cluster (tcp://HOST:8786; default: "
+        "$DASK_SCHEDULER_ADDRESS if set)",
+    )
+    run = commands.add_parser(
+        "run",
+        parents=[common],
+        help="execute notebooks with papermill into a new folder under reports/",
+        description="Execute notebooks in parallel with papermill into a new run folder under\n"
+        "reports/: executed notebooks, HTML for readers and for analysts, index.html and\n"
+        "manifest.json. Notebook runs whose inputs are unchanged are reused.",
+        epilog=RUN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     run.set_defaults(handler=_cmd_run)
+
+    sweep = commands.add_parser(
+        "sweep",
+        parents=[common],
+        help="run notebooks over a grid of parameter values; adds a comparison page",
+        description="Expand a grid of parameter values (every combination of the --grid\n"
+        "options, and a run file's grid:) into parameter sets, check every set, run the\n"
+        "notebooks for each, and write compare.html beside index.html: one row per set with\n"
+        "its headline numbers and links, and a chart comparing them. A sweep never moves\n"
+        "'latest'.",
+        epilog="example: kzaf sweep 01 --grid reporter=KAZ,UZB,TKM,KGZ,TJK --grid partner=AFG\n\n"
+        + RUN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sweep.add_argument(
+        "--grid",
+        action="append",
+        metavar="NAME=V1,V2",
+        help="a parameter and its values (repeatable; NOTEBOOK:NAME for one notebook)",
+    )
+    sweep.set_defaults(handler=_cmd_sweep)
 
     params = commands.add_parser(
         "params", help="list a notebook's parameters: name, type, default, comment"

@@ -136,9 +136,10 @@ class RunFile:
     notebooks: list[str] | None
     sets: list[ParameterSet]
     text: str
+    grid: list[Any] = field(default_factory=list)  # kzaf.runner.sweep.Axis: sets x grid
 
 
-RUN_FILE_KEYS = {"output", "log", "jobs", "timeout", "notebooks", "notebooks_dir", "sets"}
+RUN_FILE_KEYS = {"output", "log", "jobs", "timeout", "notebooks", "notebooks_dir", "sets", "grid"}
 SET_KEYS = {"notebooks", "parameters"}
 
 
@@ -193,6 +194,11 @@ def read_run_file(path: Path) -> RunFile:
                 _assignments(spec.get("parameters"), source),
             )
         )
+    grid = []
+    if content.get("grid") is not None:
+        from kzaf.runner.sweep import axes_from_mapping
+
+        grid = axes_from_mapping(content["grid"], path.name)
     return RunFile(
         path=path.resolve(),
         sha256=hashlib.sha256(text.encode()).hexdigest(),
@@ -204,6 +210,7 @@ def read_run_file(path: Path) -> RunFile:
         notebooks=notebooks,
         sets=sets,
         text=text,
+        grid=grid,
     )
 
 

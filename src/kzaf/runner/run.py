@@ -26,14 +26,17 @@ import datetime as dt
 import json
 import os
 import secrets
+import shutil
 import signal
 import sys
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from kzaf import paths
-from kzaf.runner import cache, plan
+from kzaf.runner import cache, engines, plan, sweep
 from kzaf.runner.parameter_values import Assignments, ParameterError, describe, from_cli
 from kzaf.runner.redact import redact_text, redact_tree, secret_variables
 
@@ -111,6 +114,9 @@ class Plan:
     run_file: plan.RunFile | None
     argv: list[str]
     whole: bool  # the whole collection (or a run file's sets): only then may `latest` move
+    engine: str = "local"  # kzaf.runner.engines: local pool or Dask
+    scheduler: str | None = None  # an existing Dask scheduler's address
+    swept: dict[str, dict[str, Any]] = field(default_factory=dict)  # set -> its grid values
     reuse: dict[int, dict[str, Any]] = field(default_factory=dict)  # job index -> cache entry
 
 
@@ -153,6 +159,14 @@ def prepare(args: argparse.Namespace, log: Log) -> Plan:
     ).resolve()
     _check_writable(reports, "reports folder")
     sets = run_file.sets if run_file else [plan.ParameterSet(plan.DEFAULT_SET, None)]
+    axes = (run_file.grid if run_file else []) + [
+        sweep.parse_grid_option(text) for text in getattr(args, "grid", None) or []
+    ]
+    if axes:
+        sets = sweep.expand(axes, sets)
+    engine, scheduler = engines.choose(
+        getattr(args, "engine", None), getattr(args, "scheduler", None)
+    )
     names = args.notebooks or (run_file.notebooks if run_file else None) or []
     jobs = plan.build_jobs(
         sets, names, notebooks_dir, _cli_assignments(args), secret_variables().values()
@@ -180,7 +194,10 @@ def prepare(args: argparse.Namespace, log: Log) -> Plan:
         data,
         run_file,
         getattr(args, "argv", []),
-        whole=not args.notebooks,
+        whole=not args.notebooks and not getattr(args, "grid", None),
+        engine=engine,
+        scheduler=scheduler,
+        swept=sweep.swept(sets) if axes else {},
     )
     if not args.force:
         for index, job in enumerate(jobs):
@@ -335,7 +352,10 @@ def _move_latest(reports: Path, run_id: str) -> tuple[str | None, str | None]:
     return None, run_id
 
 
-def execute(p: Plan, log: Log) -> int:
+def execute(p: Plan, log: Log, executor: Executor | None = None) -> int:
+    """Run the plan. Notebook jobs go to ``executor`` if given (any
+    ``concurrent.futures.Executor`` whose workers run kzaf), else to the plan's engine (the
+    local pool, a Dask LocalCluster or an existing Dask scheduler)."""
     started = _now()
     run_id = new_run_id(started)
     work = p.reports / f"{INCOMPLETE}{run_id}"
@@ -347,61 +367,43 @@ def execute(p: Plan, log: Log) -> int:
     log.attach(work / "run.log")
     secret = secret_variables()
     to_run = [i for i in range(len(p.jobs)) if i not in p.reuse]
-    log(
-        f"kzaf run {run_id}: {len(p.jobs)} notebook run(s); {len(p.reuse)} unchanged and "
-        f"reused, {len(to_run)} to execute with {min(p.slots, len(to_run)) if to_run else 0} "
-        f"job(s); writing {work}"
-    )
+    slots = min(p.slots, len(to_run)) if to_run else 0
     results: dict[int, dict[str, Any]] = {}
     previous = _set_handlers(_raise_interrupted, signal.getsignal(signal.SIGINT))
-    pool = None
+    engine = None
     try:
-        for index, entry in sorted(p.reuse.items()):
-            job = p.jobs[index]
-            cache.link_tree(entry["folder"], work / job.rel_dir, skip={"result.json"})
-            result = dict(entry["result"])
-            result["reused_from"] = result.get("reused_from") or entry["run"]
-            results[index] = result
-            _write_result(work, job, result)
-            log(f"  reused  {job.label}  (unchanged since run {result['reused_from']})")
-        if to_run:
-            from kzaf.runner.pool import Pool
-
-            known = cache.durations(p.reports)
-            order = sorted(to_run, key=lambda i: -known.get(p.jobs[i].notebook.stem, 1e9))
-            pages = _page_context(p, run_id, started)
-            messages = [
-                _job_message(i, p.jobs[i], work / p.jobs[i].rel_dir, p.timeout, pages[i])
-                for i in order
-            ]
-            with (work / "workers.log").open("a", encoding="utf-8") as workers_log:
-                pool = Pool(messages, p.slots, workers_log)
-                finished = 0
-                for event in pool.results():
-                    job = p.jobs[event["id"]]
-                    if event["event"] == "start":
-                        log(f"  start   {job.label}")
-                        continue
-                    finished += 1
-                    result = event["result"]
-                    results[event["id"]] = result
-                    _write_result(work, job, result)
-                    duration = result.get("duration_s")
-                    took = f"{duration:.1f} s" if duration is not None else ""
-                    if result.get("status") == "ok":
-                        log(f"  ok      {job.label}  {took}  [{finished}/{len(to_run)}]")
-                    else:
-                        log(
-                            f"  FAILED  {job.label}  {took}  [{finished}/{len(to_run)}]  "
-                            + _where(result.get("error")),
-                            error=True,
-                        )
-                pool.close()
+        with contextlib.ExitStack() as stack:
+            if to_run:
+                workers_log = stack.enter_context(
+                    (work / "workers.log").open("a", encoding="utf-8")
+                )
+                try:
+                    engine = stack.enter_context(_engine(p, executor, slots, workers_log))
+                except plan.PlanError as exc:
+                    log(f"kzaf run: {exc}", error=True)
+                    log.close()
+                    _restore_handlers(previous)
+                    shutil.rmtree(work, ignore_errors=True)
+                    return EXIT_INPUT
+            log(
+                f"kzaf run {run_id}: {len(p.jobs)} notebook run(s); {len(p.reuse)} unchanged and "
+                f"reused, {len(to_run)} to execute"
+                + (f" on {engine.description}" if engine else "")
+                + f"; writing {work}"
+            )
+            for index, entry in sorted(p.reuse.items()):
+                job = p.jobs[index]
+                cache.link_tree(entry["folder"], work / job.rel_dir, skip={"result.json"})
+                result = dict(entry["result"])
+                result["reused_from"] = result.get("reused_from") or entry["run"]
+                results[index] = result
+                _write_result(work, job, result)
+                log(f"  reused  {job.label}  (unchanged since run {result['reused_from']})")
+            if engine is not None:
+                _run_jobs(p, engine, to_run, work, run_id, started, results, log)
     except (KeyboardInterrupt, Interrupted) as exc:
         signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
         _set_handlers(signal.SIG_IGN, signal.SIG_IGN)  # finish the clean-up
-        if pool is not None:
-            pool.stop()
         manifest = _manifest(p, run_id, started, results, "interrupted")
         cache.write_json_atomic(work / "manifest.json", manifest)
         _redact_run(work, secret)
@@ -414,6 +416,107 @@ def execute(p: Plan, log: Log) -> int:
         _restore_handlers(previous)
         return EXIT_SIGINT if signum == signal.SIGINT else EXIT_SIGTERM
     return _publish(p, run_id, started, work, results, log, secret, previous)
+
+
+@contextlib.contextmanager
+def _engine(
+    p: Plan, executor: Executor | None, slots: int, workers_log: IO[str]
+) -> Iterator[engines.Engine]:
+    """The engine, stopped (workers and kernels ended, queued jobs cancelled) when the run is
+    interrupted; closed when it ends."""
+    if executor is not None:
+        given = engines.Engine(
+            executor,
+            f"the given executor ({type(executor).__name__})",
+            lambda: executor.shutdown(wait=False, cancel_futures=True),
+        )
+        opened: contextlib.AbstractContextManager[engines.Engine] = contextlib.nullcontext(given)
+    else:
+        opened = engines.open_engine(p.engine, p.scheduler, slots, workers_log)
+    with opened as engine:
+        try:
+            yield engine
+        except BaseException:
+            engine.stop()
+            raise
+
+
+def _run_jobs(
+    p: Plan,
+    engine: engines.Engine,
+    to_run: list[int],
+    work: Path,
+    run_id: str,
+    started: dt.datetime,
+    results: dict[int, dict[str, Any]],
+    log: Log,
+) -> None:
+    """Submit the jobs longest first (durations of earlier runs) and collect their results
+    as they finish. Each job's outputs count only with the commit marker its worker wrote
+    last; the client alone writes results, manifest and index."""
+    from kzaf.runner.worker import COMMIT_MARKER, execute_job
+
+    known = cache.durations(p.reports)
+    order = sorted(to_run, key=lambda i: -known.get(p.jobs[i].notebook.stem, 1e9))
+    pages = _page_context(p, run_id, started)
+    pending: dict[Future[Any], int] = {}
+    for i in order:
+        message = _job_message(i, p.jobs[i], work / p.jobs[i].rel_dir, p.timeout, pages[i])
+        pending[engine.executor.submit(execute_job, message)] = i
+    finished = 0
+    while pending:
+        _log_started(engine, p, log)
+        done, _ = wait(list(pending), timeout=0.2, return_when=FIRST_COMPLETED)
+        for future in done:
+            index = pending.pop(future)
+            job = p.jobs[index]
+            result = _outcome(future, work / job.rel_dir / COMMIT_MARKER)
+            finished += 1
+            results[index] = result
+            _write_result(work, job, result)
+            duration = result.get("duration_s")
+            took = f"{duration:.1f} s" if duration is not None else ""
+            if result.get("status") == "ok":
+                log(f"  ok      {job.label}  {took}  [{finished}/{len(to_run)}]")
+            else:
+                log(
+                    f"  FAILED  {job.label}  {took}  [{finished}/{len(to_run)}]  "
+                    + _where(result.get("error")),
+                    error=True,
+                )
+    _log_started(engine, p, log)
+
+
+def _log_started(engine: engines.Engine, p: Plan, log: Log) -> None:
+    """``start`` lines, from an engine that tells when a job starts (the local pool)."""
+    if engine.started is None:
+        return
+    while not engine.started.empty():
+        message = engine.started.get_nowait()
+        if isinstance(message, dict) and "id" in message:
+            log(f"  start   {p.jobs[message['id']].label}")
+
+
+def _outcome(future: Future[Any], marker: Path) -> dict[str, Any]:
+    """A job's result: what the worker returned, if its outputs were committed."""
+    if future.cancelled():
+        return {"status": "interrupted", "error": {"ename": "Cancelled", "evalue": "not run"}}
+    error = future.exception()
+    if error is not None:
+        return {
+            "status": "failed",
+            "error": {"ename": type(error).__name__, "evalue": str(error)[:2000]},
+        }
+    result = dict(future.result())
+    if result.get("status") in ("ok", "failed") and not marker.is_file():
+        result["status"] = "failed"
+        result["error"] = result.get("error") or {
+            "ename": "NotCommitted",
+            "evalue": f"the worker returned, but {marker.name} is missing from "
+            f"{marker.parent}: its outputs are incomplete (or the worker does not share "
+            "this folder)",
+        }
+    return result
 
 
 def _raise_interrupted(signum: int, frame: Any) -> None:

@@ -21,6 +21,7 @@ import json
 import os
 import re
 import signal
+import socket
 import sys
 import threading
 import time
@@ -142,9 +143,66 @@ class Renderer:
         return written
 
 
+KERNEL_START_ATTEMPTS = 3  # a kernel that dies while starting (a port race) is tried again
+COMMIT_MARKER = ".committed"  # written last in a job's folder: its outputs are complete
+
+
+def _kernel_name(path: str) -> str:
+    """The kernel the notebook declares (passed explicitly: a worker's default may differ)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            spec = json.load(handle).get("metadata", {}).get("kernelspec", {})
+    except (OSError, ValueError):
+        spec = {}
+    return spec.get("name") or "python3"
+
+
+def _never_started(output: Path) -> bool:
+    """Whether papermill failed before any cell ran (the kernel did not start)."""
+    try:
+        cells = json.loads(output.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return True
+    return not any(_papermill(c).get("start_time") for c in cells)
+
+
+def _execute(job: dict[str, Any], output: Path, folder: Path) -> Exception | None:
+    """papermill through its Python API; paths are absolute and the kernel's working folder is
+    passed to the kernel (nbclient ``resources``), never papermill's ``cwd``: that changes the
+    whole process's folder, which threads (a Dask worker's) share."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    error: Exception | None = None
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            papermill.execute_notebook(
+                job["input"],
+                str(output),
+                parameters=job["parameters"] or None,
+                kernel_name=job.get("kernel") or _kernel_name(job["input"]),
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=True,
+                execution_timeout=job.get("timeout"),
+                resources={"metadata": {"path": str(folder)}},
+            )
+            return None
+        except KeyboardInterrupt:
+            raise
+        except PapermillExecutionError as exc:  # a failing cell: the notebook's own error
+            return exc
+        except Exception as exc:  # a dead kernel or a timeout: all kept and reported
+            error = exc
+            if attempt == KERNEL_START_ATTEMPTS or not _never_started(output):
+                return exc
+            print(f"kernel start failed ({exc}); attempt {attempt + 1}", file=sys.stderr)
+            time.sleep(0.5 * attempt)
+    return error
+
+
 def run_job(job: dict[str, Any], renderer: Renderer, secrets: dict[str, str]) -> dict[str, Any]:
     import nbformat
-    import papermill
 
     from kzaf import report
     from kzaf.runner.redact import redact_object, redact_text
@@ -152,25 +210,13 @@ def run_job(job: dict[str, Any], renderer: Renderer, secrets: dict[str, str]) ->
     folder = Path(job["folder"])
     stem = job["stem"]
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / COMMIT_MARKER).unlink(missing_ok=True)
     output = folder / f"{stem}.ipynb"
+    # Charts and tables default to ./figures, the kernel's working folder; the variable says
+    # the same for kernels that change folder (one job at a time per worker process).
     os.environ["KZAF_FIGURES_DIR"] = str(folder / "figures")
     started, clock = _now(), time.perf_counter()
-    error: Exception | None = None
-    try:
-        papermill.execute_notebook(
-            job["input"],
-            str(output),
-            parameters=job["parameters"] or None,
-            cwd=str(folder),
-            progress_bar=False,
-            log_output=False,
-            request_save_on_cell_execute=True,
-            execution_timeout=job.get("timeout"),
-        )
-    except KeyboardInterrupt:
-        raise
-    except Exception as exc:  # a failing cell, a dead kernel, a timeout: all kept and reported
-        error = exc
+    error = _execute(job, output, folder)
     duration = time.perf_counter() - clock
     result: dict[str, Any] = {
         "status": "ok" if error is None else "failed",
@@ -222,29 +268,83 @@ def run_job(job: dict[str, Any], renderer: Renderer, secrets: dict[str, str]) ->
                 "evalue": str(exc)[:2000],
             }
     result["render_s"] = round(time.perf_counter() - clock, 2)
+    result["worker"] = f"{socket.gethostname()}:{os.getpid()}"
+    # Written last: a folder without it (a worker killed mid-way) is not a finished job.
+    (folder / COMMIT_MARKER).write_text(json.dumps({"status": result["status"]}) + "\n", "utf-8")
     return result
 
 
+_STATE: dict[str, Any] = {}
+
+
+def warm() -> None:
+    """Load once per process what every job needs (nbconvert loads in the background)."""
+    if "renderer" not in _STATE:
+        from kzaf.runner.redact import secret_variables
+
+        _STATE["secrets"] = secret_variables()
+        _STATE["renderer"] = Renderer()
+
+
+def execute_job(job: dict[str, Any]) -> dict[str, Any]:
+    """One notebook run, in whatever process an executor gives it (a worker of the local pool,
+    a Dask worker). papermill, nbconvert and the secrets' names load once per process."""
+    warm()
+    return run_job(job, _STATE["renderer"], _STATE["secrets"])
+
+
+def environment() -> dict[str, str]:
+    """What must match between the client and a worker for results to mean the same."""
+    from kzaf import __version__
+    from kzaf.runner.cache import library_sha256, lock_sha256
+
+    return {
+        "python": sys.version.split()[0],
+        "kzaf": __version__,
+        "kzaf_source": library_sha256(),
+        "requirements_lock": lock_sha256(),
+    }
+
+
+def _function(name: str) -> Any:
+    """``module:qualified.name`` -> the function (what the local pool's ``submit`` names)."""
+    import importlib
+
+    module, _, qualname = name.partition(":")
+    found: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        found = getattr(found, part)
+    return found
+
+
 def main() -> int:
+    """One call per line on stdin: ``{"id", "fn", "args"}`` (JSON); a ``start`` line, then a
+    ``done`` line with the call's JSON result (or ``error`` when the call itself raised)."""
     reply = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1, encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # library prints go to the log
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    from kzaf.runner.redact import secret_variables
-
-    secrets = secret_variables()
     import papermill  # noqa: F401  (loaded before the first job so its time is not billed to it)
 
-    renderer = Renderer()
+    warm()
+
     reply.write(json.dumps({"event": "ready"}) + "\n")
     try:
         for line in sys.stdin:
             if not line.strip():
                 continue
-            job = json.loads(line)
-            reply.write(json.dumps({"event": "start", "id": job["id"], "at": _now()}) + "\n")
-            result = run_job(job, renderer, secrets)
-            reply.write(json.dumps({"event": "done", "id": job["id"], "result": result}) + "\n")
+            call = json.loads(line)
+            reply.write(json.dumps({"event": "start", "id": call["id"], "at": _now()}) + "\n")
+            try:
+                value = _function(call["fn"])(*call.get("args", []))
+                answer = {"event": "done", "id": call["id"], "result": value}
+            except Exception as exc:
+                answer = {
+                    "event": "done",
+                    "id": call["id"],
+                    "raised": f"{type(exc).__name__}: {exc}",
+                }
+            reply.write(json.dumps(answer) + "\n")
     except KeyboardInterrupt:
         print("worker stopped by a signal", file=sys.stderr)
         return 130

@@ -1,0 +1,128 @@
+"""Where notebook jobs run: any ``concurrent.futures.Executor``.
+
+- ``local`` (default): :class:`kzaf.runner.pool.LocalPool`, long-lived worker processes.
+- ``dask``: a ``distributed.LocalCluster`` started for the run on 127.0.0.1, one worker
+  process per slot with one thread each (a kernel's memory is invisible to Dask's limits, so
+  workers are sized by cores, not by memory).
+- a scheduler address (``--scheduler tcp://HOST:8786`` or ``$DASK_SCHEDULER_ADDRESS``): an
+  existing Dask cluster. Its workers must run the same environment (same kzaf source, lock and
+  Python: checked before anything is submitted) and see the reports folder at the same path.
+
+``distributed`` is imported only here and only for Dask (the ``kzaf[dask]`` extra).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from kzaf.runner.plan import PlanError
+
+ENGINES = ("local", "dask")
+SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
+CONNECT_TIMEOUT_S = 10
+
+
+@dataclass
+class Engine:
+    executor: Executor
+    description: str
+    stop: Callable[[], None]  # on interrupt: cancel what is queued, end what runs if we own it
+    started: Any = None  # a queue of jobs that have started (the local pool tells; Dask does not)
+    close: Callable[[], None] = field(default=lambda: None)
+
+
+def choose(engine: str | None, scheduler: str | None) -> tuple[str, str | None]:
+    """The engine and scheduler address a run uses: ``--scheduler`` or, unless the engine is
+    ``local``, ``$DASK_SCHEDULER_ADDRESS`` names an existing cluster."""
+    if scheduler and engine == "local":
+        raise PlanError("--engine local and --scheduler exclude each other")
+    if engine == "local":
+        return "local", None
+    scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
+    if scheduler:
+        return "dask", scheduler
+    return engine or "local", None
+
+
+def _distributed() -> Any:
+    try:
+        import distributed
+    except ImportError:
+        raise PlanError(
+            "the Dask engine needs the distributed package: install the kzaf[dask] extra "
+            "(pip install 'kzaf[dask]')"
+        ) from None
+    return distributed
+
+
+@contextlib.contextmanager
+def open_engine(
+    engine: str, scheduler: str | None, slots: int, workers_log: IO[str]
+) -> Iterator[Engine]:
+    if engine == "local":
+        from kzaf.runner.pool import LocalPool
+
+        pool = LocalPool(slots, workers_log)
+        yield Engine(pool, f"{slots} local worker(s)", pool.stop, pool.started)
+        return
+    distributed = _distributed()
+    with contextlib.ExitStack() as stack:
+        if scheduler:
+            try:
+                client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT_S)
+            except (OSError, TimeoutError) as exc:
+                raise PlanError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+            stack.callback(client.close)
+            where = f"the Dask scheduler at {scheduler}"
+            check_environment(client)
+        else:
+            os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+            cluster = distributed.LocalCluster(
+                host="127.0.0.1",
+                n_workers=slots,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                scheduler_port=0,
+            )
+            stack.callback(cluster.close)
+            client = distributed.Client(cluster)
+            stack.callback(client.close)
+            where = f"a Dask LocalCluster of {slots} worker(s) ({cluster.scheduler_address})"
+        executor = client.get_executor(pure=False)
+
+        def stop() -> None:
+            with contextlib.suppress(Exception):
+                executor.shutdown(wait=False)  # cancels every future not finished
+
+        yield Engine(executor, where, stop)
+
+
+def check_environment(client: Any) -> None:
+    """Refuse workers whose kzaf source, lock or Python differ from the client's: their
+    results would not be the run the manifest describes."""
+    from kzaf.runner.worker import environment
+
+    here = environment()
+    try:
+        there = client.run(environment)
+    except Exception as exc:
+        raise PlanError(
+            f"the Dask workers cannot run kzaf ({type(exc).__name__}: {exc}); install the "
+            "same kzaf and requirements.lock on every worker"
+        ) from None
+    if not there:
+        raise PlanError("the Dask scheduler has no workers")
+    for address, found in sorted(there.items()):
+        differ = [k for k in here if here[k] != found.get(k)]
+        if differ:
+            raise PlanError(
+                f"the Dask worker {address} runs a different environment ({', '.join(differ)}: "
+                f"{found.get(differ[0])!r}, here {here[differ[0]]!r}); workers need the same "
+                "kzaf source, requirements.lock and Python as the client"
+            )
