@@ -183,10 +183,12 @@ def render(
     manifest: Mapping[str, Any],
     results: Mapping[str, Mapping[str, Any]],
     catalogue: Mapping[str, Any] | None = None,
+    compare: str | None = None,
 ) -> str:
     """The page. ``results`` maps ``set/stem`` to the worker's result (headline, verdicts);
     with ``catalogue`` (:func:`kzaf.runner.pages.source_catalogue`) record ids in answers and
-    claims become numbered references to their sources."""
+    claims become numbered references to their sources; ``compare`` links the comparison page
+    of a run with several parameter sets."""
     code = manifest.get("code", {})
     entries = manifest.get("notebooks", [])
     failed = [e for e in entries if e.get("status") != "ok"]
@@ -209,6 +211,7 @@ def render(
             data_files=len(manifest.get("data", {}).get("files", {})),
             cards=cards,
             ledger=_ledger(results),
+            compare=href(compare) if compare else None,
         )
     )
     if not catalogue:

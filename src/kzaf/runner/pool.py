@@ -77,6 +77,7 @@ class LocalPool(Executor):
         env = dict(os.environ)
         env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiet the kernel's debugger note
         env["PYTHONUNBUFFERED"] = "1"
+        env["KZAF_POOL_WORKER"] = "1"  # kzaf.runner.worker.POOL_WORKER_ENV
         proc = subprocess.Popen(
             [sys.executable, "-m", "kzaf.runner.worker"],
             stdin=subprocess.PIPE,

@@ -248,6 +248,7 @@ def _job_message(
         "parameters": job.overrides,
         "timeout": timeout,
         "page": page,
+        "log": str(folder.parent.parent / "workers.log"),  # the run's
     }
 
 
@@ -613,10 +614,20 @@ def _publish(
     cache.write_json_atomic(work / "manifest.json", manifest)
     from kzaf.runner.pages import source_catalogue
 
+    by_label = {p.jobs[i].label: r for i, r in results.items()}
+    compare_page = None
+    if len({job.set_name for job in p.jobs}) > 1:  # a sweep or a run file's sets
+        from kzaf.runner import compare
+
+        try:
+            compare_page = compare.write(work, manifest, by_label, p.swept)[0]
+        except Exception as exc:  # the reports stand without it; say why it is missing
+            log(f"kzaf run: the comparison page could not be written: {exc}", error=True)
     page = index.render(
         manifest,
-        {p.jobs[i].label: r for i, r in results.items()},
+        by_label,
         source_catalogue(p.data_dir),
+        compare=compare_page,
     )
     (work / "index.html").write_text(redact_text(page, secret), encoding="utf-8")
     final = p.reports / run_id
@@ -672,7 +683,8 @@ def _publish(
         )
     else:
         log(
-            f"  {final}/index.html; '{LATEST}' not moved: only some notebooks were run"
+            f"  {final}/index.html; '{LATEST}' not moved: "
+            + ("a sweep never moves it" if p.swept else "only some notebooks were run")
             + (f" (still {before})" if before else "")
         )
     log.close()

@@ -144,6 +144,7 @@ class Renderer:
 
 
 KERNEL_START_ATTEMPTS = 3  # a kernel that dies while starting (a port race) is tried again
+POOL_WORKER_ENV = "KZAF_POOL_WORKER"  # set in the local pool's workers
 COMMIT_MARKER = ".committed"  # written last in a job's folder: its outputs are complete
 
 
@@ -164,6 +165,14 @@ def _never_started(output: Path) -> bool:
     except (OSError, ValueError):
         return True
     return not any(_papermill(c).get("start_time") for c in cells)
+
+
+def _start_race(exc: Exception, output: Path) -> bool:
+    """A kernel that died or timed out while starting (two kernels taking the same ports, a
+    slow start under load), before any cell ran: worth another attempt. Other errors (a bad
+    notebook, a missing kernel) would fail the same way again."""
+    kinds = {"RuntimeError", "TimeoutError", "DeadKernelError", "ZMQError", "ZMQBindError"}
+    return type(exc).__name__ in kinds and _never_started(output)
 
 
 def _execute(job: dict[str, Any], output: Path, folder: Path) -> Exception | None:
@@ -194,7 +203,7 @@ def _execute(job: dict[str, Any], output: Path, folder: Path) -> Exception | Non
             return exc
         except Exception as exc:  # a dead kernel or a timeout: all kept and reported
             error = exc
-            if attempt == KERNEL_START_ATTEMPTS or not _never_started(output):
+            if attempt == KERNEL_START_ATTEMPTS or not _start_race(exc, output):
                 return exc
             print(f"kernel start failed ({exc}); attempt {attempt + 1}", file=sys.stderr)
             time.sleep(0.5 * attempt)
@@ -290,7 +299,21 @@ def execute_job(job: dict[str, Any]) -> dict[str, Any]:
     """One notebook run, in whatever process an executor gives it (a worker of the local pool,
     a Dask worker). papermill, nbconvert and the secrets' names load once per process."""
     warm()
-    return run_job(job, _STATE["renderer"], _STATE["secrets"])
+    log = job.get("log")
+    if not log or os.environ.get(POOL_WORKER_ENV):  # the local pool sends stderr to the log
+        return run_job(job, _STATE["renderer"], _STATE["secrets"])
+    # A Dask worker: the kernel's and papermill's messages go to the run's workers.log, not
+    # to the worker's terminal (one job at a time per worker process: threads_per_worker=1).
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(log, "a", encoding="utf-8") as handle:
+            os.dup2(handle.fileno(), 2)
+            return run_job(job, _STATE["renderer"], _STATE["secrets"])
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def environment() -> dict[str, str]:
