@@ -29,9 +29,7 @@ def pair_notebook(path: Path, title: str = "Fixture pair") -> Path:
         'partner: str = "AFG"  # partner country (ISO3)'
     )
     parameters.metadata["tags"] = ["parameters"]
-    rules = nbformat.v4.new_code_cell(
-        'PARAMETER_RULES = {"partner": "partner != reporter"}'
-    )
+    rules = nbformat.v4.new_code_cell('PARAMETER_RULES = {"partner": "partner != reporter"}')
     rules.metadata["tags"] = ["parameter-rules"]
     notebook = nbformat.v4.new_notebook(
         cells=[

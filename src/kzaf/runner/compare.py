@@ -110,10 +110,10 @@ def rows_for(
                 "set": name,
                 "values": {k: plain(v) for k, v in (swept.get(name) or {}).items()},
                 "latest": points.get(latest_year) if latest_year is not None else None,
-                "latest_text": (
-                    f"{fmt_usd_m(points[latest_year])} ({latest_year})" if points else "–"
-                ),
-                "peak_text": f"{fmt_usd_m(points[peak_year])} ({peak_year})" if points else "–",
+                "latest_text": fmt_usd_m(points[latest_year]) if points else "–",
+                "latest_year": latest_year or "",
+                "peak_text": fmt_usd_m(points[peak_year]) if points else "–",
+                "peak_year": peak_year or "",
                 "series": series,
                 "reports": reports,
                 "answers": answers,
@@ -134,6 +134,7 @@ def ordered(rows: Sequence[dict[str, Any]], by: str) -> list[dict[str, Any]]:
 def draw_chart(rows: Sequence[dict[str, Any]], folder: Path) -> dict[str, str] | None:
     """The series of every set on one chart (kzaf.plots conventions): SVG, CSV, alt text."""
     drawn = [r for r in rows if r["series"]]
+    names, _ = varying(rows)
     if not drawn:
         return None
     import matplotlib
@@ -150,7 +151,7 @@ def draw_chart(rows: Sequence[dict[str, Any]], folder: Path) -> dict[str, str] |
     for row in drawn:
         years = sorted(row["series"]["points"])
         values = [row["series"]["points"][y] for y in years]
-        ax.plot(years, values, marker="o", label=_legend(row))
+        ax.plot(years, values, marker="o", label=_legend(row, names))
     ax.legend(fontsize=9, loc="best")
     what = ", ".join(sorted(flows))
     finish(
@@ -171,9 +172,17 @@ def draw_chart(rows: Sequence[dict[str, Any]], folder: Path) -> dict[str, str] |
     return {"svg": href(f"{CHART}.svg"), "csv": href(f"{CHART}.csv"), "alt": alt}
 
 
-def _legend(row: Mapping[str, Any]) -> str:
-    values = row["values"]
-    return " ".join(str(v) for v in values.values()) if values else row["set"]
+def varying(rows: Sequence[Mapping[str, Any]]) -> tuple[list[str], dict[str, str]]:
+    """The parameters whose values differ between sets, and those the same in every set."""
+    names = list(dict.fromkeys(k for r in rows for k in r["values"]))
+    differ = [n for n in names if len({r["values"].get(n) for r in rows}) > 1]
+    same = {n: rows[0]["values"].get(n, "–") for n in names if n not in differ}
+    return differ, same
+
+
+def _legend(row: Mapping[str, Any], names: Sequence[str]) -> str:
+    values = [str(row["values"].get(n, "–")) for n in names]
+    return " ".join(values) if values else row["set"]
 
 
 def write(
@@ -187,7 +196,7 @@ def write(
     sets = list(dict.fromkeys(e["set"] for e in entries))
     rows = rows_for(sets, swept, entries, results)
     chart = draw_chart(rows, folder)
-    names = list(dict.fromkeys(k for r in rows for k in r["values"]))
+    names, same = varying(rows)
     template = _environment().get_template("compare.html.j2")
     for by, page in PAGES.items():
         text = template.render(
@@ -195,6 +204,7 @@ def write(
             run_id=plain(manifest.get("run_id")),
             run_date=plain(manifest.get("started"))[:10],
             names=names,
+            same=same,
             rows=ordered(rows, by),
             by=by,
             pages=PAGES,
