@@ -87,7 +87,10 @@ def open_engine(
                 n_workers=slots,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                # Every server on the loopback address and a free port (Dask's HTTP servers
+                # otherwise listen on all addresses, the scheduler's on a fixed 8787).
+                dashboard_address="127.0.0.1:0",
+                worker_dashboard_address="127.0.0.1:0",
                 scheduler_port=0,
             )
             stack.callback(cluster.close)
