@@ -316,7 +316,7 @@ def execute_job(job: dict[str, Any]) -> dict[str, Any]:
         os.close(saved)
 
 
-def environment() -> dict[str, str]:
+def environment() -> dict[str, str | None]:
     """What must match between the client and a worker for results to mean the same."""
     from kzaf import __version__
     from kzaf.runner.cache import library_sha256, lock_sha256

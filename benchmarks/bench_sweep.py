@@ -1,0 +1,136 @@
+"""A sweep on the local pool, on a Dask LocalCluster and on a separately started Dask scheduler
+and worker pair; prints figures, asserts nothing.
+
+    .venv/bin/python benchmarks/bench_sweep.py [--notebook 00] [--workers 2]
+
+The sweep is a real notebook (``00_data_audit`` by default, the quickest) over 30 parameter sets
+(10 values of ``start_year`` x 3 source policies), on the shipped data, in a temporary folder.
+
+- the *ideal* is the sum of the single-run times divided by the number of workers; a
+  single-run time is the notebook's own run time (``duration_s``) when the runs are executed
+  one at a time on one warm local worker (``--jobs 1``), so it leaves out process starts;
+- each engine's wall time (the whole ``kzaf sweep --force``: checks, scheduling, rendering,
+  publishing; for the LocalCluster also starting and stopping the cluster; the separate pair
+  is started before the clock starts) is printed with its ratio to the ideal. 1.0 is perfect.
+
+The machine may be shared: the load average is printed so figures taken under load show.
+The scheduler and worker this starts listen on 127.0.0.1 only and are stopped by process id.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+KZAF = [sys.executable, "-m", "kzaf.cli"]
+DASK = str(Path(sys.executable).with_name("dask"))
+LOOPBACK = ["--no-dashboard", "--dashboard-address", "127.0.0.1:0"]
+GRID = [
+    "--grid", "start_year=" + ",".join(str(y) for y in range(2005, 2015)),
+    "--grid", "source_policy=official_first,latest_first,media_first",
+]  # fmt: skip
+
+
+def _sweep(extra: list[str], reports: Path, notebook: str) -> tuple[float, dict]:
+    """Wall seconds of one ``kzaf sweep --force``, and its manifest."""
+    command = [*KZAF, "sweep", notebook, "--force", "--reports-dir", str(reports), *GRID, *extra]
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} exited {done.returncode}:\n{done.stderr[-3000:]}")
+    newest = sorted(p for p in reports.iterdir() if p.name[:1].isdigit())[-1]
+    return wall, json.loads((newest / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+@contextlib.contextmanager
+def _scheduler_and_worker(workers: int, logs: Path):
+    """``dask scheduler`` and ``dask worker`` (``workers`` processes, one thread each)."""
+    import distributed
+
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    port = address.rsplit(":", 1)[1]
+    common = {"stdout": subprocess.DEVNULL, "start_new_session": True}
+    procs = []
+    try:
+        procs.append(
+            subprocess.Popen(
+                [DASK, "scheduler", "--host", "127.0.0.1", "--port", port, *LOOPBACK],
+                stderr=(logs / "scheduler.log").open("w"),
+                **common,
+            )
+        )
+        worker = [DASK, "worker", address, "--host", "127.0.0.1", "--nworkers", str(workers),
+                  "--nthreads", "1", *LOOPBACK]  # fmt: skip
+        procs.append(subprocess.Popen(worker, stderr=(logs / "worker.log").open("w"), **common))
+        with distributed.Client(address, timeout=60) as client:
+            client.wait_for_workers(workers, timeout=60)
+        yield address
+    finally:
+        for proc in reversed(procs):
+            _stop(proc)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notebook", default="00", help="the notebook swept (default: 00)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    args = parser.parse_args()
+    n = args.workers
+    print(f"load average before: {os.getloadavg()[0]:.2f}; cores: {os.cpu_count()}; workers: {n}")
+    with tempfile.TemporaryDirectory(prefix="kzaf-bench-sweep-") as temporary:
+        root = Path(temporary)
+        sequential, manifest = _sweep(["--jobs", "1"], root / "sequential", args.notebook)
+        runs = manifest["notebooks"]
+        single = sum(r["duration_s"] for r in runs)
+        ideal = single / n
+        print(f"notebook runs: {len(runs)} ({args.notebook} x 30 parameter sets)")
+        print(f"one at a time, one worker:      {sequential:7.1f} s wall")
+        print(
+            f"sum of single-run times:        {single:7.1f} s; ideal on {n} workers {ideal:.1f} s"
+        )
+        figures = {}
+        figures["local pool"] = _sweep(["--jobs", str(n)], root / "local", args.notebook)[0]
+        figures["Dask LocalCluster"] = _sweep(
+            ["--engine", "dask", "--jobs", str(n)], root / "cluster", args.notebook
+        )[0]
+        with _scheduler_and_worker(n, root) as address:
+            figures["scheduler + worker"] = _sweep(
+                ["--scheduler", address], root / "separate", args.notebook
+            )[0]
+        for name, wall in figures.items():
+            print(f"{name + ':':<31} {wall:7.1f} s wall; / ideal {wall / ideal:5.2f}")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
