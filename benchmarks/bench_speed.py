@@ -5,7 +5,8 @@
 Every figure is the median of ``--rounds`` alternating rounds, on copies of the notebooks in a
 temporary folder, with the real data:
 
-- ``kzaf run --force`` (the whole collection, parallel) / the slowest notebook run alone through
+- ``kzaf run --force`` (the whole collection, parallel; ``--engine dask`` measures it on a Dask
+  LocalCluster started for each run) / the slowest notebook run alone through
   ``kzaf run NN --force --jobs 1``; target on 2 cores: at most 1.15;
 - the slowest notebook alone / a *floor* notebook that only does that notebook's imports and
   ``data.load()``; target: at most 1.5;
@@ -78,6 +79,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--with-tests", action="store_true")
+    parser.add_argument(
+        "--engine",
+        choices=["local", "dask"],
+        default="local",
+        help="where the whole run executes (dask: a LocalCluster started per run)",
+    )
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f}; cores: {os.cpu_count()}")
     with tempfile.TemporaryDirectory(prefix="kzaf-bench-") as temporary:
@@ -93,7 +100,7 @@ def main() -> int:
         slowest = _slowest(reports)
         whole, alone, floor, noop, peaks = [], [], [], [], []
         for _ in range(args.rounds):
-            wall, peak = _timed([*KZAF, "run", "--force", *common], ROOT)
+            wall, peak = _timed([*KZAF, "run", "--force", "--engine", args.engine, *common], ROOT)
             whole.append(wall)
             peaks.append(peak)
             single = [*KZAF, "run", slowest, "--force", "--jobs", "1", *common]
@@ -108,7 +115,7 @@ def main() -> int:
             noop.append(_timed([*KZAF, "run", *common], ROOT)[0])
     med = statistics.median
     print(f"rounds: {args.rounds} (medians)")
-    print(f"kzaf run --force (4 notebooks):     {med(whole):6.1f} s")
+    print(f"kzaf run --force (4 notebooks):     {med(whole):6.1f} s   (engine: {args.engine})")
     print(f"slowest notebook alone ({slowest}): {med(alone):6.1f} s")
     print(f"floor notebook (imports + load):    {med(floor):6.1f} s")
     print(f"no-op run:                          {med(noop):6.2f} s   (target <= 0.3 s)")
