@@ -224,3 +224,17 @@ def test_a_sweep_run_writes_the_comparison_and_never_moves_latest(pairs, capsys)
         # The kernel ran in the job's folder (passed to the kernel, not papermill's cwd).
         where = (job_folder / "figures" / "where.txt").read_text()
         assert where.endswith(f"{entry['set']}/01_pair")
+
+
+def test_central_asia_run_file_checks_every_set(tmp_path, capsys):
+    from kzaf.paths import PROJECT_ROOT
+
+    path = PROJECT_ROOT / "runs" / "central_asia.yaml"
+    found = plan.read_run_file(path)
+    assert [a.name for a in found.grid] == ["reporter", "partner"]
+    args = ["run", "--run-file", str(path), "--dry-run", "--reports-dir", str(tmp_path / "r")]
+    args += ["--log", str(tmp_path / "log")]
+    assert cli.main(args) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    for reporter in ("KAZ", "UZB", "TKM", "KGZ", "TJK"):
+        assert f"reporter-{reporter}_partner-AFG/01_trade_trajectory" in out

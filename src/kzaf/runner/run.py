@@ -437,7 +437,9 @@ def _engine(
     with opened as engine:
         try:
             yield engine
-        except BaseException:
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt | Interrupted):
+                _set_handlers(signal.SIG_IGN, signal.SIG_IGN)  # a second Ctrl-C waits
             engine.stop()
             raise
 
