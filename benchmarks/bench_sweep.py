@@ -11,7 +11,10 @@ The sweep is a real notebook (``00_data_audit`` by default, the quickest) over 3
   one at a time on one warm local worker (``--jobs 1``), so it leaves out process starts;
 - each engine's wall time (the whole ``kzaf sweep --force``: checks, scheduling, rendering,
   publishing; for the LocalCluster also starting and stopping the cluster; the separate pair
-  is started before the clock starts) is printed with its ratio to the ideal. 1.0 is perfect.
+  is started before the clock starts) is printed with its ratio to the ideal. 1.0 is perfect;
+- and with its ratio to the same run's own single-run times / workers: what scheduling, kernel
+  starts and publishing add, measured under the same load (notebooks slow down when they share
+  cores, which the first ratio includes and this one does not).
 
 The machine may be shared: the load average is printed so figures taken under load show.
 The scheduler and worker this starts listen on 127.0.0.1 only and are stopped by process id.
@@ -118,16 +121,22 @@ def main() -> int:
             f"sum of single-run times:        {single:7.1f} s; ideal on {n} workers {ideal:.1f} s"
         )
         figures = {}
-        figures["local pool"] = _sweep(["--jobs", str(n)], root / "local", args.notebook)[0]
+        figures["local pool"] = _sweep(["--jobs", str(n)], root / "local", args.notebook)
         figures["Dask LocalCluster"] = _sweep(
             ["--engine", "dask", "--jobs", str(n)], root / "cluster", args.notebook
-        )[0]
+        )
         with _scheduler_and_worker(n, root) as address:
             figures["scheduler + worker"] = _sweep(
                 ["--scheduler", address], root / "separate", args.notebook
-            )[0]
-        for name, wall in figures.items():
-            print(f"{name + ':':<31} {wall:7.1f} s wall; / ideal {wall / ideal:5.2f}")
+            )
+        for name, (wall, engine_manifest) in figures.items():
+            # The same runs' own times, side by side: overhead of scheduling and publishing,
+            # robust to a load that changed since the one-at-a-time pass.
+            own = sum(r["duration_s"] for r in engine_manifest["notebooks"]) / n
+            print(
+                f"{name + ':':<31} {wall:7.1f} s wall; / ideal {wall / ideal:5.2f}; "
+                f"/ its own runs' time per worker {wall / own:5.2f}"
+            )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     return 0
 
