@@ -26,14 +26,18 @@ Estimators and what is measured (every figure is a share of ``--sims`` simulated
 
 Processes (annual series on 3, 5, 8 and 10 points; monthly series for the event):
 white noise around a constant level; AR(1) errors (rho 0.5) around a constant level; and a
-trend (10% a year; for monthly series 0.3 noise SDs a month) with white noise.
+trend (10% a year; for monthly series 0.3 noise SDs a month) with white noise. The event
+part adds a fourth: a series that follows a control series (a random walk) plus white noise,
+with the control offered to the model where it takes control series.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -122,30 +126,51 @@ def scenario_rows(sims: int, seed: int, n_draws: int = 2000) -> Iterator[dict]:
         yield _row("scenario P(reach)", process, n, "coverage 5-95% (3 years ahead)", 0.9, inside)
 
 
-def monthly(process: str, rng: np.random.Generator, n_pre: int, n_post: int) -> pd.Series:
+EVENT_PROCESSES = (*PROCESSES, "control series")
+
+
+def monthly(
+    process: str, rng: np.random.Generator, n_pre: int, n_post: int
+) -> tuple[pd.Series, pd.DataFrame | None]:
+    """A monthly series and, for "control series", a control it moves with: a random walk
+    (sd 1.5 noise SDs a month) that the series follows at 0.8 plus white noise."""
     n = n_pre + n_post
     sd = 10.0
+    index = pd.period_range("2019-01", periods=n, freq="M")
+    if process == "control series":
+        control = 200 + np.cumsum(rng.normal(0, 1.5 * sd, n))
+        values = 0.8 * control + rng.normal(0, sd, n)
+        return pd.Series(values, index=index), pd.DataFrame({"control": control}, index=index)
     drift = 0.3 * sd if process == "trend" else 0.0
     values = 100 + drift * np.arange(n) + noise(process, n, sd, rng)
-    return pd.Series(values, index=pd.period_range("2019-01", periods=n, freq="M"))
+    return pd.Series(values, index=index), None
+
+
+def _takes_controls() -> bool:
+    return "controls" in inspect.signature(pulse_effect).parameters
 
 
 def event_rows(
-    sims: int, seed: int, fit: Callable[[pd.Series, pd.Period], object] | None = None
+    sims: int,
+    seed: int,
+    fit: Callable[..., Any] | None = None,
+    processes: tuple[str, ...] = EVENT_PROCESSES,
 ) -> Iterator[dict]:
-    """``fit(values, event_month)`` returns an Impact; default: the notebook's pulse_effect."""
+    """``fit(values, event_month, controls)`` returns an Impact; default: the notebook's
+    pulse_effect (given the control series where it takes them; earlier versions did not)."""
     n_pre, n_post, sd = 48, 6, 10.0
-    fit = fit or (
-        lambda values, month: pulse_effect(
-            values, month, alpha=EVENT_ALPHA, post_months=n_post, seed=0
-        )
-    )
-    for i, process in enumerate(PROCESSES):
-        rng = np.random.default_rng([seed, 200 + i])
+
+    def default(values: pd.Series, month: pd.Period, controls: pd.DataFrame | None) -> Any:
+        extra = {"controls": controls} if controls is not None and _takes_controls() else {}
+        return pulse_effect(values, month, alpha=EVENT_ALPHA, post_months=n_post, seed=0, **extra)
+
+    fit = fit or default
+    for process in processes:
+        rng = np.random.default_rng([seed, 200 + EVENT_PROCESSES.index(process)])
         month_hit, cum_hit, month_lows, cum_lows = [], [], [], []
         for _ in range(sims):
-            values = monthly(process, rng, n_pre, n_post)
-            impact = fit(values, values.index[n_pre])
+            values, controls = monthly(process, rng, n_pre, n_post)
+            impact = fit(values, values.index[n_pre], controls)
             _, low, high = impact.event_effect
             cumulative = impact.summary.loc["cumulative"]
             month_hit.append(low <= 0 <= high)
@@ -186,12 +211,21 @@ def main() -> None:
     parser.add_argument(
         "--only", default=",".join(PARTS), help="comma-separated: " + ", ".join(PARTS)
     )
+    parser.add_argument(
+        "--event-processes",
+        default=",".join(EVENT_PROCESSES),
+        help="comma-separated: " + ", ".join(EVENT_PROCESSES),
+    )
     args = parser.parse_args()
+    event_processes = tuple(args.event_processes.split(","))
     started = time.perf_counter()
     rows = []
     for part in args.only.split(","):
         part_started = time.perf_counter()
-        rows += list(PARTS[part](args.sims, args.seed))
+        if part == "event":
+            rows += list(event_rows(args.sims, args.seed, processes=event_processes))
+        else:
+            rows += list(PARTS[part](args.sims, args.seed))
         print(f"[{part}: {time.perf_counter() - part_started:.0f} s]", flush=True)
     table = pd.DataFrame(rows)
     table["gap"] = table["actual"] - table["nominal"]
