@@ -224,9 +224,11 @@ def simulate_trade(
         (railway_u < p.railway_probability) & (baseline.years >= p.railway_first_year)[None, :],
         axis=1,
     )
+    # With 3 points (1 degree of freedom) the t predictive is a Cauchy: a few draws are
+    # astronomically large. Capping the log keeps them finite (and still above any threshold).
     values = (
         baseline.level[None, :]
-        * np.exp(log_noise)
+        * np.exp(np.minimum(log_noise, 230.0))
         * (1 - closure * p.closure_trade_share * days / 365)
         * (1 - security * p.security_drop)
         * (1 - sanctions * p.sanctions_drop)
