@@ -152,7 +152,8 @@ def pulse_effect(
         raise ValueError("log_scale=True needs positive values")
     harmonics = (2 if n_pre >= 36 else 0) if seasonal_harmonics is None else seasonal_harmonics
     endog = np.log(pre.to_numpy()) if log_scale else pre.to_numpy()
-    exog, control_notes = usable_controls(controls, pre.index.append(post.index), log_scale)
+    window = pd.PeriodIndex(pre.index.append(post.index))
+    exog, control_notes = usable_controls(controls, window, log_scale)
     notes = list(control_notes)
     choice = choose_model(endog, harmonics, trend, n_pre, exog, len(pre))
     notes += choice.notes
@@ -277,7 +278,7 @@ def usable_controls(
             keep.append(name)
     notes = [f"control series set aside: {', '.join(dropped)}"] if dropped else []
     chosen = aligned[keep]
-    return (np.log(chosen) if log_scale else chosen), notes
+    return (chosen.apply(np.log) if log_scale else chosen), notes
 
 
 @dataclass(frozen=True)
@@ -580,7 +581,7 @@ def describe_impact(
     effect, low, high = impact.event_effect
     row = impact.pointwise[impact.pointwise["month"] == impact.event_month].iloc[0]
     month_label = series.period_label(impact.event_month, impact.event_month)
-    cumulative = impact.summary.loc["cumulative"]
+    cumulative = impact.summary.to_dict("index")["cumulative"]
     cum_low, cum_high = cumulative["abs_effect_lower"], cumulative["abs_effect_upper"]
     text = [
         f"In {month_label}, {what} came to {fmt_number(row['actual'])} {unit}. A model "
@@ -775,17 +776,18 @@ def monthly_counterfactual(
             monthly, None, None, needs_monthly_data_text(event) + f" ({have}.)",
             controls, controls_message,
         )  # fmt: skip
-    settings = {
-        "alpha": alpha,
-        "post_months": post_months,
-        "min_pre_months": min_pre_months,
-        "controls": controls if controls.shape[1] else None,
-    }
-    impact_total = pulse_effect(total, event.month, **settings)
+    offered = controls if controls.shape[1] else None
+
+    def impact_on(values: pd.Series) -> Impact:
+        return pulse_effect(
+            values, event.month, alpha=alpha, post_months=post_months,
+            min_pre_months=min_pre_months, controls=offered,
+        )  # fmt: skip
+
+    impact_total = impact_on(total)
     impact_rest = None
     if goods.notna().any():
-        rest = total - goods.reindex(total.index).fillna(0)
-        impact_rest = pulse_effect(rest, event.month, **settings)
+        impact_rest = impact_on(total - goods.reindex(total.index).fillna(0))
     return Counterfactual(monthly, impact_total, impact_rest, "", controls, controls_message)
 
 
