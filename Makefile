@@ -40,9 +40,10 @@ $(STAMP): requirements.lock pyproject.toml Makefile
 	touch $(STAMP)
 
 # Re-execute the committed notebooks in place with their default parameters (so their saved
-# outputs, which nbval compares, match the code and data); charts go to notebooks/figures/.
+# outputs, which nbval compares, match the code and data). Charts and full tables are embedded
+# in the notebooks (no KZAF_FIGURES_DIR), so nothing is written beside them in notebooks/.
 notebooks: $(STAMP)
-	cd notebooks && for nb in [0-9][0-9]_*.ipynb; do \
+	cd notebooks && unset KZAF_FIGURES_DIR && for nb in [0-9][0-9]_*.ipynb; do \
 		../$(BIN)/papermill --cwd . -k python3 --no-progress-bar "$$nb" "$$nb" || exit 1; \
 	done
 

@@ -22,6 +22,20 @@ def data_dir() -> Path:
 DATA_DIR = PROJECT_ROOT / "data"
 
 
+# Where charts and full tables write their files (SVG and CSV). ``kzaf run`` sets it to each
+# notebook's run folder; a tool that does not set it (plain papermill, nbconvert, JupyterLab)
+# gets the charts and tables embedded in the executed notebook itself, and no file anywhere:
+# the kernel cannot know where its output notebook goes, and its working folder is often
+# notebooks/, where two runs with different parameters would overwrite each other's images.
+FIGURES_DIR_ENV = "KZAF_FIGURES_DIR"
+
+
+def side_files_dir() -> Path | None:
+    """The folder for side files in force: ``$KZAF_FIGURES_DIR``, or None (embed them)."""
+    override = os.environ.get(FIGURES_DIR_ENV)
+    return Path(override) if override else None
+
+
 def notebooks_dir() -> Path:
     """The notebooks in force: ``$KZAF_NOTEBOOKS_DIR`` if set, else ``<project>/notebooks``."""
     override = os.environ.get("KZAF_NOTEBOOKS_DIR")

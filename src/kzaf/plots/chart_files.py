@@ -5,6 +5,7 @@ an image file with alt text. Pure matplotlib inspection, plus the one display ca
 from __future__ import annotations
 
 import csv
+import io
 import os
 from pathlib import Path
 from typing import Any
@@ -186,12 +187,18 @@ def describe(fig: plt.Figure, rows: list[dict[str, Any]]) -> str:
     return " ".join(parts)
 
 
+def points_csv(rows: list[dict[str, Any]], sources: str) -> str:
+    """The chart's points as CSV text, each row with the chart's source line."""
+    handle = io.StringIO(newline="")
+    writer = csv.DictWriter(handle, [*rows[0].keys(), "sources"])
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "sources": sources})
+    return handle.getvalue()
+
+
 def write_points(rows: list[dict[str, Any]], path: Path, sources: str) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, [*rows[0].keys(), "sources"])
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({**row, "sources": sources})
+    path.write_text(points_csv(rows, sources), encoding="utf-8", newline="")
     return path
 
 
@@ -211,6 +218,22 @@ def show(image: Path, data: Path, description: str) -> None:
     html = (
         f'<figure class="chart"><img src="{escape_html(src)}" alt="{escape_html(description)}">'
         f'<figcaption><a href="{escape_html(href)}">Data (CSV)</a></figcaption></figure>'
+    )
+    display({"text/html": html, "text/plain": description}, raw=True)
+
+
+def show_embedded(svg: bytes, points: str, description: str, name: str) -> None:
+    """Display the chart and its data carried inside the output itself (no file): what a
+    notebook run by a tool other than ``kzaf run`` shows, wherever its output is saved."""
+    from IPython.display import display
+
+    from kzaf.text.escape import data_uri, escape_html
+
+    image, data = data_uri(svg, "image/svg+xml"), data_uri(points.encode("utf-8"), "text/csv")
+    html = (
+        f'<figure class="chart"><img src="{image}" alt="{escape_html(description)}">'
+        f'<figcaption><a href="{data}" download="{escape_html(name)}.csv">Data (CSV)</a>'
+        "</figcaption></figure>"
     )
     display({"text/html": html, "text/plain": description}, raw=True)
 
