@@ -32,6 +32,7 @@ import gzip
 import hashlib
 import io
 import json
+import logging
 import os
 import time
 from collections import Counter
@@ -48,7 +49,10 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from kzaf.comtrade import codes
+from kzaf.logs import progress_bar
 from kzaf.paths import data_dir
+
+_LOGGER = logging.getLogger(__name__)
 
 # Reading four megabytes of CSV at a time keeps pyarrow's buffers near 150 MB on a file of
 # any length (measured by benchmarks/bench_comtrade_import.py), with few enough blocks that
@@ -265,23 +269,28 @@ def import_csv(
     # First pass: numbers and periods parsed by pyarrow as it reads (fast). Any number or
     # period it cannot parse, or that breaks a rule, sends us to a second pass that reads
     # every cell as text, so each problem is reported with the text as written.
-    for typed in (True, False):
-        tally = _Tally(max_problems=max_problems, label=str(path))
-        try:
-            with path.open("rb") as raw:
-                hashing = _HashingReader(raw)
-                stream = gzip.GzipFile(fileobj=hashing) if path.name.endswith(".gz") else hashing
-                reader = _open_csv(stream, present, delimiter, block_bytes, tally, typed=typed)
-                batches = _csv_batches(reader, str(path), tally, typed=typed)
-                outcome = _normalise_and_write(
-                    batches, present, source, countries, out_dir, name, replace, tally
-                )
-                while hashing.read(1 << 20):  # hash to the end even if the reader stopped
-                    pass
-            break
-        except _ReadAsText:
-            if not typed:  # pragma: no cover - the text pass never asks for itself
-                raise
+    with progress_bar(path.stat().st_size, f"import {path.name}", unit="B") as bar:
+        for typed in (True, False):
+            tally = _Tally(max_problems=max_problems, label=str(path))
+            bar.reset()
+            try:
+                with path.open("rb") as raw:
+                    hashing = _HashingReader(raw, on_read=bar.update)
+                    stream = (
+                        gzip.GzipFile(fileobj=hashing) if path.name.endswith(".gz") else hashing
+                    )
+                    reader = _open_csv(stream, present, delimiter, block_bytes, tally, typed=typed)
+                    batches = _csv_batches(reader, str(path), tally, typed=typed)
+                    outcome = _normalise_and_write(
+                        batches, present, source, countries, out_dir, name, replace, tally
+                    )
+                    while hashing.read(1 << 20):  # hash to the end even if the reader stopped
+                        pass
+                break
+            except _ReadAsText:
+                if not typed:  # pragma: no cover - the text pass never asks for itself
+                    raise
+                _LOGGER.info("%s: a value needs reading as text; second pass", path.name)
     input_record = {
         "kind": "csv",
         "path": _display_path(path),
@@ -355,10 +364,13 @@ def import_responses(
 class _HashingReader(io.RawIOBase):
     """A read-only file that computes the sha256 of the bytes read through it."""
 
-    def __init__(self, handle: io.BufferedReader):
+    def __init__(
+        self, handle: io.BufferedReader, on_read: Callable[[int], object] | None = None
+    ) -> None:
         self._handle = handle
         self.sha256 = hashlib.sha256()
         self.bytes = 0
+        self._on_read = on_read  # a progress bar's update
 
     def readable(self) -> bool:
         return True
@@ -367,6 +379,8 @@ class _HashingReader(io.RawIOBase):
         data = self._handle.read(size)
         self.sha256.update(data)
         self.bytes += len(data)
+        if self._on_read is not None and data:
+            self._on_read(len(data))
         return data
 
     def readinto(self, buffer) -> int:  # used by gzip
