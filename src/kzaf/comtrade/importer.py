@@ -680,8 +680,9 @@ def _normalise_and_write(batches, present, source, countries, out_dir, name, rep
     return partial, parquet, metadata
 
 
-def _normalise(batch, start, present, lookup: _Lookup, source_id: str, tally: _Tally):
-    """Check one block of rows and return its observations (value rows, then quantity rows)."""
+def _main_flow_rows(batch, start, present, tally: _Tally):
+    """The block's rows of main flows (imports, exports) that are not breakdowns, with their
+    row numbers; unknown flows reported, sub-flows and breakdown rows counted. None if none."""
     flow = batch.column("flowCode")
     main = pc.is_in(flow, value_set=pa.array(list(codes.FLOWS)))
     sub = pc.is_in(flow, value_set=pa.array(list(codes.SUB_FLOWS)))
@@ -713,7 +714,15 @@ def _normalise(batch, start, present, lookup: _Lookup, source_id: str, tally: _T
         return None
     if len(kept_at) < batch.num_rows:
         batch, rows = batch.take(kept_at), pc.take(rows, kept_at)
-    kept = batch
+    return batch, rows
+
+
+def _normalise(batch, start, present, lookup: _Lookup, source_id: str, tally: _Tally):
+    """Check one block of rows and return its observations (value rows, then quantity rows)."""
+    selected = _main_flow_rows(batch, start, present, tally)
+    if selected is None:
+        return None
+    kept, rows = selected
     col = kept.column
     bad = []
 
