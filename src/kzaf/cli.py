@@ -184,7 +184,7 @@ def _cmd_params(args: argparse.Namespace) -> int:
 class _OrderedParameter(argparse.Action):
     """Keep -p and -r in the order given (later values win)."""
 
-    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+    def __call__(self, parser, namespace, values, option_string=None):
         kind = "r" if option_string in ("-r", "--parameter-raw") else "p"
         found = list(getattr(namespace, self.dest, None) or [])
         found.append((kind, values[0], values[1]))

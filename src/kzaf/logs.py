@@ -20,7 +20,7 @@ import re
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 ROOT = "kzaf"
 _bars: list[Any] = []  # the tqdm bars being shown: console lines are written above them
@@ -153,13 +153,12 @@ class RunLog:
     def attach(self, path: Path, replay: bool = True) -> None:
         """Also append every line to ``path`` (with the lines so far, if ``replay``)."""
         path.parent.mkdir(parents=True, exist_ok=True)
+        if replay and self._history:
+            with path.open("a", encoding="utf-8") as earlier:  # before the handler's lines
+                earlier.writelines(self._history)
         handler = logging.FileHandler(path, encoding="utf-8")
         handler.setFormatter(StampedFormatter())
         handler.setLevel(logging.DEBUG)
-        if replay and self._history:
-            stream: IO[str] = handler.stream
-            stream.writelines(self._history)
-            stream.flush()
         self._logger.addHandler(handler)
         self._files.append(handler)
 

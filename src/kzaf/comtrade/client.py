@@ -408,7 +408,8 @@ def _read_limited(response: Any, deadline: float, limit: int) -> bytes:
     # and the socket waits at most what is left of the attempt.
     sock = getattr(getattr(response.fp, "raw", None), "_sock", None)
     read = getattr(response, "read1", response.read)
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
@@ -624,9 +625,10 @@ def _fetch_one(client: _Client, query: Query, folder: Path, result: FetchResult)
     client.log(f"GET {url}")
     body = client.get(url)
     accessed = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    redacted = client.key is not None and client.key.encode() in body
-    if redacted:
-        body = body.replace(client.key.encode(), b"***")
+    key = client.key.encode() if client.key is not None else None
+    redacted = key is not None and key in body
+    if key is not None and redacted:
+        body = body.replace(key, b"***")
     try:
         payload = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -64,7 +64,8 @@ def finish(
     ax.set_title(title, loc="left", fontsize=12)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    fig = ax.figure
+    fig = ax.get_figure(root=True)
+    assert fig is not None, "an Axes drawn by kzaf belongs to a figure"
     fig.tight_layout()
     source_caption(fig, sources, note)
     return fig

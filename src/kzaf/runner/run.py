@@ -391,7 +391,7 @@ def _raise_interrupted(signum: int, frame: Any) -> None:
 def _set_handlers(on_term: Any, on_int: Any) -> dict[int, Any]:
     """Install handlers (``None``: keep); return the previous ones. Outside the main thread
     (an embedding scheduler) signals stay as they are."""
-    previous = {}
+    previous: dict[int, Any] = {}
     for signum, handler in ((signal.SIGTERM, on_term), (signal.SIGINT, on_int)):
         if handler is None:
             continue
