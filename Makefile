@@ -18,6 +18,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests notebooks benchmarks tools
 	$(BIN)/ruff format --check src tests notebooks benchmarks tools
+	$(BIN)/mypy src/kzaf
 	$(BIN)/python -m pytest -n auto
 
 # The inner loop: everything but the tests that execute notebooks or run long simulations
@@ -25,6 +26,7 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/ruff check src tests notebooks benchmarks tools
 	$(BIN)/ruff format --check src tests notebooks benchmarks tools
+	$(BIN)/mypy src/kzaf
 	$(BIN)/python -m pytest tests -n auto -m "not notebook and not slow"
 
 env: $(STAMP)

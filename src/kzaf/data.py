@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from kzaf.checksums import REHASH_HINT, file_sha256
+from kzaf.frames import rows as table_rows
 from kzaf.paths import data_dir
 
 DESCRIPTOR_NAME = "datapackage.json"
@@ -195,7 +196,7 @@ def rehash(directory: Path | str | None = None) -> list[str]:
 def country_lookup(countries: pd.DataFrame) -> dict[str, str]:
     """Every accepted spelling (ISO3, M49, Comtrade code, name, alternates) -> ISO3."""
     lookup: dict[str, str] = {}
-    for row in countries.itertuples(index=False):
+    for row in table_rows(countries, index=False):
         keys = [row.iso3, row.m49, row.comtrade_code, row.name]
         keys += str(row.alternates).split("|") if not pd.isna(row.alternates) else []
         # A missing code or alternate is no spelling: str() of it ("<NA>", "nan") must not

@@ -32,6 +32,7 @@ from typing import Any
 
 import pandas as pd
 
+from kzaf.frames import records as frame_records
 from kzaf.text.numbers import fmt_plain as _fmt
 
 # Columns that identify "the same thing" across sources; figures are reconciled within a group.
@@ -438,7 +439,7 @@ def rank_figures(
     policy = policy_from(policy)
     if figures.empty:
         return figures.assign(policy_rank=pd.Series(dtype="int64"))
-    ranked = figures.iloc[_ranked(figures.to_dict("records"), policy)]
+    ranked = figures.iloc[_ranked(frame_records(figures), policy)]
     return ranked.assign(policy_rank=range(1, len(ranked) + 1))
 
 

@@ -318,9 +318,9 @@ def import_responses(
     is not the same as zero trade.
     """
     started = time.perf_counter()
-    paths = [Path(p) for p in paths]
+    files = [Path(p) for p in paths]
     usable, inputs, accessed_days = [], [], []
-    for path in paths:
+    for path in files:
         meta = _response_metadata(path)
         if meta.get("truncated") or meta.get("error"):
             continue  # cut off (superseded by smaller requests) or an error answer
@@ -338,7 +338,7 @@ def import_responses(
             accessed_days.append(dt.date.fromisoformat(meta["accessed"][:10]))
     if not usable:
         raise ComtradeFormatError(
-            f"{', '.join(map(str, paths))}: no usable responses (all were truncated or "
+            f"{', '.join(map(str, files))}: no usable responses (all were truncated or "
             "error answers)"
         )
     synthetic = (
@@ -1149,11 +1149,11 @@ def load_imported(
                 "edited: run `kzaf import comtrade FILE --replace` again"
             )
         table = pq.read_table(parquet)
-        for column, wanted in (("reporter", reporters), ("partner", partners),
+        for column, kept in (("reporter", reporters), ("partner", partners),
                                ("commodity", commodities)):  # fmt: skip
-            if wanted is not None:
+            if kept is not None:
                 keep = pc.is_in(pc.cast(table.column(column), pa.string()),
-                                value_set=pa.array(list(wanted), pa.string()))  # fmt: skip
+                                value_set=pa.array(list(kept), pa.string()))  # fmt: skip
                 table = table.filter(keep)
         frames.append(_observations_frame(table))
     observations = frames[0]
@@ -1195,7 +1195,9 @@ def _observations_frame(table: pa.Table) -> pd.DataFrame:
         column = table.column(name)
         if name in ("period_start", "period_end"):
             frame[name] = pd.Series(
-                pd.PeriodIndex.from_ordinals(_month_ordinals(column), freq="M"), copy=False
+                # pandas >= 2.2 has from_ordinals; pandas-stubs does not list it yet.
+                pd.PeriodIndex.from_ordinals(_month_ordinals(column), freq="M"),  # type: ignore[attr-defined]
+                copy=False,
             )
         elif name == "value":
             frame[name] = pd.Series(_numpy(column, float), copy=False)
