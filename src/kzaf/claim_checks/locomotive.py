@@ -144,10 +144,10 @@ def top_ten_partner(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
             Part(C4_RANK, Verdict.NOT_TESTABLE, text, "rank"),
             Part(C4_BECAUSE, Verdict.NOT_TESTABLE, "Needs the rank first.", "rank"),
         ]
-        sources = ev.sources_of(
+        cited = ev.sources_of(
             _sources_for(observations, [*used, ceiling_id]), annual[annual["partner"].isin(above)]
         )
-        return from_parts("C4", parts, sources, partner_figures)
+        return from_parts("C4", parts, cited, partner_figures)
     if own.empty:
         value, lower_bound = bounds["low"], True
     else:

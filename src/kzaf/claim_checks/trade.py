@@ -344,6 +344,7 @@ def assess_c3(
         f"{_listing(full)}.{_aside(years)}"
     )
     fits = december[december["consistent"].astype(bool)]
+    assert whole is not None  # full is not empty here
     excess = part / whole - 1
     if len(fits) == len(december):
         ytd_part = Part(C3_YTD, CONFIRMED, f"{listing} Every pair fits.", MONEY)
