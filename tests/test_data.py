@@ -132,6 +132,17 @@ def test_resolve_country_accepts_codes_and_names_and_refuses_guesses():
         data.resolve_country("Afghanistann", countries)
 
 
+def test_a_missing_code_or_alternate_is_not_a_spelling_of_the_country():
+    countries = data.load().countries.head(1).copy()
+    countries["comtrade_code"] = pd.array([pd.NA], dtype="Int64")
+    countries["alternates"] = [None]
+    lookup = data.country_lookup(countries)
+    assert set(lookup.values()) == {"AFG"}
+    for printed_missing in ("<NA>", "nan", "None", ""):
+        with pytest.raises(data.UnknownCountryError):
+            data.resolve_country(printed_missing, countries)
+
+
 def test_every_table_in_the_folder_is_described():
     tables = data.load()
     described = {r["path"] for r in tables.descriptor["resources"]}

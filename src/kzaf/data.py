@@ -192,10 +192,13 @@ def country_lookup(countries: pd.DataFrame) -> dict[str, str]:
     """Every accepted spelling (ISO3, M49, Comtrade code, name, alternates) -> ISO3."""
     lookup: dict[str, str] = {}
     for row in countries.itertuples(index=False):
-        keys = [row.iso3, row.m49, str(row.comtrade_code), row.name]
-        keys += [a for a in str(row.alternates).split("|") if a]
+        keys = [row.iso3, row.m49, row.comtrade_code, row.name]
+        keys += str(row.alternates).split("|") if not pd.isna(row.alternates) else []
+        # A missing code or alternate is no spelling: str() of it ("<NA>", "nan") must not
+        # become a key that names the country.
         for key in keys:
-            lookup[_fold(key)] = row.iso3
+            if not pd.isna(key) and str(key).strip():
+                lookup[_fold(str(key))] = row.iso3
         lookup[_fold(str(int(row.m49)))] = row.iso3  # "004" and "4" both name Afghanistan
     return lookup
 

@@ -102,22 +102,26 @@ def indicator_series(indicators: pd.DataFrame) -> pd.DataFrame:
         )
     if not rows:
         return pd.DataFrame(columns=list(SERIES_COLUMNS))
-    figures = pd.DataFrame(rows)
+    # Grouped in plain Python: a few hundred small groups cost far more through pandas'
+    # per-group machinery than the arithmetic does.
+    groups: dict[tuple[str, str, int], list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["code"], row["subject"], int(row["year"])), []).append(row)
     out = []
-    for (code, subject, year), group in figures.groupby(["code", "subject", "year"], sort=True):
+    for (code, subject, year), group in sorted(groups.items()):
         out.append(
             {
                 "code": code,
                 "subject": subject,
-                "year": int(year),
-                "value": float(np.median(group["point"])),
-                "low": float(group["low"].min()),
-                "high": float(group["high"].max()),
+                "year": year,
+                "value": float(np.median([g["point"] for g in group])),
+                "low": float(min(g["low"] for g in group)),
+                "high": float(max(g["high"] for g in group)),
                 "n_figures": len(group),
-                "unit": "; ".join(sorted(set(group["unit"]))),
-                "direction": "; ".join(sorted(set(group["direction"]))),
-                "source_ids": ";".join(sorted(set(group["source_id"]))),
-                "figure_ids": ";".join(sorted(group["figure_id"])),
+                "unit": "; ".join(sorted({g["unit"] for g in group})),
+                "direction": "; ".join(sorted({g["direction"] for g in group})),
+                "source_ids": ";".join(sorted({g["source_id"] for g in group})),
+                "figure_ids": ";".join(sorted(g["figure_id"] for g in group)),
                 "derived": False,
             }
         )

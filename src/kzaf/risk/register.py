@@ -28,7 +28,7 @@ normalisations and aggregations; the register's 1–5 scores always follow this 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -148,18 +148,34 @@ def risk_series(
     return series
 
 
-def _own_series(series: pd.DataFrame, risk: Risk, item: Evidence) -> pd.DataFrame:
-    mask = (series["code"] == item.series_code) & (series["subject"] == item.series_subject)
-    if isinstance(item, EventEvidence):
-        mask &= series["risk_link"] == risk.risk_id
-    return series[mask].sort_values("year")
+OwnSeries = Callable[[Risk, Evidence], pd.DataFrame]
 
 
-def _pool(series: pd.DataFrame, risk: Risk, item: Evidence) -> np.ndarray:
+def own_series_lookup(series: pd.DataFrame) -> OwnSeries:
+    """``own(risk, item)``: the rows of ``series`` that one piece of evidence reads, by year.
+
+    The series is split by (code, subject) once here; the register asks for its evidence a
+    few hundred times per assessment, and filtering the whole table each time was most of the
+    risk notebook's own run time.
+    """
+    ordered = series.sort_values("year", kind="stable").reset_index(drop=True)
+    positions = ordered.groupby(["code", "subject"], sort=False).indices
+    nothing: list[int] = []
+
+    def own(risk: Risk, item: Evidence) -> pd.DataFrame:
+        frame = ordered.iloc[positions.get((item.series_code, item.series_subject), nothing)]
+        if isinstance(item, EventEvidence):  # an event count belongs to the risk that asked
+            frame = frame[frame["risk_link"] == risk.risk_id]
+        return frame
+
+    return own
+
+
+def _pool(series: pd.DataFrame, own: OwnSeries, risk: Risk, item: Evidence) -> np.ndarray:
     """Reference observations for z-scores and ranks: the code's figures for every subject
     (every year of the risk's own count, for events)."""
     if isinstance(item, EventEvidence):
-        return _own_series(series, risk, item)["value"].to_numpy(dtype=float)
+        return own(risk, item)["value"].to_numpy(dtype=float)
     return series.loc[series["code"] == item.code, "value"].to_numpy(dtype=float)
 
 
@@ -190,11 +206,12 @@ def resolve_direction(item: Evidence, own: pd.DataFrame, where: str) -> str:
 
 def default_as_of(register: Sequence[Risk], series: pd.DataFrame) -> int:
     """The latest year any indicator evidence of the register has a figure for."""
+    own = own_series_lookup(series)
     years = [
-        int(_own_series(series, risk, item)["year"].max())
+        int(own(risk, item)["year"].max())
         for risk in register
         for item in risk.evidence
-        if isinstance(item, IndicatorEvidence) and not _own_series(series, risk, item).empty
+        if isinstance(item, IndicatorEvidence) and not own(risk, item).empty
     ]
     if not years:
         raise ValueError("no evidence of the register has any figure in the data")
@@ -232,10 +249,11 @@ def evidence_table(
         else {}
     )
     rows = []
+    own_series = own_series_lookup(series)
     for risk in register:
         for item in risk.evidence:
             where = f"{risk.risk_id}, evidence {item.series_code} ({item.series_subject})"
-            own = _own_series(series, risk, item)
+            own = own_series(risk, item)
             own = own[own["year"] <= as_of]
             latest = value_as_of(own, as_of, max_age_years)
             row = {
@@ -451,11 +469,12 @@ def evidence_matrix(
     membership = np.zeros((len(table), len(risk_ids), len(DIMENSIONS)), dtype=bool)
     pools, keys = [], {}
     series_key = np.zeros(len(table), dtype=int)
+    own = own_series_lookup(series)
     i = 0
     for risk in register:
         for item in risk.evidence:
             membership[i, risk_ids.index(risk.risk_id), DIMENSIONS.index(item.dimension)] = True
-            pools.append(_pool(series, risk, item))
+            pools.append(_pool(series, own, risk, item))
             owner = risk.risk_id if isinstance(item, EventEvidence) else ""
             key = (item.series_code, item.series_subject, owner)
             series_key[i] = keys.setdefault(key, len(keys))
@@ -491,13 +510,18 @@ def values_by_year(
     """(years, entries): each entry's latest figure within ``window_years`` ending each year
     (NaN when none), in the order of :func:`evidence_matrix`'s entries."""
     out = np.full((len(years), sum(len(r.evidence) for r in register)), np.nan)
+    own = own_series_lookup(series)
     i = 0
     for risk in register:
         for item in risk.evidence:
-            own = _own_series(series, risk, item)
+            frame = own(risk, item)  # one row per year, by year
+            figure_years = frame["year"].to_numpy(dtype=int)
+            values = frame["value"].to_numpy(dtype=float)
             for k, year in enumerate(years):
-                latest = value_as_of(own, year, window_years)
-                if not latest.empty:
-                    out[k, i] = float(latest["value"])
+                # The latest figure at or before the year (what value_as_of picks), if it is
+                # within the window.
+                j = int(np.searchsorted(figure_years, year, side="right")) - 1
+                if j >= 0 and figure_years[j] > year - window_years:
+                    out[k, i] = values[j]
             i += 1
     return out

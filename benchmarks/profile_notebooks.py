@@ -1,0 +1,107 @@
+"""Where each notebook spends its time: the slowest cells, then the slowest kzaf functions.
+
+    .venv/bin/python benchmarks/profile_notebooks.py [STEM ...] [--top 6]
+
+For each notebook (default: all four), two views, both on the shipped data and the notebook's
+default parameters:
+
+- cells: the notebook is executed once by papermill in a fresh kernel (a copy in a temporary
+  folder, so nothing in notebooks/ changes) and the cells are ranked by papermill's own
+  per-cell duration;
+- functions: the same code cells run in this process under cProfile, and the ``kzaf``
+  functions are ranked by cumulative time (imports are paid before profiling starts, so the
+  table shows the notebook's own work).
+
+Prints figures and asserts nothing; run it before and after a change to see what moved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import io
+import os
+import pstats
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+
+
+def _code_cells(notebook: nbformat.NotebookNode) -> list[str]:
+    return [c.source for c in notebook.cells if c.cell_type == "code"]
+
+
+def cell_times(path: Path, folder: Path) -> list[tuple[float, int, str]]:
+    """(seconds, code cell number, first line) per cell, from one papermill execution."""
+    import papermill
+
+    output = folder / path.name
+    papermill.execute_notebook(
+        str(path), str(output), cwd=str(folder), progress_bar=False, kernel_name="python3"
+    )
+    executed = nbformat.read(output, as_version=4)
+    times = []
+    for number, cell in enumerate(c for c in executed.cells if c.cell_type == "code"):
+        duration = cell.metadata.get("papermill", {}).get("duration") or 0.0
+        first = next((s for s in cell.source.splitlines() if s.strip()), "")
+        times.append((duration, number + 1, first[:70]))
+    return times
+
+
+def function_times(path: Path, folder: Path, top: int) -> str:
+    """The kzaf functions under cProfile, by cumulative time, for the notebook's code cells."""
+    cells = _code_cells(nbformat.read(path, as_version=4))
+    namespace: dict = {"__name__": "__main__"}
+    # IPython display calls become no-ops outside a kernel; figures go to the temporary folder.
+    os.environ["KZAF_FIGURES_DIR"] = str(folder / "figures")
+    profiler = cProfile.Profile()
+    with contextlib.chdir(folder), contextlib.redirect_stdout(io.StringIO()):
+        import matplotlib
+
+        matplotlib.use("Agg")
+        for source in cells:
+            code = "\n".join(
+                line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))
+            )
+            profiler.enable()
+            exec(compile(code, str(path), "exec"), namespace)
+            profiler.disable()
+    buffer = io.StringIO()
+    stats = pstats.Stats(profiler, stream=buffer).sort_stats("cumulative")
+    stats.print_stats(r"kzaf[/\\]", top)
+    lines = buffer.getvalue().splitlines()
+    start = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)
+    return "\n".join(line for line in lines[start:] if line.strip())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("stems", nargs="*", help="notebook name prefixes (default: all)")
+    parser.add_argument("--top", type=int, default=6)
+    args = parser.parse_args()
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    if args.stems:
+        paths = [p for p in paths if any(p.stem.startswith(s) for s in args.stems)]
+    print(f"load average: {os.getloadavg()[0]:.2f}; cores: {os.cpu_count()}")
+    for path in paths:
+        with tempfile.TemporaryDirectory(prefix="kzaf-profile-") as temporary:
+            folder = Path(temporary)
+            shutil.copytree(NOTEBOOKS / "params", folder / "params", dirs_exist_ok=True)
+            times = cell_times(path, folder)
+            total = sum(t for t, _, _ in times)
+            print(f"\n== {path.stem}: {total:.2f} s in {len(times)} code cells")
+            for seconds, number, first in sorted(times, reverse=True)[: args.top]:
+                print(f"  {seconds:6.2f} s  cell {number:>2}  {first}")
+            print("-- kzaf functions by cumulative time (in-process, imports excluded)")
+            print(function_times(path, folder, args.top * 2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
