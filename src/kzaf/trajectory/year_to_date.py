@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from kzaf import series
+from kzaf.frames import records as frame_records
 from kzaf.text.numbers import fmt_pct as _pct0
 from kzaf.text.numbers import fmt_span as _range_text
 from kzaf.trajectory.annual import _flow_order_key, pair_changes
@@ -97,8 +98,7 @@ def same_period_comparison(
     ytd = _year_to_date(figures)
     rows = []
     for (flow, months), group in table.groupby(["flow", "months"], sort=True):
-        group = group.sort_values("year").to_dict("records")
-        for a, b in itertools.pairwise(group):
+        for a, b in itertools.pairwise(frame_records(group.sort_values("year"))):
             mine = ytd[(ytd["flow"] == flow) & (ytd["months"] == months)]
             pairs = pair_changes(mine[mine["year"] == a["year"]], mine[mine["year"] == b["year"]])
             rows.append(
@@ -123,7 +123,7 @@ def seasonal_shares(figures: pd.DataFrame) -> pd.DataFrame:
     """The share of the full year that a year-to-date period held, in every year that has both,
     from every pair of figures (year-to-date figure / full-year figure).
 
-    A share above 1 means the two figures cannot both be right (the part exceeds the whole);
+    A share above 1 beyond the figures' precision means the two cannot both be right;
     such pairs are kept and marked ``consistent=False``. Columns: ``flow``, ``year``,
     ``months``, ``period_name``, ``obs_id_ytd``, ``obs_id_year``, ``value_ytd``,
     ``value_year``, ``share``, ``consistent``, ``suspect``.
@@ -158,7 +158,8 @@ def seasonal_shares(figures: pd.DataFrame) -> pd.DataFrame:
                     "value_ytd": part["value"],
                     "value_year": whole["value"],
                     "share": share,
-                    "consistent": share <= 1,
+                    # Within the figures' precision (0.6 bn rounded may hold 0.62 bn).
+                    "consistent": series.part_fits_whole(part, whole),
                     "suspect": bool(part["suspect"]) or bool(whole["suspect"]),
                 }
             )
