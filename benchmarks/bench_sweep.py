@@ -120,22 +120,26 @@ def main() -> int:
         print(
             f"sum of single-run times:        {single:7.1f} s; ideal on {n} workers {ideal:.1f} s"
         )
-        figures = {}
-        figures["local pool"] = _sweep(["--jobs", str(n)], root / "local", args.notebook)
-        figures["Dask LocalCluster"] = _sweep(
-            ["--engine", "dask", "--jobs", str(n)], root / "cluster", args.notebook
-        )
-        with _scheduler_and_worker(n, root) as address:
-            figures["scheduler + worker"] = _sweep(
-                ["--scheduler", address], root / "separate", args.notebook
-            )
-        for name, (wall, engine_manifest) in figures.items():
+
+        def show(name: str, wall: float, engine_manifest: dict) -> None:
             # The same runs' own times, side by side: overhead of scheduling and publishing,
             # robust to a load that changed since the one-at-a-time pass.
             own = sum(r["duration_s"] for r in engine_manifest["notebooks"]) / n
             print(
                 f"{name + ':':<31} {wall:7.1f} s wall; / ideal {wall / ideal:5.2f}; "
-                f"/ its own runs' time per worker {wall / own:5.2f}"
+                f"/ its own runs' time per worker {wall / own:5.2f}",
+                flush=True,
+            )
+
+        show("local pool", *_sweep(["--jobs", str(n)], root / "local", args.notebook))
+        show(
+            "Dask LocalCluster",
+            *_sweep(["--engine", "dask", "--jobs", str(n)], root / "cluster", args.notebook),
+        )
+        with _scheduler_and_worker(n, root) as address:
+            show(
+                "scheduler + worker",
+                *_sweep(["--scheduler", address], root / "separate", args.notebook),
             )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     return 0
