@@ -226,3 +226,27 @@ def key_points(
     if len(years) < 3:
         points.append("Fewer than three full years are published: no trend is estimated.")
     return points[:5]
+
+
+# ---------------------------------------------------------------------------------------------
+# Parts that do not apply to a pair: one sentence each, in place of the part
+
+
+def goods_not_applicable(goods: list[str], pair: str) -> str:
+    """The goods section for a pair with no figure on the goods chosen."""
+    from kzaf.text.escape import escape_markdown
+
+    return (
+        f"No figure for the goods chosen ({escape_markdown(', '.join(goods))}) is published for "
+        f"{escape_markdown(pair)} trade, so this section has nothing to show."
+    )
+
+
+def claims_not_applicable(pair: str) -> str:
+    """The claims section for a pair other than the article's."""
+    from kzaf.text.escape import escape_markdown
+
+    return (
+        f"The article's claims are about another pair's trade; they do not apply to "
+        f"{escape_markdown(pair)} and are not tested here."
+    )
