@@ -216,8 +216,8 @@ def key_points(
     points = []
     if own.empty:
         points.append(
-            f"No published figure of {reporter}'s trade with {partner} covers {month}, so {what} "
-            "cannot be set against any total."
+            f"No published figure of {reporter}'s trade with {partner} covers {month}, so "
+            f"{what[0].lower() + what[1:]} cannot be set against any total."
         )
     else:
         low, high = own["shipment_share"].min(), own["shipment_share"].max()

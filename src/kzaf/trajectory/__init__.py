@@ -79,6 +79,7 @@ from kzaf.trajectory.mirror import (
 from kzaf.trajectory.narrative import (
     answer_paragraph,
     claims_not_applicable,
+    figures_note,
     goods_not_applicable,
     headline_table,
     key_points,
@@ -155,6 +156,7 @@ __all__ = [
     "describe_mirror",
     "describe_target",
     "distance_to_target",
+    "figures_note",
     "flour_share",
     "goods_figures",
     "goods_not_applicable",

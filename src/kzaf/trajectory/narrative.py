@@ -250,3 +250,16 @@ def claims_not_applicable(pair: str) -> str:
         f"The article's claims are about another pair's trade; they do not apply to "
         f"{escape_markdown(pair)} and are not tested here."
     )
+
+
+def figures_note(
+    data_note: str, n_figures: int, pair: str, flows: list[str], years: tuple[int, int], policy: str
+) -> str:
+    """What the answer rests on: the data, how many figures, for what, and the source policy."""
+    from kzaf.text.escape import escape_markdown
+
+    noun = "figure" if n_figures == 1 else "figures"
+    return (
+        f"{data_note} {n_figures} {noun} for {escape_markdown(pair)} ({', '.join(flows)}), "
+        f"{years[0]}–{years[1]}. Source policy {policy}."
+    )
