@@ -18,6 +18,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests notebooks benchmarks tools
 	$(BIN)/ruff format --check src tests notebooks benchmarks tools
+	$(BIN)/mypy src/kzaf
 	$(BIN)/python -m pytest -n auto
 
 # The inner loop: everything but the tests that execute notebooks or run long simulations
@@ -25,6 +26,7 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/ruff check src tests notebooks benchmarks tools
 	$(BIN)/ruff format --check src tests notebooks benchmarks tools
+	$(BIN)/mypy src/kzaf
 	$(BIN)/python -m pytest tests -n auto -m "not notebook and not slow"
 
 env: $(STAMP)
@@ -40,9 +42,10 @@ $(STAMP): requirements.lock pyproject.toml Makefile
 	touch $(STAMP)
 
 # Re-execute the committed notebooks in place with their default parameters (so their saved
-# outputs, which nbval compares, match the code and data); charts go to notebooks/figures/.
+# outputs, which nbval compares, match the code and data). Charts and full tables are embedded
+# in the notebooks (no KZAF_FIGURES_DIR), so nothing is written beside them in notebooks/.
 notebooks: $(STAMP)
-	cd notebooks && for nb in [0-9][0-9]_*.ipynb; do \
+	cd notebooks && unset KZAF_FIGURES_DIR && for nb in [0-9][0-9]_*.ipynb; do \
 		../$(BIN)/papermill --cwd . -k python3 --no-progress-bar "$$nb" "$$nb" || exit 1; \
 	done
 

@@ -66,3 +66,29 @@ def test_legend_drops_seaborn_group_headings_and_speaks_in_words():
     assert "flow" not in labels and "source_kind" not in labels and "source kind" not in labels
     assert "a b" in labels
     plt.close(ax.figure)
+
+
+def test_without_a_folder_the_chart_and_its_data_ride_in_the_output(tmp_path, monkeypatch, capsys):
+    """No $KZAF_FIGURES_DIR (plain papermill, nbconvert, JupyterLab): nothing is written, the
+    SVG and its points are data links inside the shown HTML, identical run after run."""
+    import base64
+    import re
+
+    monkeypatch.delenv(common.FIGURES_DIR_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    common.use_style()
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append(obj))
+    for _ in range(2):
+        fig, ax = plt.subplots()
+        ax.plot([2021, 2022], [474.3, 987.9], label="turnover")
+        common.finish(ax, title="T", xlabel="year", ylabel="USD million", sources="fixture")
+        common.save(fig, "00_example")
+    assert common.figure_path("00_example") is None
+    assert list(tmp_path.iterdir()) == []
+    html = shown[0]["text/html"]
+    assert html == shown[1]["text/html"]  # no date or random id inside the SVG
+    svg = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', html).group(1)
+    assert base64.b64decode(svg).lstrip().startswith(b"<?xml")
+    points = re.search(r'href="data:text/csv;base64,([^"]+)" download="00_example.csv"', html)
+    assert "474.3" in base64.b64decode(points.group(1)).decode("utf-8")

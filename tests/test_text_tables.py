@@ -54,6 +54,19 @@ def test_table_has_no_index_and_at_most_seven_columns_and_a_csv(tmp_path, monkey
     assert 'href="figures/' in html
 
 
+def test_without_a_folder_a_small_full_table_rides_in_the_output(tmp_path, monkeypatch):
+    import base64
+
+    monkeypatch.delenv("KZAF_FIGURES_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    html = reader_table(pd.DataFrame({f"c{i}": [1.5] for i in range(9)}))
+    assert list(tmp_path.iterdir()) == []
+    encoded = html.split('href="data:text/csv;base64,')[1].split('"')[0]
+    assert base64.b64decode(encoded).decode("utf-8").startswith("c0,c1,")
+    big = pd.DataFrame({"text": ["x" * 100] * 1000})
+    assert "full table (CSV)" not in reader_table(big)
+
+
 def test_table_text_is_escaped():
     html = reader_table(pd.DataFrame({"<b>": ["<script>alert(1)</script>"]}), download=False)
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;" in html

@@ -12,6 +12,7 @@ import pandas as pd
 
 from kzaf import series
 from kzaf.data import Tables
+from kzaf.frames import rows as table_rows
 from kzaf.text.escape import escape_markdown
 
 TOPIC_NAMES = {
@@ -137,7 +138,7 @@ def indicator_disagreements(tables: Tables, tolerance: float = 0.05) -> pd.DataF
                     "n_figures": len(group),
                     "low": low,
                     "high": high,
-                    "figures": "; ".join(f"{_span(r)} ({r.source_id})" for r in group.itertuples()),
+                    "figures": "; ".join(f"{_span(r)} ({r.source_id})" for r in table_rows(group)),
                 }
             )
     return pd.DataFrame(rows, columns=[*keys, "n_figures", "low", "high", "figures"])
@@ -184,7 +185,7 @@ def conflict_groups(tables: Tables, policy: str = "official_first") -> pd.DataFr
     table = table[table["conflict"]]
     by_id = figures.set_index("obs_id")
     rows = []
-    for row in table.itertuples(index=False):
+    for row in table_rows(table, index=False):
         listed = []
         for obs_id in row.obs_ids:
             f = by_id.loc[obs_id]
@@ -250,7 +251,7 @@ def readme_report(tables: Tables, years: Sequence[int] = (2005, 2025)) -> str:
     for topic, row in matrix.iterrows():
         lines.append(f"| {topic} | " + " | ".join(row.astype(str)) + " |")
     lines += ["", "By source kind:", "", "| kind | figures | sources |", "|---|---|---|"]
-    for row in by_column(figures, "kind").itertuples(index=False):
+    for row in table_rows(by_column(figures, "kind"), index=False):
         lines.append(f"| {row.kind} | {row.n_figures} | {row.n_sources} |")
     lines += [
         "",
@@ -263,7 +264,7 @@ def readme_report(tables: Tables, years: Sequence[int] = (2005, 2025)) -> str:
     groups = conflict_groups(tables)
     if groups.empty:
         lines.append("None.")
-    for row in groups.itertuples(index=False):
+    for row in table_rows(groups, index=False):
         lines.append(
             f"- **{row.what}, {row.period_label}**"
             f"{'' if row.basis == 'calendar' else f' ({row.basis})'}: {row.figures}"
@@ -271,7 +272,7 @@ def readme_report(tables: Tables, years: Sequence[int] = (2005, 2025)) -> str:
     disagreements = indicator_disagreements(tables)
     if not disagreements.empty:
         lines += ["", "Other figures whose sources disagree (ranges that do not overlap):", ""]
-        for row in disagreements.itertuples(index=False):
+        for row in table_rows(disagreements, index=False):
             period = series.period_label(row.period_start, row.period_end)
             lines.append(f"- **{row.indicator}, {row.subject}, {period}**: {row.figures}")
     lines += ["", "### Years with no figure", ""]

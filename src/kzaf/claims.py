@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from kzaf.data import Tables
+from kzaf.frames import rows as table_rows
 
 
 class Verdict(StrEnum):
@@ -89,7 +90,7 @@ def evaluate(
         raise ValueError(f"unknown claim id(s) {unknown}; data/claims.csv has C1–C14")
     checks = registered_checks()
     rows = []
-    for claim in claims[claims["claim_id"].isin(wanted)].itertuples(index=False):
+    for claim in table_rows(claims[claims["claim_id"].isin(wanted)], index=False):
         if claim.claim_id in checks:
             result = checks[claim.claim_id](tables, dict(options or {}))
         else:

@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 
 from kzaf import __version__
 
+# What the commands report as they work goes to the log (plain lines on stdout; -q silences
+# it); what a command is asked to print (a codebook, a parameter list) goes to stdout as is.
+_LOG = logging.getLogger("kzaf.cli")
+
 # Exit statuses, the same for every subcommand: 0 done; 1 the work itself failed (a notebook,
 # the network, the API); 2 bad input (arguments, parameters, data, files): nothing was done.
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+
+
+EXIT_EPILOG = """exit status (every subcommand):
+  0  done
+  1  the work itself failed: a notebook (kzaf run, kzaf sweep), the network or the API
+     (kzaf fetch); everything written so far is kept
+  2  bad input or usage: arguments, parameters, run file, notebooks, data, a missing data
+     folder, a bad import file; nothing was done
+  130/143  interrupted (Ctrl-C / SIGTERM)
+
+-q keeps only warnings and errors; -v adds debug lines. On a terminal, runs, fetches and
+imports show a progress bar; elsewhere (cron, a pipe) plain lines only.
+"""
 
 
 def _positive_float(text: str) -> float:
@@ -46,8 +64,8 @@ def _cmd_data_validate(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return EXIT_INPUT
     for name in tables:
-        print(f"{name:<16} {len(tables[name]):>5} rows")
-    print("data: all tables valid, checksums match")
+        _LOG.info(f"{name:<16} {len(tables[name]):>5} rows")
+    _LOG.info("data: all tables valid, checksums match")
     return 0
 
 
@@ -55,9 +73,9 @@ def _cmd_data_rehash(args: argparse.Namespace) -> int:
     from kzaf import data
 
     changed = data.rehash(args.data_dir)
-    print("checksums recorded; changed: " + (", ".join(changed) if changed else "none"))
+    _LOG.info("checksums recorded; changed: " + (", ".join(changed) if changed else "none"))
     if changed:
-        print("remember to add a dated line to the change log in data/README.md")
+        _LOG.warning("remember to add a dated line to the change log in data/README.md")
     return 0
 
 
@@ -87,11 +105,11 @@ def _cmd_data_readme(args: argparse.Namespace) -> int:
     ):
         if begin not in text or end not in text:
             print(f"{path}: markers {begin!r} .. {end!r} not found", file=sys.stderr)
-            return 1
+            return EXIT_INPUT
         head, rest = text.split(begin, 1)
         text = head + block + rest.split(end, 1)[1]
     path.write_text(text, encoding="utf-8")
-    print(f"{path}: codebook and data report regenerated")
+    _LOG.info(f"{path}: codebook and data report regenerated")
     return 0
 
 
@@ -108,19 +126,24 @@ def _cmd_fetch_comtrade(args: argparse.Namespace) -> int:
             timeout=args.timeout, retries=args.retries, min_interval=args.min_interval,
         )  # fmt: skip
         for line in result.lines():
-            print(line)
+            _LOG.info(line)
         if args.import_ and result.records:
             summary = comtrade.import_responses(
                 result.files, args.import_dir, name=result.import_name, replace=True,
             )  # fmt: skip
             for line in summary.lines():
-                print(line)
+                _LOG.info(line)
         elif args.import_:
-            print("nothing imported: the API returned no records (no figures, not zero trade)")
-    except comtrade.ComtradeError as exc:
+            _LOG.warning(
+                "nothing imported: the API returned no records (no figures, not zero trade)"
+            )
+    except comtrade.ComtradeQueryError as exc:  # a bad selection: nothing was requested
         print(f"kzaf fetch comtrade: {exc}", file=sys.stderr)
-        return 1
-    return 0
+        return EXIT_INPUT
+    except comtrade.ComtradeError as exc:  # the network or the API failed
+        print(f"kzaf fetch comtrade: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 def _cmd_import_comtrade(args: argparse.Namespace) -> int:
@@ -142,7 +165,7 @@ def _cmd_import_comtrade(args: argparse.Namespace) -> int:
         print(f"kzaf import comtrade: {exc}", file=sys.stderr)
         return EXIT_INPUT
     for line in summary.lines():
-        print(line)
+        _LOG.info(line)
     return 0
 
 
@@ -161,7 +184,7 @@ def _cmd_params(args: argparse.Namespace) -> int:
 class _OrderedParameter(argparse.Action):
     """Keep -p and -r in the order given (later values win)."""
 
-    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+    def __call__(self, parser, namespace, values, option_string=None):
         kind = "r" if option_string in ("-r", "--parameter-raw") else "p"
         found = list(getattr(namespace, self.dest, None) or [])
         found.append((kind, values[0], values[1]))
@@ -190,8 +213,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kzaf",
         description="Kazakhstan–Afghanistan trade notebooks: run them, check their parameters "
         "and the sourced data they read.",
+        epilog=EXIT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"kzaf {__version__}")
+    _add_loudness(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     run = commands.add_parser(
@@ -301,7 +327,27 @@ def build_parser() -> argparse.ArgumentParser:
         "readme", help="regenerate the codebook and data report sections of data/README.md"
     ).set_defaults(handler=_cmd_data_readme)
     _add_comtrade_commands(commands)
+    for command in commands.choices.values():  # -v/-q after the subcommand too
+        _add_loudness(command, default=argparse.SUPPRESS)
     return parser
+
+
+def _add_loudness(parser: argparse.ArgumentParser, default: object = None) -> None:
+    loudness = parser.add_mutually_exclusive_group()
+    loudness.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0 if default is None else default,
+        help="more detail (debug lines)",
+    )
+    loudness.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=False if default is None else default,
+        help="only warnings and errors (no progress lines or bar)",
+    )
 
 
 def _add_comtrade_commands(commands) -> None:
@@ -368,11 +414,26 @@ def _add_comtrade_commands(commands) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from kzaf import logs
+
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # bad usage: argparse exits 2 with one line
     args.argv = ["kzaf", *argv]
-    return int(args.handler(args) or 0)
+    logs.configure(-1 if args.quiet else args.verbose)
+    try:
+        return int(args.handler(args) or EXIT_OK)
+    except _input_errors() as exc:  # any subcommand: bad data or a missing folder
+        print(f"kzaf {args.command}: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+
+
+def _input_errors() -> tuple[type[Exception], ...]:
+    """Bad input from any subcommand: invalid data, a missing file or data folder
+    (kzaf.paths.DataDirNotFound is a FileNotFoundError)."""
+    from kzaf.data import DataValidationError
+
+    return (DataValidationError, FileNotFoundError)
 
 
 if __name__ == "__main__":  # pragma: no cover

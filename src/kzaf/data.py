@@ -24,10 +24,15 @@ from typing import Any
 import pandas as pd
 
 from kzaf.checksums import REHASH_HINT, file_sha256
+from kzaf.frames import rows as table_rows
 from kzaf.paths import data_dir
 
 DESCRIPTOR_NAME = "datapackage.json"
 
+# Frictionless knows no partial date, so datapackage.json declares these fields as strings with
+# a pattern (which standard tools check) and names the project's own format in "x-format"
+# (which kzaf.data checks more strictly: 2023-02-30 matches the pattern but is no date).
+PARTIAL_DATE_KEY = "x-format"
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _YEARMONTH = re.compile(r"^\d{4}-\d{2}$")
 _TRUE = {"true"}
@@ -191,7 +196,7 @@ def rehash(directory: Path | str | None = None) -> list[str]:
 def country_lookup(countries: pd.DataFrame) -> dict[str, str]:
     """Every accepted spelling (ISO3, M49, Comtrade code, name, alternates) -> ISO3."""
     lookup: dict[str, str] = {}
-    for row in countries.itertuples(index=False):
+    for row in table_rows(countries, index=False):
         keys = [row.iso3, row.m49, row.comtrade_code, row.name]
         keys += str(row.alternates).split("|") if not pd.isna(row.alternates) else []
         # A missing code or alternate is no spelling: str() of it ("<NA>", "nan") must not
@@ -327,7 +332,7 @@ def _check_value(value: str, spec: Mapping[str, Any]) -> tuple[str, str] | None:
             return "type", f"unparseable date {value!r} (expected YYYY-MM-DD)"
     elif kind == "yearmonth" and (not _YEARMONTH.match(value) or not 1 <= int(value[5:7]) <= 12):
         return "type", f"unparseable year-month {value!r} (expected YYYY-MM)"
-    elif spec.get("format") == "partial-date" and (
+    elif spec.get(PARTIAL_DATE_KEY) == "partial-date" and (
         not _PARTIAL_DATE.match(value) or not _valid_partial_date(value)
     ):
         return "type", f"unparseable date {value!r} (expected YYYY, YYYY-MM or YYYY-MM-DD)"
@@ -519,7 +524,7 @@ def codebook_markdown(descriptor: Mapping[str, Any]) -> str:
             allowed = spec.get("unit", "")
             if "enum" in constraints:
                 allowed = ", ".join(f"`{v}`" for v in constraints["enum"])
-            kind = spec.get("format", spec.get("type", "string"))
+            kind = spec.get(PARTIAL_DATE_KEY, spec.get("format", spec.get("type", "string")))
             required = "yes" if constraints.get("required") else ""
             definition = spec.get("description", "").replace("|", "/")
             parts.append(f"| `{spec['name']}` | {kind} | {definition} | {allowed} | {required} |")

@@ -32,6 +32,7 @@ from typing import Any
 
 import pandas as pd
 
+from kzaf.frames import records as frame_records
 from kzaf.text.numbers import fmt_plain as _fmt
 
 # Columns that identify "the same thing" across sources; figures are reconciled within a group.
@@ -112,18 +113,20 @@ def contains_month(start: pd.Period, end: pd.Period, when: pd.Period) -> bool:
 def add_period_columns(figures: pd.DataFrame) -> pd.DataFrame:
     """Add ``year``, ``months``, ``period_kind`` and ``period_label`` (new frame)."""
     out = figures.copy()
-    out["year"] = [p.year for p in out["period_start"]]
-    out["months"] = [
-        months_in(s, e) for s, e in zip(out["period_start"], out["period_end"], strict=True)
-    ]
-    out["period_kind"] = [
-        period_kind(s, e) if b == "calendar" else b
-        for s, e, b in zip(out["period_start"], out["period_end"], out["basis"], strict=True)
-    ]
-    out["period_label"] = [
-        period_label(s, e, b)
-        for s, e, b in zip(out["period_start"], out["period_end"], out["basis"], strict=True)
-    ]
+    # Many figures share a period: describe each distinct (start, end, basis) once.
+    described: dict[tuple[Any, Any, Any], tuple[int, int, str, str]] = {}
+    columns = []
+    for key in zip(out["period_start"], out["period_end"], out["basis"], strict=True):
+        if key not in described:
+            start, end, basis = key
+            kind = period_kind(start, end) if basis == "calendar" else basis
+            described[key] = (start.year, months_in(start, end), kind, period_label(*key))
+        columns.append(described[key])
+    years, months, kinds, labels = zip(*columns, strict=True) if columns else ([], [], [], [])
+    out["year"] = list(years)
+    out["months"] = list(months)
+    out["period_kind"] = list(kinds)
+    out["period_label"] = list(labels)
     return out
 
 
@@ -436,7 +439,7 @@ def rank_figures(
     policy = policy_from(policy)
     if figures.empty:
         return figures.assign(policy_rank=pd.Series(dtype="int64"))
-    ranked = figures.iloc[_ranked(figures.to_dict("records"), policy)]
+    ranked = figures.iloc[_ranked(frame_records(figures), policy)]
     return ranked.assign(policy_rank=range(1, len(ranked) + 1))
 
 

@@ -17,6 +17,7 @@ from kzaf import event as ev
 from kzaf import series
 from kzaf.claims import ClaimResult, Verdict, check
 from kzaf.data import Tables
+from kzaf.frames import rows as table_rows
 from kzaf.text.numbers import fmt_number as _fmt
 
 LOCOMOTIVE_HS = "8602"
@@ -229,10 +230,12 @@ def equal_to_monthly_trade(tables: Tables, options: Mapping[str, Any]) -> ClaimR
         if mine.empty:
             figures_text.append(f"{partner}: no {shipment.year} figure")
             continue
-        groups = mine.groupby(["annual_usd_m", "reporter", "suspect"], sort=True)["obs_id"]
+        keys = ["annual_usd_m", "reporter", "suspect"]
+        groups = mine.groupby(keys, sort=True)["obs_id"].agg(list).reset_index()
         listed = ", ".join(
-            f"{_fmt(value)} ({who}-reported{', suspect' if sus else ''}: {', '.join(ids)})"
-            for (value, who, sus), ids in groups
+            f"{_fmt(g.annual_usd_m)} ({g.reporter}-reported{', suspect' if g.suspect else ''}: "
+            f"{', '.join(g.obs_id)})"
+            for g in table_rows(groups)
         )
         low, high = mine["monthly_average_usd_m"].min(), mine["monthly_average_usd_m"].max()
         figures_text.append(f"{partner}: {listed}, so {ev.fmt_range(low, high)} a month")

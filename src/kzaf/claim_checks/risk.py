@@ -23,6 +23,7 @@ import pandas as pd
 from kzaf import claims
 from kzaf.claims import ClaimResult, Verdict
 from kzaf.data import Tables
+from kzaf.frames import records, rows
 from kzaf.risk.evidence import distinct_events, figure_bounds
 from kzaf.text.numbers import fmt_whole as _fmt
 
@@ -52,8 +53,8 @@ def _claim_events(events: pd.DataFrame, claim_id: str) -> pd.DataFrame:
 
 def _bounds(frame: pd.DataFrame) -> tuple[float, float]:
     """Lowest and highest value the figures can mean (their intervals, as published)."""
-    spans = [figure_bounds(r) for r in frame.to_dict("records")]
-    spans = [b for b in spans if b is not None]
+    found = (figure_bounds(r) for r in records(frame))
+    spans = [b for b in found if b is not None]
     return min(b[1] for b in spans), max(b[2] for b in spans)
 
 
@@ -81,7 +82,7 @@ def assess_c9(indicators: pd.DataFrame) -> ClaimResult:
         )
     listing = "; ".join(
         f"{r.precision.replace('_', ' ')} {_fmt(r.value)} bn ({r.period_end.year}, {r.note})"
-        for r in wealth.sort_values("period_end").itertuples()
+        for r in rows(wealth.sort_values("period_end"))
     )
     matching = wealth[
         [
@@ -102,7 +103,7 @@ def assess_c9(indicators: pd.DataFrame) -> ClaimResult:
     if not share.empty:
         low, high = _bounds(share)
         share_ok = low <= CLAIM_SHARE_C9 <= high
-        shown = "; ".join(f"about {_fmt(r.value)}% ({r.note})" for r in share.itertuples())
+        shown = "; ".join(f"about {_fmt(r.value)}% ({r.note})" for r in rows(share))
         share_text = (
             f"The share surveyed is recorded as {shown}, "
             + ("consistent with" if share_ok else "not")
@@ -167,7 +168,10 @@ def assess_c10(indicators: pd.DataFrame) -> ClaimResult:
     ]
     statement = (claim_like if len(claim_like) else csto_people).sort_values("period_end").iloc[0]
     year = statement["period_end"].year
-    csto_low, csto_high = figure_bounds(statement)[1:]
+    bounds = figure_bounds(statement)
+    if bounds is None:  # pragma: no cover - claim_like and csto_people hold bounded figures
+        raise ValueError(f"indicator {statement['indicator_id']}: a figure without bounds")
+    csto_low, csto_high = bounds[1:]
     groups = un_group_estimates(indicators, year)
     un_counts = counts[~_attributed_to(counts, NOT_UN)]
     if groups.empty:
@@ -179,9 +183,7 @@ def assess_c10(indicators: pd.DataFrame) -> ClaimResult:
             (statement["source_id"],),
         )
     low, high = groups["low"].sum(), groups["high"].sum()
-    parts = ", ".join(
-        f"{g.group} {_fmt(g.low)}–{_fmt(g.high)} ({g.year})" for g in groups.itertuples()
-    )
+    parts = ", ".join(f"{g.group} {_fmt(g.low)}–{_fmt(g.high)} ({g.year})" for g in rows(groups))
     other = csto_people[csto_people["indicator_id"] != statement["indicator_id"]]
     others = "; ".join(
         f"{_fmt(r.value)} ({r.period_end.year}, {r.note})" for r in other.itertuples()

@@ -24,6 +24,8 @@ import pandas as pd
 from kzaf import claims, series
 from kzaf.claims import ClaimResult, Verdict
 from kzaf.data import Tables
+from kzaf.frames import records as frame_records
+from kzaf.frames import rows as table_rows
 from kzaf.text.numbers import fmt_plain as _fmt
 from kzaf.trajectory import pair_changes, point_figures, set_aside
 
@@ -62,7 +64,7 @@ def _listing(frame: pd.DataFrame, show: int = 3) -> str:
     """Figures grouped by value: '987.9 (Kazinform), 1,000 ×10 (rounded or about: DairyNews,
     Jibek Joly TV, KabulNow and 7 more; 1 flagged suspect)'."""
     items = []
-    for value, group in frame.groupby("value", sort=True):
+    for _value, group in frame.groupby("value", sort=True):
         precisions = sorted(set(group["precision"]) - {"exact"})
         publishers = list(dict.fromkeys(group["publisher"]))
         names = ", ".join(publishers[:show])
@@ -72,7 +74,7 @@ def _listing(frame: pd.DataFrame, show: int = 3) -> str:
         count = f" ×{len(group)}" if len(group) > 1 else ""
         flagged = int(group["suspect"].sum())
         suffix = f"; {flagged} flagged suspect" if flagged else ""
-        items.append(f"{_fmt(value)}{count} ({' '.join([*notes, names])}{suffix})")
+        items.append(f"{_fmt(group['value'].iloc[0])}{count} ({' '.join([*notes, names])}{suffix})")
     return ", ".join(items)
 
 
@@ -85,7 +87,7 @@ def _aside(figures: pd.DataFrame) -> str:
     items = [
         f"{words[row.precision]} {_fmt(row.value)} for {row.period_label} ({row.publisher}"
         + (", flagged suspect)" if row.suspect else ")")
-        for row in bounds.itertuples()
+        for row in table_rows(bounds)
     ]
     return f" Bounds set aside (a figure for the same period exists): {'; '.join(items)}."
 
@@ -144,9 +146,9 @@ def assess_c1(
             _sources(mine),
         )
     rows = table.set_index("year")
-    peak = float(rows.loc[year, "preferred_value"])
+    peak = float(rows["preferred_value"].loc[year])
     rivals = rows.drop(index=year)
-    top_rival_year = int(rivals["preferred_value"].idxmax())
+    top_rival_year = int(rivals.index[int(rivals["preferred_value"].to_numpy().argmax())])
     top_rival = float(rivals["preferred_value"].max())
     covered = f"the {len(years)} years with a full-year figure ({', '.join(map(str, years))})"
     gaps = sorted(set(range(min(years), max(years) + 1)) - set(years))
@@ -178,9 +180,7 @@ def assess_c1(
     precision = str(claimed.iloc[0]["precision"])
     claimed_row = {"value": value, "precision": precision}
     matches = [
-        row
-        for row in mine.to_dict("records")
-        if not series.figures_conflict(claimed_row, row, policy)
+        row for row in frame_records(mine) if not series.figures_conflict(claimed_row, row, policy)
     ]
     nearest = min(abs(value / v - 1) for v in mine["value"])
     evidence += f" The article's {_fmt(value)} "
@@ -341,6 +341,7 @@ def assess_c3(
         return ClaimResult("C3", Verdict.CONTRADICTED, " ".join(text), used, "", december)
     if bool(december["consistent"].all()):
         return ClaimResult("C3", Verdict.CONFIRMED, " ".join(text), used, "", december)
+    assert whole is not None  # full is not empty (returned above), so whole was read from it
     excess = part / whole - 1
     if bool((~december["consistent"]).all()):
         text.append(

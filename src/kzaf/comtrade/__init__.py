@@ -15,7 +15,7 @@ source record.
   figures, labelled as derived, to set beside published annual figures.
 """
 
-from kzaf.comtrade.client import ComtradeFetchError, FetchResult, fetch
+from kzaf.comtrade.client import ComtradeFetchError, ComtradeQueryError, FetchResult, fetch
 from kzaf.comtrade.derive import yearly_totals
 from kzaf.comtrade.importer import (
     ComtradeError,
@@ -36,6 +36,7 @@ __all__ = [
     "ComtradeFetchError",
     "ComtradeFormatError",
     "ComtradeImportError",
+    "ComtradeQueryError",
     "FetchResult",
     "ImportSummary",
     "ImportedData",

@@ -37,9 +37,9 @@ import datetime as dt
 import email.utils
 import hashlib
 import json
+import logging
 import os
 import socket
-import sys
 import tempfile
 import time
 import urllib.error
@@ -55,7 +55,10 @@ import pandas as pd
 
 from kzaf.comtrade import codes
 from kzaf.comtrade.importer import ComtradeError
+from kzaf.logs import progress_bar
 from kzaf.paths import data_dir
+
+_LOGGER = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://comtradeapi.un.org"
 BASE_URL_ENV = "KZAF_COMTRADE_BASE_URL"
@@ -76,6 +79,10 @@ MAX_WAIT = 300.0
 
 class ComtradeFetchError(ComtradeError):
     """A request failed for good; the message names the request (never the key) and why."""
+
+
+class ComtradeQueryError(ComtradeFetchError):
+    """The selection asked for is bad (period, flow, code, country): nothing was requested."""
 
 
 @dataclass(frozen=True)
@@ -185,23 +192,23 @@ def parse_periods(frequency: str, start: str, end: str) -> list[str]:
     """
     frequency = frequency.upper()
     if frequency not in ("A", "M"):
-        raise ComtradeFetchError(f"frequency {frequency!r}: use A (annual) or M (monthly)")
+        raise ComtradeQueryError(f"frequency {frequency!r}: use A (annual) or M (monthly)")
 
     def month_of(text: str, at_end: bool) -> tuple[int, int]:
         digits = text.replace("-", "")
         if not digits.isdigit() or len(digits) not in (4, 6):
-            raise ComtradeFetchError(f"period {text!r}: expected YYYY or YYYY-MM")
+            raise ComtradeQueryError(f"period {text!r}: expected YYYY or YYYY-MM")
         year = int(digits[:4])
         month = int(digits[4:]) if len(digits) == 6 else (12 if at_end else 1)
         if not 1 <= month <= 12:
-            raise ComtradeFetchError(f"period {text!r}: month {month} is not 1-12")
+            raise ComtradeQueryError(f"period {text!r}: month {month} is not 1-12")
         if frequency == "A" and len(digits) == 6:
-            raise ComtradeFetchError(f"period {text!r}: annual data take years (YYYY)")
+            raise ComtradeQueryError(f"period {text!r}: annual data take years (YYYY)")
         return year, month
 
     first, last = month_of(start, False), month_of(end, True)
     if last < first:
-        raise ComtradeFetchError(f"periods: end {end} is before start {start}")
+        raise ComtradeQueryError(f"periods: end {end} is before start {start}")
     if frequency == "A":
         return [str(y) for y in range(first[0], last[0] + 1)]
     months = []
@@ -233,9 +240,9 @@ def build_queries(
             try:
                 iso3 = resolve_country(value, countries, what=what)
             except UnknownCountryError as exc:
-                raise ComtradeFetchError(str(exc)) from exc
+                raise ComtradeQueryError(str(exc)) from exc
             if iso3 not in to_code:
-                raise ComtradeFetchError(
+                raise ComtradeQueryError(
                     f"{what} {value!r} ({iso3}) has no UN Comtrade code in data/countries.csv"
                 )
             found.append(to_code[iso3])
@@ -244,11 +251,11 @@ def build_queries(
     flows = tuple(f.strip().upper() for f in flows)
     for flow in flows:
         if flow not in FLOW_CODES:
-            raise ComtradeFetchError(f"flow {flow!r}: use M, X, RM or RX")
+            raise ComtradeQueryError(f"flow {flow!r}: use M, X, RM or RX")
     commodities = tuple(c.strip().upper() for c in commodities)
     for code in commodities:
         if not codes.HS_CODE.match(code):
-            raise ComtradeFetchError(
+            raise ComtradeQueryError(
                 f"HS code {code!r}: use TOTAL or an HS code of 2, 4 or 6 digits (as text, "
                 "e.g. 0101)"
             )
@@ -401,7 +408,8 @@ def _read_limited(response: Any, deadline: float, limit: int) -> bytes:
     # and the socket waits at most what is left of the attempt.
     sock = getattr(getattr(response.fp, "raw", None), "_sock", None)
     read = getattr(response, "read1", response.read)
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
@@ -573,7 +581,7 @@ def fetch(
         retries=retries,
         min_interval=min_interval,
         sleep=sleep,
-        log=log or (lambda line: print(line, file=sys.stderr, flush=True)),
+        log=log or _LOGGER.info,
     )
     queries = build_queries(
         frequency, reporters, partners, start, end, flows, commodities, countries
@@ -584,21 +592,32 @@ def fetch(
     selection = hashlib.sha1(asked.encode()).hexdigest()[:8]
     result = FetchResult(folder=folder, keyed=key is not None, selection=selection)
     pending = list(queries)
-    while pending:
-        query = pending.pop(0)
-        saved = _fetch_one(client, query, folder, result)
-        if saved.truncated:
-            parts = query.split()
-            if parts is None:
-                raise ComtradeFetchError(
-                    f"{saved.url}: a single-period, single-flow, single-code request returned "
-                    f"the cap of {client.max_records} records, so its answer may be cut off "
-                    f"(saved as {saved.path.name}, marked truncated)"
-                    + ("" if key else f"; set ${KEY_ENV} for the keyed API's larger cap")
-                )
-            client.log(f"  reached the cap of {client.max_records} records: splitting the request")
-            pending[:0] = parts
+    with progress_bar(len(pending), "Comtrade requests", unit="req") as bar:
+        while pending:
+            query = pending.pop(0)
+            saved = _fetch_one(client, query, folder, result)
+            bar.update(1)
+            if saved.truncated:
+                if bar.total is not None:
+                    bar.total += 2  # a split request becomes two smaller ones
+                _split(client, saved, query, pending, key)
     return result
+
+
+def _split(
+    client: _Client, saved: SavedResponse, query: Query, pending: list[Query], key: str | None
+) -> None:
+    """Put the two halves of a request that hit the record cap first in line."""
+    parts = query.split()
+    if parts is None:
+        raise ComtradeFetchError(
+            f"{saved.url}: a single-period, single-flow, single-code request returned "
+            f"the cap of {client.max_records} records, so its answer may be cut off "
+            f"(saved as {saved.path.name}, marked truncated)"
+            + ("" if key else f"; set ${KEY_ENV} for the keyed API's larger cap")
+        )
+    client.log(f"  reached the cap of {client.max_records} records: splitting the request")
+    pending[:0] = parts
 
 
 def _fetch_one(client: _Client, query: Query, folder: Path, result: FetchResult) -> SavedResponse:
@@ -606,9 +625,10 @@ def _fetch_one(client: _Client, query: Query, folder: Path, result: FetchResult)
     client.log(f"GET {url}")
     body = client.get(url)
     accessed = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    redacted = client.key is not None and client.key.encode() in body
-    if redacted:
-        body = body.replace(client.key.encode(), b"***")
+    key = client.key.encode() if client.key is not None else None
+    redacted = key is not None and key in body
+    if key is not None and redacted:
+        body = body.replace(key, b"***")
     try:
         payload = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

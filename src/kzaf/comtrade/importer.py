@@ -32,6 +32,7 @@ import gzip
 import hashlib
 import io
 import json
+import logging
 import os
 import time
 from collections import Counter
@@ -48,7 +49,10 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from kzaf.comtrade import codes
+from kzaf.logs import progress_bar
 from kzaf.paths import data_dir
+
+_LOGGER = logging.getLogger(__name__)
 
 # Reading four megabytes of CSV at a time keeps pyarrow's buffers near 150 MB on a file of
 # any length (measured by benchmarks/bench_comtrade_import.py), with few enough blocks that
@@ -265,23 +269,28 @@ def import_csv(
     # First pass: numbers and periods parsed by pyarrow as it reads (fast). Any number or
     # period it cannot parse, or that breaks a rule, sends us to a second pass that reads
     # every cell as text, so each problem is reported with the text as written.
-    for typed in (True, False):
-        tally = _Tally(max_problems=max_problems, label=str(path))
-        try:
-            with path.open("rb") as raw:
-                hashing = _HashingReader(raw)
-                stream = gzip.GzipFile(fileobj=hashing) if path.name.endswith(".gz") else hashing
-                reader = _open_csv(stream, present, delimiter, block_bytes, tally, typed=typed)
-                batches = _csv_batches(reader, str(path), tally, typed=typed)
-                outcome = _normalise_and_write(
-                    batches, present, source, countries, out_dir, name, replace, tally
-                )
-                while hashing.read(1 << 20):  # hash to the end even if the reader stopped
-                    pass
-            break
-        except _ReadAsText:
-            if not typed:  # pragma: no cover - the text pass never asks for itself
-                raise
+    with progress_bar(path.stat().st_size, f"import {path.name}", unit="B") as bar:
+        for typed in (True, False):
+            tally = _Tally(max_problems=max_problems, label=str(path))
+            bar.reset()
+            try:
+                with path.open("rb") as raw:
+                    hashing = _HashingReader(raw, on_read=bar.update)
+                    stream = (
+                        gzip.GzipFile(fileobj=hashing) if path.name.endswith(".gz") else hashing
+                    )
+                    reader = _open_csv(stream, present, delimiter, block_bytes, tally, typed=typed)
+                    batches = _csv_batches(reader, str(path), tally, typed=typed)
+                    outcome = _normalise_and_write(
+                        batches, present, source, countries, out_dir, name, replace, tally
+                    )
+                    while hashing.read(1 << 20):  # hash to the end even if the reader stopped
+                        pass
+                break
+            except _ReadAsText:
+                if not typed:  # pragma: no cover - the text pass never asks for itself
+                    raise
+                _LOGGER.info("%s: a value needs reading as text; second pass", path.name)
     input_record = {
         "kind": "csv",
         "path": _display_path(path),
@@ -309,9 +318,9 @@ def import_responses(
     is not the same as zero trade.
     """
     started = time.perf_counter()
-    paths = [Path(p) for p in paths]
+    files = [Path(p) for p in paths]
     usable, inputs, accessed_days = [], [], []
-    for path in paths:
+    for path in files:
         meta = _response_metadata(path)
         if meta.get("truncated") or meta.get("error"):
             continue  # cut off (superseded by smaller requests) or an error answer
@@ -329,7 +338,7 @@ def import_responses(
             accessed_days.append(dt.date.fromisoformat(meta["accessed"][:10]))
     if not usable:
         raise ComtradeFormatError(
-            f"{', '.join(map(str, paths))}: no usable responses (all were truncated or "
+            f"{', '.join(map(str, files))}: no usable responses (all were truncated or "
             "error answers)"
         )
     synthetic = (
@@ -355,10 +364,13 @@ def import_responses(
 class _HashingReader(io.RawIOBase):
     """A read-only file that computes the sha256 of the bytes read through it."""
 
-    def __init__(self, handle: io.BufferedReader):
+    def __init__(
+        self, handle: io.BufferedReader, on_read: Callable[[int], object] | None = None
+    ) -> None:
         self._handle = handle
         self.sha256 = hashlib.sha256()
         self.bytes = 0
+        self._on_read = on_read  # a progress bar's update
 
     def readable(self) -> bool:
         return True
@@ -367,6 +379,8 @@ class _HashingReader(io.RawIOBase):
         data = self._handle.read(size)
         self.sha256.update(data)
         self.bytes += len(data)
+        if self._on_read is not None and data:
+            self._on_read(len(data))
         return data
 
     def readinto(self, buffer) -> int:  # used by gzip
@@ -666,8 +680,9 @@ def _normalise_and_write(batches, present, source, countries, out_dir, name, rep
     return partial, parquet, metadata
 
 
-def _normalise(batch, start, present, lookup: _Lookup, source_id: str, tally: _Tally):
-    """Check one block of rows and return its observations (value rows, then quantity rows)."""
+def _main_flow_rows(batch, start, present, tally: _Tally):
+    """The block's rows of main flows (imports, exports) that are not breakdowns, with their
+    row numbers; unknown flows reported, sub-flows and breakdown rows counted. None if none."""
     flow = batch.column("flowCode")
     main = pc.is_in(flow, value_set=pa.array(list(codes.FLOWS)))
     sub = pc.is_in(flow, value_set=pa.array(list(codes.SUB_FLOWS)))
@@ -699,7 +714,15 @@ def _normalise(batch, start, present, lookup: _Lookup, source_id: str, tally: _T
         return None
     if len(kept_at) < batch.num_rows:
         batch, rows = batch.take(kept_at), pc.take(rows, kept_at)
-    kept = batch
+    return batch, rows
+
+
+def _normalise(batch, start, present, lookup: _Lookup, source_id: str, tally: _Tally):
+    """Check one block of rows and return its observations (value rows, then quantity rows)."""
+    selected = _main_flow_rows(batch, start, present, tally)
+    if selected is None:
+        return None
+    kept, rows = selected
     col = kept.column
     bad = []
 
@@ -1126,11 +1149,11 @@ def load_imported(
                 "edited: run `kzaf import comtrade FILE --replace` again"
             )
         table = pq.read_table(parquet)
-        for column, wanted in (("reporter", reporters), ("partner", partners),
+        for column, kept in (("reporter", reporters), ("partner", partners),
                                ("commodity", commodities)):  # fmt: skip
-            if wanted is not None:
+            if kept is not None:
                 keep = pc.is_in(pc.cast(table.column(column), pa.string()),
-                                value_set=pa.array(list(wanted), pa.string()))  # fmt: skip
+                                value_set=pa.array(list(kept), pa.string()))  # fmt: skip
                 table = table.filter(keep)
         frames.append(_observations_frame(table))
     observations = frames[0]
@@ -1172,7 +1195,9 @@ def _observations_frame(table: pa.Table) -> pd.DataFrame:
         column = table.column(name)
         if name in ("period_start", "period_end"):
             frame[name] = pd.Series(
-                pd.PeriodIndex.from_ordinals(_month_ordinals(column), freq="M"), copy=False
+                # pandas >= 2.2 has from_ordinals; pandas-stubs does not list it yet.
+                pd.PeriodIndex.from_ordinals(_month_ordinals(column), freq="M"),  # type: ignore[attr-defined]
+                copy=False,
             )
         elif name == "value":
             frame[name] = pd.Series(_numpy(column, float), copy=False)

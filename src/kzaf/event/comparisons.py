@@ -14,6 +14,7 @@ import pandas as pd
 
 from kzaf import series
 from kzaf.event.shipment import UNIT
+from kzaf.frames import records as frame_records
 from kzaf.series import SourcePolicy
 
 # ---------------------------------------------------------------------------------------------
@@ -71,7 +72,7 @@ def annual_partner_turnover(
                 & (figures["year"] == year)
             ]
             turnover = figures[figures["flow"] == "turnover"]
-            for f in turnover.to_dict("records"):
+            for f in frame_records(turnover):
                 rows.append(_annual_row(partner, f, f["value"], False, "published turnover"))
             for source_id, group in figures.groupby("source_id"):
                 if source_id in set(turnover["source_id"]):
@@ -81,7 +82,7 @@ def annual_partner_turnover(
                     group[group["flow"] == "import"],
                 )
                 if len(exports) == 1 and len(imports) == 1:
-                    e, i = exports.iloc[0].to_dict(), imports.iloc[0].to_dict()
+                    e, i = frame_records(exports)[0], frame_records(imports)[0]
                     method = f"exports {e['obs_id']} + imports {i['obs_id']}"
                     row = _annual_row(partner, e, e["value"] + i["value"], True, method)
                     row["obs_id"] = f"{e['obs_id']}+{i['obs_id']}"
@@ -148,7 +149,7 @@ def compare_with_monthly_averages(
     for partner in partners:
         mine = used[used["partner"] == partner]["monthly_average_usd_m"]
         ranges[partner] = (len(mine), mine.min(), mine.max()) if len(mine) else (0, None, None)
-    readings = [(f"{p} alone", (p,)) for p in partners]
+    readings: list[tuple[str, tuple[str, ...]]] = [(f"{p} alone", (p,)) for p in partners]
     if len(partners) > 1:
         readings.append((" + ".join(partners) + " together", tuple(partners)))
     rows = []
@@ -162,8 +163,8 @@ def compare_with_monthly_averages(
                  "verdict": str(Verdict.NOT_TESTABLE)}
             )  # fmt: skip
             continue
-        low = float(sum(lo for _, lo, _ in known))
-        high = float(sum(hi for _, _, hi in known))
+        low = float(sum(lo for _, lo, _ in known if lo is not None))  # every n > 0 here
+        high = float(sum(hi for _, _, hi in known if hi is not None))
         if low <= value_usd_m <= high:
             verdict = Verdict.CONFIRMED
         else:

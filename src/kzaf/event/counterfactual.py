@@ -17,6 +17,7 @@ from scipy import stats
 from kzaf import series
 from kzaf.event.monthly import monthly_series
 from kzaf.event.shipment import UNIT, Event
+from kzaf.frames import row as first_row
 from kzaf.series import SourcePolicy
 from kzaf.text.numbers import fmt_number, fmt_p_value, fmt_signed
 
@@ -348,7 +349,7 @@ def describe_impact(
     effect, low, high = impact.event_effect
     row = impact.pointwise[impact.pointwise["month"] == impact.event_month].iloc[0]
     month_label = series.period_label(impact.event_month, impact.event_month)
-    cumulative = impact.summary.loc["cumulative"]
+    cumulative = first_row(impact.summary.loc[["cumulative"]])
     significant = impact.p_value < impact.alpha / 2 or not (
         cumulative["abs_effect_lower"] <= 0 <= cumulative["abs_effect_upper"]
     )
@@ -459,10 +460,15 @@ def monthly_counterfactual(
             + ("" if event.month in total.index else " and none for that month")
         )
         return Counterfactual(monthly, None, None, needs_monthly_data_text(event) + f" ({have}.)")
-    settings = {"alpha": alpha, "post_months": post_months, "min_pre_months": min_pre_months}
-    impact_total = pulse_effect(total, event.month, **settings)
+
+    def effect_of(values: pd.Series) -> Impact:
+        return pulse_effect(
+            values, event.month, alpha=alpha, post_months=post_months, min_pre_months=min_pre_months
+        )
+
+    impact_total = effect_of(total)
     impact_rest = None
     if goods.notna().any():
         rest = total - goods.reindex(total.index).fillna(0)
-        impact_rest = pulse_effect(rest, event.month, **settings)
+        impact_rest = effect_of(rest)
     return Counterfactual(monthly, impact_total, impact_rest, "")

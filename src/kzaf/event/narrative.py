@@ -101,9 +101,9 @@ def answer_text(
         )
     if plaus.partner_listed is False:
         parts.append(f"{event.partner} is not on the published list of buyer countries.")
-    counts = plaus.buyers[plaus.buyers["kind"] == "count"]
-    if not counts.empty:
-        c = counts.iloc[0]
+    buyer_counts = plaus.buyers[plaus.buyers["kind"] == "count"]
+    if not buyer_counts.empty:
+        c = buyer_counts.iloc[0]
         parts.append(
             f"Published buyers of Kazakh locomotives ({c['period']}, {c['indicator_id']}): "
             f"{c['note'].rstrip('.')}."

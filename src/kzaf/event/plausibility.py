@@ -250,7 +250,7 @@ def plausibility(
     ).rename(columns={"value": "capacity_units"})
     if capacity.empty:
         missing.append(f"no plant capacity: no '{CAPACITY_CODE}' figure in data/indicators.csv")
-    if units_low is not None and not capacity.empty:
+    if units_low is not None and units_high is not None and not capacity.empty:
         capacity = capacity.assign(
             share_low=units_low / capacity["capacity_units"],
             share_high=units_high / capacity["capacity_units"],
@@ -279,7 +279,7 @@ def plausibility(
     ]
     context = _indicator_frame(other, other["value"].fillna(other["value_high"]))
     context = context.sort_values(["indicator", "period", "indicator_id"]).reset_index(drop=True)
-    if units_low is not None:
+    if units_low is not None and units_high is not None:
         counts = context["unit"].astype(str).str.startswith("units")
         context["implied_units_ratio_low"] = (units_low / context["value"]).where(counts)
         context["implied_units_ratio_high"] = (units_high / context["value"]).where(counts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+from matplotlib.patches import Rectangle
 
 from kzaf.plots.common import finish
 
@@ -38,7 +39,8 @@ def counts_bar(table: pd.DataFrame, column: str, *, title: str, sources: str) ->
     """Horizontal bars of n_figures per value of ``column``."""
     _, ax = plt.subplots(figsize=(8, 0.45 * len(table) + 1.8))
     sns.barplot(data=table, y=column, x="n_figures", color="#4C72B0", ax=ax)
-    for patch, sources_n in zip(ax.patches, table["n_sources"], strict=True):
+    bars = [patch for patch in ax.patches if isinstance(patch, Rectangle)]
+    for patch, sources_n in zip(bars, table["n_sources"], strict=True):
         ax.annotate(
             f"{sources_n} sources",
             (patch.get_width(), patch.get_y() + patch.get_height() / 2),

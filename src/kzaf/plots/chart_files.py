@@ -5,6 +5,7 @@ an image file with alt text. Pure matplotlib inspection, plus the one display ca
 from __future__ import annotations
 
 import csv
+import io
 import os
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import numpy as np
 from matplotlib.collections import PathCollection, PolyCollection
 from matplotlib.container import BarContainer
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 
 def _words(label: str) -> str:
@@ -31,8 +33,11 @@ def readable(fig: plt.Figure) -> None:
     if width > MAX_WIDTH_IN:
         fig.set_size_inches(MAX_WIDTH_IN, max(height * 0.9, 3.6))
     for text in fig.findobj(lambda artist: hasattr(artist, "get_fontsize")):
+        if not isinstance(text, Text):
+            continue
         try:
-            if text.get_fontsize() < MIN_FONT_PT:
+            size = text.get_fontsize()
+            if isinstance(size, int | float) and size < MIN_FONT_PT:
                 text.set_fontsize(MIN_FONT_PT)
         except (AttributeError, TypeError):
             continue
@@ -53,12 +58,16 @@ def tidy(fig: plt.Figure) -> None:
             ]
             title = legend.get_title().get_text()
             if pairs:
-                location = getattr(legend, "_loc", "best")
                 anchor = legend.get_bbox_to_anchor()
-                kwargs: dict[str, Any] = {"title": _words(title) or None, "frameon": False}
+                kwargs: dict[str, Any] = {
+                    "title": _words(title) or None,
+                    "frameon": False,
+                    "loc": getattr(legend, "_loc", "best"),
+                }
                 if getattr(legend, "_bbox_to_anchor", None) is not None:
                     kwargs["bbox_to_anchor"] = anchor.transformed(ax.transAxes.inverted()).bounds
-                ax.legend([h for h, _ in pairs], [t for _, t in pairs], loc=location, **kwargs)
+                handles: list[Any] = [h for h, _ in pairs]  # a heading's None is filtered out
+                ax.legend(handles, [t for _, t in pairs], **kwargs)
             else:
                 legend.remove()
         xs = [x for _, _, x, _ in _axis_points(ax)]
@@ -85,7 +94,7 @@ def _is_heading(handle: Any) -> bool:
 def _axis_points(ax: plt.Axes):
     """(series, kind, x, y) for every point drawn on ``ax``."""
     for line in ax.get_lines():
-        label = line.get_label()
+        label = str(line.get_label())
         x, y = line.get_xdata(orig=False), line.get_ydata(orig=False)
         if label.startswith("_child") or label.startswith("_line"):
             label = ""
@@ -107,7 +116,7 @@ def _axis_points(ax: plt.Axes):
                     yield _words(label) or "bar", "bar", tick if tick else _plain(x), _plain(y)
     for collection in ax.collections:
         if isinstance(collection, PathCollection):
-            label = collection.get_label() or ""
+            label = str(collection.get_label() or "")
             label = "" if label.startswith("_") else label
             for x, y in np.asarray(collection.get_offsets()):
                 yield _words(label) or "point", "point", _plain(x), _plain(y)
@@ -155,8 +164,9 @@ def plotted_points(fig: plt.Figure) -> list[dict[str, Any]]:
 
 
 def title_of(fig: plt.Figure) -> str:
-    if fig._suptitle is not None and fig._suptitle.get_text():
-        return fig._suptitle.get_text()
+    suptitle = fig.get_suptitle()
+    if suptitle:
+        return suptitle
     titles = (ax.get_title(loc="left") or ax.get_title() for ax in fig.axes)
     return next((t for t in titles if t), "")
 
@@ -186,12 +196,18 @@ def describe(fig: plt.Figure, rows: list[dict[str, Any]]) -> str:
     return " ".join(parts)
 
 
+def points_csv(rows: list[dict[str, Any]], sources: str) -> str:
+    """The chart's points as CSV text, each row with the chart's source line."""
+    handle = io.StringIO(newline="")
+    writer = csv.DictWriter(handle, [*rows[0].keys(), "sources"])
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "sources": sources})
+    return handle.getvalue()
+
+
 def write_points(rows: list[dict[str, Any]], path: Path, sources: str) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, [*rows[0].keys(), "sources"])
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({**row, "sources": sources})
+    path.write_text(points_csv(rows, sources), encoding="utf-8", newline="")
     return path
 
 
@@ -211,6 +227,22 @@ def show(image: Path, data: Path, description: str) -> None:
     html = (
         f'<figure class="chart"><img src="{escape_html(src)}" alt="{escape_html(description)}">'
         f'<figcaption><a href="{escape_html(href)}">Data (CSV)</a></figcaption></figure>'
+    )
+    display({"text/html": html, "text/plain": description}, raw=True)
+
+
+def show_embedded(svg: bytes, points: str, description: str, name: str) -> None:
+    """Display the chart and its data carried inside the output itself (no file): what a
+    notebook run by a tool other than ``kzaf run`` shows, wherever its output is saved."""
+    from IPython.display import display
+
+    from kzaf.text.escape import data_uri, escape_html
+
+    image, data = data_uri(svg, "image/svg+xml"), data_uri(points.encode("utf-8"), "text/csv")
+    html = (
+        f'<figure class="chart"><img src="{image}" alt="{escape_html(description)}">'
+        f'<figcaption><a href="{data}" download="{escape_html(name)}.csv">Data (CSV)</a>'
+        "</figcaption></figure>"
     )
     display({"text/html": html, "text/plain": description}, raw=True)
 

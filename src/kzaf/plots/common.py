@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import os
+import io
 from collections.abc import Iterable
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import seaborn as sns
 
-FIGURES_DIR_ENV = "KZAF_FIGURES_DIR"
+from kzaf.paths import FIGURES_DIR_ENV, side_files_dir
+
+__all__ = ["FIGURES_DIR_ENV", "figure_path", "finish", "save", "source_caption", "use_style"]
 
 
 def use_style() -> None:
@@ -33,6 +35,9 @@ def use_style() -> None:
             "legend.fontsize": 11,
             "legend.title_fontsize": 11,
             "svg.fonttype": "none",
+            # Fixed ids inside the SVG, so re-executing a notebook whose chart is embedded
+            # changes nothing when the chart has not changed.
+            "svg.hashsalt": "kzaf",
         }
     )
 
@@ -59,17 +64,21 @@ def finish(
     ax.set_title(title, loc="left", fontsize=12)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    fig = ax.figure
+    fig = ax.get_figure(root=True)
+    assert fig is not None, "an Axes drawn by kzaf belongs to a figure"
     fig.tight_layout()
     source_caption(fig, sources, note)
     return fig
 
 
-def figure_path(name: str, directory: str | Path | None = None, suffix: str = ".svg") -> Path:
+def figure_path(
+    name: str, directory: str | Path | None = None, suffix: str = ".svg"
+) -> Path | None:
     """Where :func:`save` writes ``name``: ``<name>.svg`` (and its data as ``<name>.csv``) in
-    ``directory``, ``$KZAF_FIGURES_DIR`` or ``./figures``."""
-    folder = Path(directory or os.environ.get(FIGURES_DIR_ENV) or "figures")
-    return folder / f"{name}{suffix}"
+    ``directory`` or ``$KZAF_FIGURES_DIR``; None when neither is given (the chart is embedded
+    in the notebook, see :mod:`kzaf.paths`)."""
+    folder = Path(directory) if directory else side_files_dir()
+    return folder / f"{name}{suffix}" if folder is not None else None
 
 
 def save(
@@ -79,11 +88,13 @@ def save(
 
     - legends name series in words (seaborn's group headings dropped), and an axis with a
       single year spans that year, not a century;
-    - the chart is written as ``<name>.svg`` with ``<name>.csv`` beside it: exactly the points
-      drawn, with the chart's source line;
-    - it is shown as an image of that file with alt text (``alt``, or one built from its title,
-      axes and series) and a link to its data; a chart with nothing drawn is replaced by one
-      sentence saying so.
+    - when a folder for side files is known (``directory`` or ``$KZAF_FIGURES_DIR``, which
+      ``kzaf run`` sets), the chart is written there as ``<name>.svg`` with ``<name>.csv``
+      beside it: exactly the points drawn, with the chart's source line; otherwise both are
+      embedded in the notebook's output and no file is written;
+    - it is shown as that image with alt text (``alt``, or one built from its title, axes and
+      series) and a link to its data; a chart with nothing drawn is replaced by one sentence
+      saying so.
 
     Returns nothing on purpose: as a cell's last line it prints nothing, so no reader sees a
     file path.
@@ -98,10 +109,17 @@ def save(
         chart_files.show_missing(title)
         return
     path = figure_path(name, directory)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, bbox_inches="tight")
     caption = chart_files.caption_of(fig)
-    data_path = chart_files.write_points(rows, path.with_suffix(".csv"), caption)
     description = alt or chart_files.describe(fig, rows)
+    if path is None:
+        image = io.BytesIO()
+        fig.savefig(image, format="svg", bbox_inches="tight", metadata={"Date": None})
+        plt.close(fig)
+        points = chart_files.points_csv(rows, caption)
+        chart_files.show_embedded(image.getvalue(), points, description, name)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, bbox_inches="tight", metadata={"Date": None})
+    data_path = chart_files.write_points(rows, path.with_suffix(".csv"), caption)
     plt.close(fig)
     chart_files.show(path, data_path, description)

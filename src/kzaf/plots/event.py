@@ -9,6 +9,7 @@ from collections.abc import Iterable
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.transforms import Bbox
 
 from kzaf.event import Event, Impact
 from kzaf.plots.common import finish
@@ -63,7 +64,7 @@ def decomposition_bars(
     for yi, total, share in zip(y, frame["aggregate_usd_m"], frame["shipment_share"], strict=True):
         ax.text(
             max(total, event.value_usd_m) * 1.01,
-            yi,
+            float(yi),
             f"{share:.0%}",
             va="center",
             fontsize=8,
@@ -178,7 +179,7 @@ def verdict_table(ledger: pd.DataFrame, sources: Iterable[str], width: int = 110
         colLabels=["claim", "verdict", "evidence (shortened)"],
         colWidths=[0.07, 0.17, 0.76],
         cellLoc="left",
-        bbox=[0, 0, 1, 1],
+        bbox=Bbox.from_bounds(0, 0, 1, 1),
     )
     table.auto_set_font_size(False)
     table.set_fontsize(8)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from kzaf.frames import rows as table_rows
 from kzaf.plots.common import finish
 
 LIKELIHOOD_COLOUR = "#4C72B0"
@@ -20,7 +21,7 @@ def register_chart(register: pd.DataFrame, *, sources: str) -> plt.Figure:
     """Likelihood and impact scores (1–5) per risk; missing scores and overrides labelled."""
     table = register.iloc[::-1].reset_index(drop=True)
     _, ax = plt.subplots(figsize=(9, 0.5 * len(table) + 1.8))
-    labels = [f"{r.risk_id} {r.name}" for r in table.itertuples()]
+    labels = [f"{r.risk_id} {r.name}" for r in table_rows(table)]
     y = np.arange(len(table))
     for column, colour, offset, label in (
         ("likelihood", LIKELIHOOD_COLOUR, 0.12, "likelihood"),
@@ -86,7 +87,7 @@ def composite_trajectory_chart(trajectory: pd.DataFrame, *, sources: str) -> plt
         label="composite",
         zorder=3,
     )
-    for row in shown.itertuples():
+    for row in table_rows(shown):
         ax.annotate(
             f"{row.n_risks} risks",
             (row.year, row.composite),
@@ -134,7 +135,7 @@ def composite_distribution_chart(
 def top_three_chart(probabilities: pd.DataFrame, *, sources: str) -> plt.Figure:
     """Each risk's probability of ranking first and in the top three."""
     table = probabilities.dropna(subset=["p_top_three"]).iloc[::-1]
-    labels = [f"{r.risk_id} {getattr(r, 'name', '')}".strip() for r in table.itertuples()]
+    labels = [f"{r.risk_id} {getattr(r, 'name', '')}".strip() for r in table_rows(table)]
     _, ax = plt.subplots(figsize=(9, 0.45 * len(table) + 1.8))
     y = np.arange(len(table))
     ax.barh(y, table["p_top_three"], color="#55A868", label="in the top three")
@@ -162,7 +163,7 @@ def tornado_chart(
     left = np.minimum(shown["low"], shown["high"])
     width = np.abs(shown["high"] - shown["low"])
     ax.barh(y, width, left=left, color="#64B5CD")
-    for k, row in enumerate(shown.itertuples()):
+    for k, row in enumerate(table_rows(shown)):
         ax.annotate(
             f"{row.first_order:.0%} of variance ({row.low_label} → {row.high_label})",
             (max(row.low, row.high), k),
@@ -192,9 +193,9 @@ def risk_matrix_heatmap(register: pd.DataFrame, *, sources: str) -> plt.Figure:
     )
     names = pd.DataFrame("", index=levels, columns=range(1, 6))
     scored = register.dropna(subset=["likelihood", "impact"])
-    for row in scored.itertuples():
+    for row in table_rows(scored):
         mark = row.risk_id + ("*" if row.overridden else "")
-        cell = names.loc[int(row.likelihood), int(row.impact)]
+        cell = str(names.loc[int(row.likelihood), int(row.impact)])
         names.loc[int(row.likelihood), int(row.impact)] = f"{cell}\n{mark}" if cell else mark
     _, ax = plt.subplots(figsize=(7, 6))
     sns.heatmap(

@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.ticker import MaxNLocator
 
 from kzaf.plots.common import finish
 
@@ -118,7 +119,7 @@ def annual_chart(
         ax.legend(fontsize=8, loc="best", ncols=2)
         # The years with a figure, not every year chosen: one point is not lost in a decade.
         ax.set_xlim(full["year"].min() - 0.5, full["year"].max() + 0.5)
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        _whole_years(ax)
     return finish(
         ax,
         title=f"{pair}: full-year trade, every source's figure",
@@ -177,8 +178,8 @@ def growth_chart(
     else:
         offsets = {f: (i - 1) * 0.12 for i, f in enumerate(FLOW_COLOURS)}
         for flow, mine in data.groupby("flow", sort=False):
-            colour = FLOW_COLOURS.get(flow, "0.3")
-            x = mine["year"] + offsets.get(flow, 0)
+            colour = FLOW_COLOURS.get(str(flow), "0.3")
+            x = mine["year"] + offsets.get(str(flow), 0)
             _range_lines(ax, x, 100 * mine["growth_min"], 100 * mine["growth_max"], colour, 6)
             ax.scatter(x, 100 * mine["growth"], color=colour, s=60, label=flow, zorder=3)
         ax.axhline(0, color="0.3", linewidth=0.8)
@@ -328,7 +329,7 @@ def neighbour_chart(
         for _, row in data.iterrows():
             _range_lines(ax, [row["year"]], [row["value_min"]], [row["value_max"]], "0.4")
         ax.legend(fontsize=8, ncols=2)
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        _whole_years(ax)
     return finish(
         ax,
         title=f"Trade with {partner}: neighbours side by side ({flow})",
@@ -476,3 +477,10 @@ def forecast_chart(
         sources=_names(full, "publisher"),
         note=_plain(note),
     )
+
+
+def _whole_years(ax: plt.Axes) -> None:
+    """Year ticks at whole years only (the default locator is a MaxNLocator)."""
+    locator = ax.xaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):
+        locator.set_params(integer=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -146,7 +147,11 @@ def assess(
     matrix = evidence_matrix(
         register, evidence_series, as_of=as_of, max_age_years=max_age_years, overrides=overrides
     )
-    common = {"weights": weights, "dimension_weights": dimension_weights, "partial": partial}
+    common: dict[str, Any] = {
+        "weights": weights,
+        "dimension_weights": dimension_weights,
+        "partial": partial,
+    }
     index_table, composite = composite_index(
         matrix, normalisation=normalisation, aggregation=aggregation, **common
     )
@@ -173,7 +178,7 @@ def assess(
     names = {r.risk_id: r.name for r in register}
     # Process: trade scenarios
     baseline = trade_baseline(
-        turnover["year"], turnover["value"], horizon_year, anchor=baseline_anchor
+        turnover["year"].tolist(), turnover["value"].tolist(), horizon_year, anchor=baseline_anchor
     )
     paths = simulate_trade(baseline, scenario or ScenarioParameters(), n_draws=n_paths, seed=seed)
     reach = reach_probabilities(paths, thresholds or {"$3 billion": 3000.0}, target_year)

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from kzaf.frames import rows as table_rows
 from kzaf.series import figure_interval
 
 SERIES_COLUMNS = (
@@ -152,7 +153,7 @@ def distinct_events(
     pool = events if all_events is None else all_events
     reopenings = sorted(str(d) for d in pool.loc[pool["kind"] == reopening_kind, "date"])
     keep, previous = [], None
-    for row in ordered.itertuples():
+    for row in table_rows(ordered):
         date = str(row.date)
         if previous is None:
             new = True
@@ -161,7 +162,7 @@ def distinct_events(
             reopened = any(str(previous.date) <= r <= date for r in reopenings)
             new = ended or reopened
         keep.append(new)
-        if new or (row.end_date and not previous.end_date):
+        if new or previous is None or (row.end_date and not previous.end_date):
             previous = row
     return ordered[keep].drop(columns="_month")
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from kzaf.frames import rows as table_rows
 from kzaf.risk.assessment import Assessment, closure_frequency
 from kzaf.risk.register import EventEvidence, Risk
 from kzaf.risk.scenarios import Baseline, ScenarioParameters
@@ -136,7 +137,7 @@ def answer_text(
     scored = index_table.dropna(subset=["score"]).sort_values("rank")
     unscored = register[~register["risk_id"].isin(scored["risk_id"])]
     missing = []
-    for row in unscored.itertuples():
+    for row in table_rows(unscored):
         what = "no evidence at all" if row.status == "insufficient data" else row.status
         missing.append(f"{row.risk_id} ({what})")
     overridden = register.loc[register["overridden"], "risk_id"].tolist()
@@ -151,10 +152,10 @@ def answer_text(
     driver = ""
     if len(others):
         column = others.max(axis=0).idxmax()
-        factor = others[column].idxmax()
+        factor = str(others[column].idxmax())
         driver = (
             f" Apart from each risk's own weight, the input that moves the ranking most is "
-            f"the {factor.replace('range: ', 'range of ')} ({others.loc[factor, column]:.0%} "
+            f"the {factor.replace('range: ', 'range of ')} ({others[column].loc[factor]:.0%} "
             f"of the variance of {column}'s rank)."
         )
     trend = ""
@@ -166,6 +167,9 @@ def answer_text(
             f"{int(before['year'])} and {now['composite']:.2f} in {int(now['year'])}"
         )
     reach_rows = reach.set_index("threshold")
+    fit = baseline.fit
+    if fit is None:  # trade_baseline always fits a trend; a hand-made Baseline may not
+        raise ValueError("the trade baseline carries no fitted trend to describe")
     lines = [
         f"**Answer (assessment year {as_of}; scores are model estimates).** "
         f"{len(scored)} of the {len(register)} risks can be ranked, having sourced evidence "
@@ -192,11 +196,11 @@ def answer_text(
         f"The composite risk index is {composite:.2f} on a 0–1 scale (90% of draws "
         f"{dist['q05']:.2f}–{dist['q95']:.2f}){trend}.",
         f"For trade, a log-linear trend through the full-year turnover of "
-        f"{baseline.fit.years[0]}–{baseline.fit.years[-1]} ({baseline.growth:+.0%} a year, "
-        f"interval {baseline.fit.growth_low:+.0%} to {baseline.fit.growth_high:+.0%}) and the "
+        f"{fit.years[0]}–{fit.years[-1]} ({baseline.growth:+.0%} a year, "
+        f"interval {fit.growth_low:+.0%} to {fit.growth_high:+.0%}) and the "
         f"shocks assumed here put the probability that turnover in {target_year} is at least "
         + " and ".join(
-            f"{row.Index} at {row.p_in_target_year:.0%}" for row in reach_rows.itertuples()
+            f"{row.Index} at {row.p_in_target_year:.0%}" for row in table_rows(reach_rows)
         )
         + " (model estimates; the assumptions are listed below).",
     ]
@@ -299,7 +303,7 @@ def key_points_for(result: Assessment, *, names: Mapping[str, str], target_year:
     reach = result.reach.set_index("threshold")
     if len(reach):
         chances = " and ".join(
-            f"{row.Index} about {row.p_in_target_year:.0%}" for row in reach.itertuples()
+            f"{row.Index} about {row.p_in_target_year:.0%}" for row in table_rows(reach)
         )
         points.append(
             f"Under the assumed shocks, the modelled chance that annual turnover reaches "

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -467,7 +468,8 @@ def evidence_matrix(
     as_of = default_as_of(register, series) if as_of is None else as_of
     risk_ids = tuple(r.risk_id for r in register)
     membership = np.zeros((len(table), len(risk_ids), len(DIMENSIONS)), dtype=bool)
-    pools, keys = [], {}
+    pools: list[Any] = []
+    keys: dict[Any, int] = {}
     series_key = np.zeros(len(table), dtype=int)
     own = own_series_lookup(series)
     i = 0

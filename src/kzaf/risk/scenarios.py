@@ -31,7 +31,7 @@ parameters, not data: the notebook states where each default comes from.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 
 import numpy as np
@@ -87,7 +87,8 @@ class ScenarioParameters:
             raise ValueError(f"unknown scenario parameter(s) {unknown}; known: {sorted(known)}")
         clean = dict(values)
         if "closure_days" in clean:
-            clean["closure_days"] = tuple(float(d) for d in clean["closure_days"])  # type: ignore[union-attr]
+            days: Iterable[float] = clean["closure_days"]  # type: ignore[assignment]  # checked by float()
+            clean["closure_days"] = tuple(float(d) for d in days)
         return cls(**clean)  # type: ignore[arg-type]
 
     def as_table(self) -> pd.DataFrame:
@@ -142,7 +143,7 @@ def trade_baseline(
         )
     t_crit = stats.t.ppf(1 - alpha / 2, len(fit.years) - 2)
     future = fit.predictions[fit.predictions["year"] > last_year]
-    total_sd = np.log(future["upper"] / future["fitted"]).to_numpy() / t_crit
+    total_sd = np.log((future["upper"] / future["fitted"]).to_numpy()) / t_crit
     noise_sd = fit.log_residual_sd
     last_value = fit.values[fit.years.index(last_year)]
     projected = future["year"].to_numpy()

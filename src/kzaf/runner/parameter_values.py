@@ -128,7 +128,13 @@ _NO = object()
 
 def coerce(value: Any, spec: TypeSpec) -> Any:
     """``value`` as the type wants it (an int for a float becomes a float), or ``_NO``."""
+    container = _CONTAINERS.get(spec.kind)
+    return container(value, spec) if container else _coerce_scalar(value, spec)
+
+
+def _coerce_scalar(value: Any, spec: TypeSpec) -> Any:
     kind = spec.kind
+    number = isinstance(value, int | float) and not isinstance(value, bool)
     if kind == "any":
         return value if _plain(value) else _NO
     if kind == "none":
@@ -136,37 +142,44 @@ def coerce(value: Any, spec: TypeSpec) -> Any:
     if kind == "bool":
         return value if isinstance(value, bool) else _NO
     if kind == "int":
-        return value if isinstance(value, int) and not isinstance(value, bool) else _NO
+        return value if number and isinstance(value, int) else _NO
     if kind == "float":
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-        return _NO
+        return float(value) if number else _NO
     if kind == "str":
         return value if isinstance(value, str) else _NO
     if kind == "literal":
         return value if any(type(value) is type(v) and value == v for v in spec.args) else _NO
-    if kind == "list":
-        if not isinstance(value, list):
-            return _NO
-        items = [coerce(item, spec.args[0]) for item in value]
-        return _NO if any(item is _NO for item in items) else items
-    if kind == "dict":
-        if not isinstance(value, dict):
-            return _NO
-        out = {}
-        for key, item in value.items():
-            key2, item2 = coerce(key, spec.args[0]), coerce(item, spec.args[1])
-            if key2 is _NO or item2 is _NO or not isinstance(key2, str):
-                return _NO  # papermill writes dict keys as strings
-            out[key2] = item2
-        return out
-    if kind == "union":
-        for option in spec.args:
-            result = coerce(value, option)
-            if result is not _NO:
-                return result
-        return _NO
     raise AssertionError(kind)  # pragma: no cover
+
+
+def _coerce_list(value: Any, spec: TypeSpec) -> Any:
+    if not isinstance(value, list):
+        return _NO
+    items = [coerce(item, spec.args[0]) for item in value]
+    return _NO if any(item is _NO for item in items) else items
+
+
+def _coerce_dict(value: Any, spec: TypeSpec) -> Any:
+    if not isinstance(value, dict):
+        return _NO
+    out = {}
+    for key, item in value.items():
+        key2, item2 = coerce(key, spec.args[0]), coerce(item, spec.args[1])
+        if key2 is _NO or item2 is _NO or not isinstance(key2, str):
+            return _NO  # papermill writes dict keys as strings
+        out[key2] = item2
+    return out
+
+
+def _coerce_union(value: Any, spec: TypeSpec) -> Any:
+    for option in spec.args:
+        result = coerce(value, option)
+        if result is not _NO:
+            return result
+    return _NO
+
+
+_CONTAINERS = {"list": _coerce_list, "dict": _coerce_dict, "union": _coerce_union}
 
 
 def _plain(value: Any) -> bool:

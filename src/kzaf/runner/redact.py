@@ -63,7 +63,7 @@ def _spellings(value: str) -> set[str]:
 
 def _forms(secrets: Mapping[str, str]) -> list[tuple[str, str]]:
     """Each secret in each of its spellings, longest first (so no spelling is cut in half)."""
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for name, value in secrets.items():
         mark = f"[redacted ${name}]"
         pairs.extend((form, mark) for form in _spellings(value))

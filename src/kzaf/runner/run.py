@@ -30,9 +30,10 @@ import signal
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any  # noqa: F401  (IO: the type of log files)
 
 from kzaf import paths
+from kzaf.logs import RunLog as Log
 from kzaf.runner import cache, plan
 from kzaf.runner.parameter_values import Assignments, ParameterError, describe, from_cli
 from kzaf.runner.redact import redact_text, redact_tree, secret_variables
@@ -62,41 +63,6 @@ def new_run_id(moment: dt.datetime | None = None) -> str:
     """Sortable by start time (to the millisecond), unique: ``20250101T120000.123Z-3f9a2c``."""
     moment = moment or _now()
     return f"{moment:%Y%m%dT%H%M%S}.{moment.microsecond // 1000:03d}Z-{secrets.token_hex(3)}"
-
-
-class Log:
-    """Progress lines to the console and to log files, secrets redacted."""
-
-    def __init__(self) -> None:
-        self._secrets = secret_variables()
-        self._files: list[IO[str]] = []
-        self._history: list[str] = []
-
-    def attach(self, path: Path, replay: bool = True) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = path.open("a", encoding="utf-8")
-        if replay:
-            handle.writelines(self._history)
-            handle.flush()
-        self._files.append(handle)
-
-    def __call__(self, text: str, error: bool = False) -> None:
-        text = redact_text(text, self._secrets)
-        stream = sys.stderr if error else sys.stdout
-        # No terminal or a closed stream (cron, systemd): the log files still get every line.
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            print(text, file=stream, flush=True)
-        stamp = _iso(_now())
-        lines = "".join(f"{stamp} {line}\n" for line in text.splitlines() or [""])
-        self._history.append(lines)
-        for handle in self._files:
-            handle.write(lines)
-            handle.flush()
-
-    def close(self) -> None:
-        for handle in self._files:
-            handle.close()
-        self._files = []
 
 
 @dataclass
@@ -160,6 +126,8 @@ def prepare(args: argparse.Namespace, log: Log) -> Plan:
     if not jobs:
         raise plan.PlanError(f"no notebooks to run in {notebooks_dir}")
     data_dir = paths.data_dir().resolve()
+    # The kernels (working folder: the run folder) read the very folder checked here.
+    os.environ[paths.DATA_DIR_ENV] = str(data_dir)
     data = cache.data_files(data_dir)
     timeout = args.timeout if args.timeout is not None else (run_file.timeout if run_file else None)
     if timeout is not None and not 0 < timeout < float("inf"):
@@ -423,7 +391,7 @@ def _raise_interrupted(signum: int, frame: Any) -> None:
 def _set_handlers(on_term: Any, on_int: Any) -> dict[int, Any]:
     """Install handlers (``None``: keep); return the previous ones. Outside the main thread
     (an embedding scheduler) signals stay as they are."""
-    previous = {}
+    previous: dict[int, Any] = {}
     for signum, handler in ((signal.SIGTERM, on_term), (signal.SIGINT, on_int)):
         if handler is None:
             continue
@@ -601,6 +569,11 @@ def main(args: argparse.Namespace) -> int:
                 log(f"{'':<34}   empty or not applicable: {part} ({reason})")
         log.close()
         return 0
+    known = cache.durations(p.reports)
+    log.expect(
+        {j.label: known.get(j.notebook.stem) for i, j in enumerate(p.jobs) if i not in p.reuse},
+        p.slots,
+    )
     try:
         return execute(p, log)
     finally:

@@ -6,6 +6,7 @@ Markdown or HTML. These helpers are that rule's only implementation.
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 
@@ -14,6 +15,11 @@ def escape_html(text: object, *, quote: bool = True) -> str:
     """``text`` as HTML: ``&``, ``<`` and ``>`` become entities, and both quotes unless
     ``quote=False`` (enough between tags, where quotes are inert; attributes need quoting)."""
     return html.escape(str(text), quote=quote)
+
+
+def data_uri(content: bytes, mime: str) -> str:
+    """``content`` as a ``data:`` URI (base64: nothing in it needs escaping in an attribute)."""
+    return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
 
 
 def escape_markdown(text: object) -> str:

@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from kzaf.text.escape import escape_html
+from kzaf.text.escape import data_uri, escape_html
 
 MAX_COLUMNS = 7
 # A longer table is folded: the page keeps its story, the rows stay one click (or the CSV) away.
@@ -92,9 +92,19 @@ def cell(value: Any, year: bool = False) -> str:
     return str(value)
 
 
+# A full table this small rides inside the notebook as a data link when no folder for side
+# files is known (see kzaf.paths); a larger one is left out rather than bloat every notebook.
+MAX_EMBEDDED_CSV_BYTES = 64_000
+
+
 def _csv_path(frame: Any) -> Path | None:
-    """Where the full table goes: beside the notebook's charts, named by its content."""
-    folder = os.environ.get("KZAF_FIGURES_DIR") or "figures"
+    """Where the full table goes: beside the notebook's charts, named by its content; None
+    when no folder for side files is known."""
+    from kzaf.paths import side_files_dir
+
+    folder = side_files_dir()
+    if folder is None:
+        return None
     digest = hashlib.sha256(frame.to_csv().encode("utf-8")).hexdigest()[:12]
     path = Path(folder) / f"table-{digest}.csv"
     try:
@@ -104,6 +114,21 @@ def _csv_path(frame: Any) -> Path | None:
     except OSError:
         return None
     return path
+
+
+def _csv_link(frame: Any) -> str:
+    """A link to the full table: its file when one is written, else the table itself as a
+    data link when it is small, else nothing."""
+    path = _csv_path(frame)
+    if path is not None:
+        from urllib.parse import quote
+
+        relative = Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix()
+        return f'<a href="{escape_html(quote(relative))}">full table (CSV)</a>'
+    content = frame.to_csv(index=not _plain_index(frame)).encode("utf-8")
+    if len(content) > MAX_EMBEDDED_CSV_BYTES:
+        return ""
+    return f'<a href="{data_uri(content, "text/csv")}" download="table.csv">full table (CSV)</a>'
 
 
 def _plain_index(frame: Any) -> bool:
@@ -137,12 +162,9 @@ def reader_table(frame: Any, max_columns: int = MAX_COLUMNS, download: bool = Tr
     if len(columns) > len(shown):
         notes.append(f"{len(columns) - len(shown)} more columns in the full table")
     if download:
-        path = _csv_path(frame)
-        if path is not None:
-            from urllib.parse import quote
-
-            relative = Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix()
-            notes.append(f'<a href="{escape_html(quote(relative))}">full table (CSV)</a>')
+        link = _csv_link(frame)
+        if link:
+            notes.append(link)
     note = f'<p class="table-note">{" · ".join(notes)}</p>' if notes else ""
     table = (
         f'<div class="table-wrap"><table class="reader"><thead><tr>{head}</tr></thead>'

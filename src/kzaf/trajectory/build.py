@@ -85,8 +85,8 @@ def build(
     )
     names = dict(zip(countries["iso3"], countries["name"], strict=True))
     flow = "turnover" if "turnover" in flows else flows[0]
-    years = {"start_year": start_year, "end_year": end_year}
-    pair_of = {"reporter": reporter, "partner": partner, "flows": flows}
+    years: dict[str, Any] = {"start_year": start_year, "end_year": end_year}
+    pair_of: dict[str, Any] = {"reporter": reporter, "partner": partner, "flows": flows}
     figures = trade_figures(observations, sources, **pair_of, **years)
     annual = annual_trade(figures, policy, flows=flows, **years)
     forecast = trend_forecast(annual, flow=flow, until=target_year, alpha=alpha)

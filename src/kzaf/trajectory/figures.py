@@ -103,15 +103,13 @@ def observations_for(
             f"parameter 'data_source' must be one of {', '.join(DATA_SOURCES)}, got {data_source!r}"
         )
     try:
-        from kzaf import comtrade  # type: ignore[attr-defined]
+        from kzaf.comtrade import load_imported
     except ImportError:
-        comtrade = None
-    if comtrade is None or not hasattr(comtrade, "load_imported"):
         raise ValueError(
             "parameter 'data_source' is 'comtrade', but the UN Comtrade adapter "
             "(kzaf.comtrade.load_imported) is not there yet; use data_source='published'"
-        )
-    imported = comtrade.load_imported()
+        ) from None
+    imported = load_imported()
     extra_obs, extra_sources = imported.observations, imported.sources
     note = (
         f"Published figures and {len(extra_obs):,} imported UN Comtrade figure(s) "

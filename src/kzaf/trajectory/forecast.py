@@ -15,6 +15,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 from kzaf import series
+from kzaf.frames import row as first_row
 from kzaf.text.numbers import fmt_pct_change as _pct
 from kzaf.text.numbers import fmt_usd_short as _usd
 from kzaf.trajectory.figures import _empty, point_figures
@@ -140,7 +141,7 @@ def trust_sentence(
     )
     typical = math.expm1(fit.log_residual_sd)
     parts.append(f"single years stray from the line by about ±{typical:.0%}")
-    row = fit.predictions.set_index("year").loc[horizon]
+    row = first_row(fit.predictions[fit.predictions["year"] == horizon])
     if horizon > fit.years[-1]:
         ratio = row["upper"] / row["lower"] if row["lower"] > 0 else math.inf
         parts.append(
@@ -243,7 +244,7 @@ def seasonal_forecast(
     otherwise, saying why. Zero or negative months are modelled in levels instead of logs.
     """
     columns = ["period", "fitted", "lower", "upper", "lower_50", "upper_50", "observed"]
-    refuse = dict(
+    refuse: dict[str, Any] = dict(
         alpha=alpha,
         predictions=_empty(columns),
         sensitivity=_empty(["variant", "growth", "growth_low", "growth_high"]),

@@ -165,9 +165,9 @@ def flour_share(
     )
     quantities = point_figures(quantities[quantities["unit"] == "thousand tonnes"])
     if not quantities.empty:
-        for (start, end, basis), group in quantities.groupby(
-            ["period_start", "period_end", "basis"], sort=True
-        ):
+        for _, group in quantities.groupby(["period_start", "period_end", "basis"], sort=True):
+            first = group.iloc[0]  # the group's period and basis, typed as its columns'
+            start, end, basis = first["period_start"], first["period_end"], first["basis"]
             part = group[group["partner"] == partner]
             whole = group[group["partner"] == "WLD"]
             if part.empty or whole.empty:

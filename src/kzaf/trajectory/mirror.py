@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from kzaf import series
+from kzaf.frames import rows as table_rows
 from kzaf.text.numbers import fmt_pct_change as _pct
 from kzaf.text.numbers import fmt_plain as _fmt
 from kzaf.text.numbers import fmt_usd_short as _usd
@@ -152,7 +153,7 @@ def describe_mirror(mirror: pd.DataFrame, reporter: str, partner: str, shown: in
     parts = [
         f"{row.period_label} {row.flow}: {_usd(row.reporter_value)} vs {_usd(row.partner_value)} "
         f"(gap {_fmt(row.gap)}, {_pct(row.gap_pct)})"
-        for row in longer.itertuples()
+        for row in table_rows(longer)
     ]
     lead = "Where both report the same period"
     if len(matched) - len(months) > len(longer):

@@ -9,6 +9,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from kzaf.frames import row as first_row
+from kzaf.frames import rows
 from kzaf.text.numbers import fmt_pct_change as _pct
 from kzaf.text.numbers import fmt_span as _range_text
 from kzaf.text.numbers import fmt_usd_short as _usd
@@ -88,11 +90,9 @@ def answer_paragraph(
             f"**No full-year figure** for the {who} exists in the data for "
             f"{start_year}–{end_year}, so no trajectory, growth or trend can be shown."
         )
-        partial = run_rates[run_rates["method"].str.startswith("naive")] if len(run_rates) else []
-        if len(partial):
-            labels = ", ".join(
-                f"{r.period_label} {_usd(r.ytd_value)}" for r in partial.itertuples()
-            )
+        partial = run_rates[run_rates["method"].str.startswith("naive")] if len(run_rates) else None
+        if partial is not None and len(partial):
+            labels = ", ".join(f"{r.period_label} {_usd(r.ytd_value)}" for r in rows(partial))
             text += f" Part-year figures exist: {labels}."
         return text
     years = [int(y) for y in mine["year"]]
@@ -100,7 +100,7 @@ def answer_paragraph(
         f"**{who[0].upper() + who[1:]}:** full-year figures exist for {len(years)} year(s) "
         f"between {start_year} and {end_year} ({', '.join(map(str, years))})."
     ]
-    for row in changes.itertuples():
+    for row in rows(changes):
         if math.isnan(row.change):
             continue
         spread = (
@@ -124,10 +124,10 @@ def answer_paragraph(
     )
     later = run_rates[run_rates["year"] > last["year"]] if len(run_rates) else run_rates
     for year, group in later.groupby("year") if len(later) else []:
-        naive = group[group["method"].str.startswith("naive")].iloc[0]
+        naive = first_row(group[group["method"].str.startswith("naive")])
         seasonal = group[group["method"] == "seasonal share"]
         text = (
-            f"For {year} only {naive['period_label'].split(' ', 1)[-1]} is published "
+            f"For {year!s} only {naive['period_label'].split(' ', 1)[-1]} is published "
             f"({_usd(naive['ytd_value'])}); a naive run-rate puts the year at about "
             f"{_usd(naive['estimate_value'])}"
         )
@@ -215,7 +215,7 @@ def key_points(
         )
     disputed = mine[mine["value_max"] > mine["value_min"]]
     if len(disputed):
-        widest = disputed.loc[disputed["spread_pct"].idxmax()]
+        widest = first_row(disputed.sort_values("spread_pct", ascending=False, kind="stable"))
         points.append(
             f"Sources disagree in {len(disputed)} of {len(mine)} years; the widest spread is "
             f"{int(widest['year'])}, from {fmt_usd_m(widest['value_min'])} to "

@@ -141,7 +141,8 @@ def neighbour_years(table: pd.DataFrame, flow: str = "turnover") -> pd.DataFrame
     wide = years.pivot_table(
         index="year", columns=["country", "reported_by"], values="preferred_value", aggfunc="first"
     )
-    wide.columns = [f"{c} (reported by {r})" for c, r in wide.columns]
+    countries, reporters = wide.columns.get_level_values(0), wide.columns.get_level_values(1)
+    wide.columns = [f"{c} (reported by {r})" for c, r in zip(countries, reporters, strict=True)]
     return wide.sort_index()
 
 

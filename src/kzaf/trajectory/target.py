@@ -8,6 +8,7 @@ import math
 
 import pandas as pd
 
+from kzaf.frames import row as first_row
 from kzaf.text.numbers import fmt_pct_change as _pct
 from kzaf.text.numbers import fmt_usd_short as _usd
 from kzaf.trajectory.figures import _empty
@@ -164,7 +165,7 @@ def describe_target(distance: pd.DataFrame, flow: str = "turnover") -> str:
     if distance.empty:
         return f"No full-year {flow} figure exists, so the distance to the target cannot be shown."
     rows = distance.set_index("path")
-    need = rows.loc["required"]
+    need = first_row(distance[distance["path"] == "required"])
     text = (
         f"Reaching {_usd(need['target_value'])} by {int(need['target_year'])} from "
         f"{_usd(need['base_value'])} in {int(need['base_year'])} "
@@ -178,7 +179,7 @@ def describe_target(distance: pd.DataFrame, flow: str = "turnover") -> str:
         text += f" ({_pct(need['growth_low'])} to {_pct(need['growth_high'])} across sources)"
     text += "."
     if "observed average" in rows.index:
-        obs = rows.loc["observed average"]
+        obs = first_row(distance[distance["path"] == "observed average"])
         when = obs["reached_in"]
         text += (
             f" The years with figures averaged {_pct(obs['growth'])} a year ({obs['note']}); "

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from kzaf import series
+from kzaf.frames import records as frame_records
 from kzaf.text.numbers import fmt_pct as _pct0
 from kzaf.text.numbers import fmt_span as _range_text
 from kzaf.trajectory.annual import _flow_order_key, pair_changes
@@ -97,8 +98,7 @@ def same_period_comparison(
     ytd = _year_to_date(figures)
     rows = []
     for (flow, months), group in table.groupby(["flow", "months"], sort=True):
-        group = group.sort_values("year").to_dict("records")
-        for a, b in itertools.pairwise(group):
+        for a, b in itertools.pairwise(frame_records(group.sort_values("year"))):
             mine = ytd[(ytd["flow"] == flow) & (ytd["months"] == months)]
             pairs = pair_changes(mine[mine["year"] == a["year"]], mine[mine["year"] == b["year"]])
             rows.append(
