@@ -33,16 +33,21 @@ BASE = [
 # --- C1 ---------------------------------------------------------------------------------------
 
 
+def verdicts(result):
+    return [p.verdict for p in result.parts]
+
+
 def test_c1_confirmed_when_2022_beats_every_year_and_the_article_matches():
     result = trade.assess_c1(figures(BASE), ARTICLE)
-    assert result.verdict == V.CONFIRMED
+    assert verdicts(result) == [V.CONFIRMED, V.CONFIRMED] and result.verdict == V.CONFIRMED
     assert "2022 is highest: 987.9 against 567.5 in 2023" in result.evidence
     assert ARTICLE in result.sources
 
 
 def test_c1_contradicted_by_a_higher_later_year():
     result = trade.assess_c1(figures([*BASE, year("K24", 2024, 1200)]), ARTICLE)
-    assert result.verdict == V.CONTRADICTED
+    # The record part fails, the article's figure still matches: partly confirmed.
+    assert verdicts(result) == [V.CONTRADICTED, V.CONFIRMED] and result.verdict == V.PARTLY
     assert "2024 (1,200) is at least as high as 2022 (987.9)" in result.evidence
 
 
@@ -50,9 +55,12 @@ def test_c1_within_tolerance_when_the_article_figure_is_close_but_not_equal():
     rows = [r for r in BASE if r["obs_id"] != "D22"] + [article("D22", "2022-01", "2022-12", 1010)]
     result = trade.assess_c1(figures(rows), ARTICLE, tolerance=0.05)
     assert result.verdict == V.WITHIN_TOLERANCE
-    assert result.tolerance.startswith("5%") and "2.2% from the nearest" in result.evidence
-    # the same figure fails a tighter tolerance
-    assert trade.assess_c1(figures(rows), ARTICLE, tolerance=0.01).verdict == V.CONTRADICTED
+    assert "trade value: 5% relative" in result.tolerance
+    assert "2.2% from the nearest" in result.evidence
+    # the same figure fails a tighter tolerance, and the tolerance in force is stated
+    strict = trade.assess_c1(figures(rows), ARTICLE, tolerance=0.01)
+    assert verdicts(strict) == [V.CONFIRMED, V.CONTRADICTED] and strict.verdict == V.PARTLY
+    assert strict.parts[1].tolerance.startswith("1% relative")
 
 
 def test_c1_within_tolerance_when_ranges_of_years_overlap():
@@ -73,7 +81,7 @@ def test_c1_not_testable_when_only_the_article_gives_2022():
 def test_c2_within_tolerance_when_the_ratio_is_near_two():
     result = trade.assess_c2(figures(BASE), ARTICLE)
     assert result.verdict == V.WITHIN_TOLERANCE
-    assert "×2.08" in result.evidence and result.tolerance == "ratio within 10% of ×2"
+    assert "×2.08" in result.evidence and result.tolerance == "ratio: 10% of the claimed ratio"
 
 
 def test_c2_confirmed_when_the_range_of_ratios_includes_two():
@@ -99,12 +107,16 @@ def test_c2_not_testable_without_an_independent_2021_figure():
 # --- C3 ---------------------------------------------------------------------------------------
 
 
-def test_c3_within_tolerance_says_the_eleven_months_exceed_the_full_year():
+def test_c3_an_eleven_month_figure_above_every_full_year_is_flagged_not_confirmed():
+    """583 for January–November against 567.5 and 545.2 for the year: the fit part says
+    "inconsistent", December cannot be derived, and the claim is not "confirmed"."""
     rows = [*BASE, year("S23", 2023, 545.2, suspect=True)]
     result = trade.assess_c3(figures(rows), ARTICLE)
-    assert result.verdict == V.WITHIN_TOLERANCE
-    assert "exceeds every full-year 2023 figure found" in result.evidence
-    assert "-37.8, -15.5" in result.evidence and "+2.7%" in result.evidence
+    assert verdicts(result) == [V.CONFIRMED, V.WITHIN_TOLERANCE, V.NOT_TESTABLE]
+    assert result.verdict == V.WHERE_TESTABLE
+    fit = result.parts[1].evidence
+    assert fit.startswith("Inconsistent as printed") and "exceeds every full-year" in fit
+    assert "-37.8, -15.5" in fit and "+2.7%" in fit
     december = result.details
     assert set(december["period_label"]) == {"2023 Dec"}
     assert not december["consistent"].any()  # the residuals are negative
@@ -113,19 +125,24 @@ def test_c3_within_tolerance_says_the_eleven_months_exceed_the_full_year():
 def test_c3_confirmed_when_december_is_small_and_positive():
     rows = [r for r in BASE if r["obs_id"] != "K23"] + [year("K23", 2023, 620)]
     result = trade.assess_c3(figures(rows), ARTICLE)
-    assert result.verdict == V.CONFIRMED
+    assert verdicts(result) == [V.CONFIRMED] * 3 and result.verdict == V.CONFIRMED
     assert "+37.0" in result.evidence
 
 
 @pytest.mark.parametrize(
-    ("full_2023", "reason"),
-    [(800, "a jump"), (1000, "against 2022 (987.9): +1.2%"), (540, "beyond the 5% tolerance")],
+    ("full_2023", "part", "reason"),
+    [
+        (800, 2, "a jump"),
+        (1000, 0, "against 2022 (987.9): +1.2%"),
+        (540, 1, "beyond the 5% allowed"),
+    ],
 )
-def test_c3_contradicted(full_2023, reason):
+def test_c3_a_part_contradicted(full_2023, part, reason):
     rows = [r for r in BASE if r["obs_id"] != "K23"] + [year("K23", 2023, full_2023)]
     result = trade.assess_c3(figures(rows), ARTICLE)
-    assert result.verdict == V.CONTRADICTED
-    assert reason in result.evidence
+    assert result.parts[part].verdict == V.CONTRADICTED
+    assert result.verdict in (V.PARTLY, V.CONTRADICTED)
+    assert reason in result.parts[part].evidence
 
 
 def test_c3_not_testable_without_the_eleven_month_figure():
@@ -141,17 +158,18 @@ def test_registered_checks_decide_c1_to_c3_and_take_options():
     ledger = claims.evaluate(tables, ["C1", "C2", "C3"]).set_index("claim_id")
     assert ledger.loc["C1", "verdict"] == "confirmed"
     assert ledger.loc["C2", "verdict"] == "confirmed within tolerance"
-    assert ledger.loc["C3", "verdict"] == "confirmed within tolerance"
+    assert ledger.loc["C3", "verdict"] == "confirmed where testable"
     strict = claims.evaluate(
         tables, ["C2", "C3"], options={"doubling_tolerance": 0.01, "claim_tolerance": 0.01}
     ).set_index("claim_id")
     assert strict.loc["C2", "verdict"] == "contradicted"
-    assert strict.loc["C3", "verdict"] == "contradicted"
+    assert strict.loc["C3", "verdict"] == "partly confirmed"  # fell, but 583 > 567.5 by 2.7%
+    assert [p["verdict"] for p in strict.loc["C3", "parts"]][1] == "contradicted"
 
 
 def test_c3_sets_aside_an_upper_bound_and_says_so():
     rows = [*BASE, year("U23", 2023, 1000, precision="at_most", suspect=True)]
     result = trade.assess_c3(figures(rows), ARTICLE)
-    assert result.verdict == V.WITHIN_TOLERANCE  # the bound makes no positive December
+    assert result.verdict == V.WHERE_TESTABLE  # the bound makes no positive December
     assert "Bounds set aside" in result.evidence and "up to 1,000 for 2023" in result.evidence
     assert (result.details["value"] < 0).all()

@@ -1,5 +1,8 @@
 """The claims ledger framework: every claim gets a row; registered checks decide verdicts."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 from kzaf import claims, data
@@ -36,3 +39,125 @@ def test_a_registered_check_decides_its_claim(tables, monkeypatch):
 def test_unknown_claim_is_an_error(tables):
     with pytest.raises(ValueError, match=r"unknown claim id\(s\) \['C99'\]"):
         claims.evaluate(tables, ["C99"])
+
+
+# --- the one rule -------------------------------------------------------------------------------
+
+V = claims.Verdict
+C, W, X, N = V.CONFIRMED, V.WITHIN_TOLERANCE, V.CONTRADICTED, V.NOT_TESTABLE
+
+
+@pytest.mark.parametrize(
+    ("parts", "verdict"),
+    [
+        ([C], C),
+        ([C, C], C),
+        ([C, W], W),
+        ([W], W),
+        ([C, X], V.PARTLY),  # "less than a month" wrong, the month right
+        ([X, C], V.PARTLY),  # the first half wrong, the second right: the same verdict
+        ([W, X, N], V.PARTLY),
+        ([X], X),
+        ([X, N], X),
+        ([C, N], V.WHERE_TESTABLE),
+        ([W, N], V.WHERE_TESTABLE),
+        ([N, N], N),
+        ([], N),
+    ],
+)
+def test_claim_verdict_follows_the_written_rule(parts, verdict):
+    assert claims.claim_verdict(parts) is verdict
+
+
+def test_a_mixed_claim_is_never_confirmed_within_tolerance():
+    for holding in (C, W):
+        assert claims.claim_verdict([holding, X]) is V.PARTLY
+
+
+def test_claim_verdicts_are_not_part_verdicts():
+    with pytest.raises(ValueError, match="a part cannot be"):
+        claims.Part("x", V.PARTLY, "fixture")
+    with pytest.raises(ValueError, match="claim's verdict, not a part's"):
+        claims.claim_verdict([V.WHERE_TESTABLE])
+    with pytest.raises(ValueError, match="does not follow from its parts"):
+        claims.ClaimResult("C1", V.CONFIRMED, "", parts=(claims.Part("x", X, "fixture"),))
+    with pytest.raises(ValueError, match="unknown measure"):
+        claims.Part("x", C, "fixture", "weight")
+
+
+def test_every_claim_on_the_data_gets_its_verdict_from_its_parts(tables):
+    ledger = claims.evaluate(tables)
+    for row in ledger.to_dict("records"):
+        assert row["parts"], row["claim_id"]
+        derived = claims.claim_verdict(p["verdict"] for p in row["parts"])
+        assert row["verdict"] == derived, row["claim_id"]
+        for part in row["parts"]:
+            assert part["verdict"] in {str(v) for v in claims.PART_VERDICTS}
+            assert part["evidence"]
+
+
+def test_the_project_ledger(tables):
+    """Every verdict on the committed data (the review's cases are C3, C6, C7, C9, C10, C13 and
+    C14); a change here is a finding and belongs in the change log."""
+    ledger = claims.evaluate(tables).set_index("claim_id")["verdict"].to_dict()
+    assert ledger == {
+        "C1": "confirmed",
+        "C2": "confirmed within tolerance",
+        "C3": "confirmed where testable",
+        "C4": "not testable with current data",
+        "C5": "confirmed within tolerance",
+        "C6": "partly confirmed",
+        "C7": "partly confirmed",
+        "C8": "confirmed where testable",
+        "C9": "partly confirmed",
+        "C10": "confirmed where testable",
+        "C11": "confirmed",
+        "C12": "partly confirmed",
+        "C13": "partly confirmed",
+        "C14": "partly confirmed",
+    }
+
+
+# --- the data's wording agrees with the code -------------------------------------------------
+
+
+def test_the_parts_in_claims_csv_are_the_parts_the_code_judges(tables):
+    ledger = claims.evaluate(tables).set_index("claim_id")
+    for row in tables.claims.itertuples():
+        written = [p.strip() for p in row.parts.split("|")]
+        judged = [p["part"] for p in ledger.loc[row.claim_id, "parts"]]
+        assert written == judged, row.claim_id
+
+
+def test_test_methods_name_no_verdict_and_the_tolerances_the_code_uses(tables):
+    """The test_method column says what each part is set against; the verdict is the rule's,
+    so no method may name one, and every tolerance it states is the one the code applies."""
+    from kzaf import series
+    from kzaf.claim_checks import events, locomotive, trade
+
+    percent = {
+        "C1": trade.DEFAULT_TOLERANCE,
+        "C2": trade.DEFAULT_DOUBLING_TOLERANCE,
+        "C3": trade.DEFAULT_TOLERANCE,
+        "C5": locomotive.C5_TOLERANCE,
+        "C9": series.ONE_DIGIT_TOLERANCE,
+        "C10": series.ONE_DIGIT_TOLERANCE,
+    }
+    ledger = claims.evaluate(tables).set_index("claim_id")
+    for row in tables.claims.itertuples():
+        method = row.test_method.lower()
+        for word in ("confirm", "contradict", "tolerance", "testable"):
+            assert word not in method, (row.claim_id, word)
+        stated = {int(p) for p in re.findall(r"(\d+)%", row.test_method) if p != "30"}
+        expected = {round(percent[row.claim_id] * 100)} if row.claim_id in percent else set()
+        assert stated == expected, row.claim_id
+        used = " ".join(p["tolerance"] for p in ledger.loc[row.claim_id, "parts"])
+        for value in stated:
+            assert f"{value}%" in used, (row.claim_id, value)
+    c7 = tables.claims.set_index("claim_id").loc["C7", "test_method"]
+    assert f"{events.LESS_THAN_A_MONTH_DAYS} days" in c7
+
+
+def test_the_rule_in_data_readme_is_the_rule_in_code():
+    readme = (Path(__file__).parents[1] / "data" / "README.md").read_text(encoding="utf-8")
+    assert claims.rule_markdown() in readme

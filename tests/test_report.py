@@ -43,3 +43,56 @@ def test_headline_payload_is_found_in_an_executed_notebook(capsys):
 def test_title_is_escaped_in_html():
     bundle = report._bundle(pd.DataFrame({"x": [1]}), report.HEADLINE_MIME, "<script>", 1)
     assert "<script>" not in bundle["text/html"]
+
+
+def _fixture_ledger():
+    return pd.DataFrame(
+        [
+            {
+                "claim_id": "C7",
+                "statement": "fixture <claim>",
+                "verdict": "partly confirmed",
+                "evidence": "(a) ...",
+                "sources": "s1",
+                "parts": [
+                    {"part": "in <b>September</b>", "verdict": "confirmed", "evidence": "EV-1",
+                     "tolerance": "none"},
+                    {"part": "under a month", "verdict": "contradicted", "evidence": "42 days",
+                     "tolerance": "none"},
+                ],
+            }
+        ]
+    )  # fmt: skip
+
+
+def test_verdicts_show_each_part_with_its_evidence_and_the_rule(monkeypatch):
+    from kzaf import claims
+
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda bundle, raw: shown.append(bundle))
+    report.verdicts(_fixture_ledger(), title="T")
+    (bundle,) = shown
+    assert "under a month" in bundle["text/plain"] and "42 days" in bundle["text/plain"]
+    assert claims.RULE in bundle["text/plain"]
+    html = bundle["text/html"]
+    assert "<b>September</b>" not in html and "&lt;b&gt;September&lt;/b&gt;" in html
+    assert "42 days" in html and "How a verdict is reached" in html
+    payload = bundle[report.VERDICTS_MIME]
+    assert [p["verdict"] for p in payload["rows"][0]["parts"]] == ["confirmed", "contradicted"]
+    assert payload["rule"] == claims.RULE
+    assert "parts" not in payload["columns"]
+
+
+def test_index_ledger_lists_each_claims_parts_escaped(monkeypatch):
+    from kzaf.runner import index
+
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda bundle, raw: shown.append(bundle))
+    report.verdicts(_fixture_ledger(), title="T")
+    payload = shown[0][report.VERDICTS_MIME]
+    manifest = {"status": "ok", "notebooks": []}
+    page = index.render(manifest, {"default/00_x": {"verdicts": [payload]}})
+    assert '<details class="claim"><summary>fixture &lt;claim&gt; <b>partly confirmed</b>' in page
+    assert "<li><b>in &lt;b&gt;September&lt;/b&gt;</b>: confirmed. EV-1" in page
+    assert "<b>under a month</b>: contradicted. 42 days (tolerance: none)" in page
+    assert "How a verdict is reached: Each claim is split" in page

@@ -36,8 +36,8 @@ def test_ranges_and_disagreeing_sources_become_one_row_with_a_range():
     assert series.loc[2024, "n_figures"] == 2
     assert series.loc[2024, "figure_ids"] == "FX-001;FX-002"
     assert (series.loc[2025, "low"], series.loc[2025, "high"]) == pytest.approx(
-        (1500, 2500)
-    )  # "about": ±5% or half the last digit
+        (1800, 2200)
+    )  # "about" one-digit figure: ±10% (kzaf.series.ONE_DIGIT_TOLERANCE), not ±500
     assert (series.loc[2023, "low"], series.loc[2023, "high"]) == (20, 20)
     assert 2022 not in series.index  # a presence row carries no number
 

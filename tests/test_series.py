@@ -104,7 +104,8 @@ def test_residual_plus_shorter_period_gives_longer(year, short_end, long_end, a,
     assert row["period_end"] == pd.Period(year=year, month=long_end, freq="M")
     assert math.isclose(row["value"] + a, b, abs_tol=1e-9)
     assert bool(row["derived"]) and row["from_obs_ids"] == ["AA-002", "AA-001"]
-    assert bool(row["consistent"]) == (b - a >= 0)
+    low_a = series.figure_interval(a, "exact")[0]
+    assert bool(row["consistent"]) == (low_a <= series.figure_interval(b, "exact")[1])
 
 
 def test_residuals_never_mix_bases_or_years():
@@ -134,6 +135,29 @@ def test_december_residual_exposes_an_eleven_month_figure_above_the_year():
     assert not december["consistent"]
 
 
+@pytest.mark.parametrize(
+    ("part", "whole", "consistent"),
+    [
+        # 0.55 bn for January–November against "0.5 bn" for the year (rounded: 0.45..0.55):
+        # the residual is negative, but within the year figure's rounding.
+        ((550, "exact"), (500, "rounded"), True),
+        ((560, "exact"), (500, "rounded"), False),
+        # 0.5 bn rounded for eleven months (450..550) against 0.46 bn exact for the year.
+        ((500, "rounded"), (460, "exact"), True),
+        ((583, "exact"), (567.5, "exact"), False),
+        ((583, "exact"), (600, "about"), True),
+    ],
+)
+def test_derived_period_consistency_allows_for_the_figures_precision(part, whole, consistent):
+    figures = fixture_figures(
+        [
+            ("AA-001", "2023-01", "2023-11", *part, "media_report", "2024-02"),
+            ("AA-002", "2023-01", "2023-12", *whole, "government_statement", "2024-10"),
+        ]
+    )
+    assert bool(series.derive_residuals(figures).iloc[0]["consistent"]) is consistent
+
+
 # --- intervals and conflicts ----------------------------------------------------------------
 
 
@@ -142,10 +166,14 @@ def test_december_residual_exposes_an_eleven_month_figure_above_the_year():
     [
         (987.9, "exact", 987.85, 987.95),
         (343, "exact", 342.5, 343.5),
-        (1000, "rounded", 500, 1500),
+        # One significant digit: ±10% or the half-unit, whichever is narrower.
+        (1000, "rounded", 900, 1100),
+        (500, "rounded", 450, 550),
+        (3000, "rounded", 2700, 3300),
+        (9000, "rounded", 8500, 9500),
         (1300, "rounded", 1250, 1350),
         (990, "rounded", 985, 995),
-        (1000, "about", 500, 1500),
+        (1000, "about", 900, 1100),
         (987.9, "about", 987.9 * 0.95, 987.9 * 1.05),
         (343, "at_least", 343, math.inf),
         (20, "at_most", -math.inf, 20),
@@ -154,6 +182,16 @@ def test_december_residual_exposes_an_eleven_month_figure_above_the_year():
 def test_figure_interval(value, precision, low, high):
     got = series.figure_interval(value, precision)
     assert got[0] == pytest.approx(low) and got[1] == pytest.approx(high)
+
+
+def test_a_one_digit_rounded_figure_now_conflicts_with_a_clearly_different_one():
+    """ "$1 billion" (rounded) against 1,250 exact: read to ±50% the two never conflicted;
+    read to ±10% they do, while 987.9 and 1,080 still agree with it."""
+    billion = {"value": 1000, "precision": "rounded"}
+    assert series.figures_conflict(billion, {"value": 1250, "precision": "exact"})
+    assert series.figures_conflict(billion, {"value": 700, "precision": "exact"})
+    assert not series.figures_conflict(billion, {"value": 987.9, "precision": "exact"})
+    assert not series.figures_conflict(billion, {"value": 1080, "precision": "exact"})
 
 
 def test_known_2023_disagreement_is_a_conflict_and_rounding_is_not():
@@ -204,6 +242,19 @@ def test_a_bound_is_never_preferred_over_a_figure_whatever_its_source(policy):
     assert series.reconcile(figures, policy).iloc[0]["preferred_value"] == 987.9
     only_bound = figures[figures["obs_id"] == "AA-001"]
     assert series.reconcile(only_bound, policy).iloc[0]["preferred_value"] == 900
+
+
+@pytest.mark.parametrize("policy", sorted(series.POLICIES))
+def test_a_bound_is_not_preferred_over_an_exact_figure_flagged_suspect(policy):
+    """Suspect or not, an exact figure says what the value is; a bound only where it lies."""
+    figures = fixture_figures(
+        [
+            ("AA-001", "2023-01", "2023-12", 1000, "at_most", "national_statistics", "2024-02"),
+            ("AA-002", "2023-01", "2023-12", 545.2, "exact", "media_report", "2025-10", True),
+        ]
+    )
+    assert series.reconcile(figures, policy).iloc[0]["preferred_value"] == 545.2
+    assert series.rank_figures(figures, policy).iloc[0]["obs_id"] == "AA-002"
 
 
 def test_suspect_figure_is_preferred_only_when_nothing_else_exists():

@@ -1,16 +1,22 @@
 """The claims ledger: the source article's testable claims, each tested against the data.
 
 ``data/claims.csv`` lists the claims (C1–C14) in our words with the figures the article
-prints. A *check* is a function ``(tables, options) -> ClaimResult`` registered with
-:func:`check`. Checks live beside the analysis they use, in ``kzaf.claim_checks.<topic>``
-modules, so each notebook's team owns its own; :func:`evaluate` imports them all and returns
-one row per claim. A claim without a check is reported as not testable, never skipped.
+prints and the parts each is split into. A *check* is a function ``(tables, options) ->
+ClaimResult`` registered with :func:`check`. Checks live beside the analysis they use, in
+``kzaf.claim_checks.<topic>`` modules, so each notebook's team owns its own; :func:`evaluate`
+imports them all and returns one row per claim. A claim without a check is reported as not
+testable, never skipped.
+
+A check judges each *part* of its claim (:class:`Part`); the claim's verdict is never chosen
+by the check but derived from its parts by :func:`claim_verdict`, the one rule stated in
+:data:`RULE` (quoted in ``data/README.md`` and under every ledger a reader sees). How far a
+figure may stray and still hold is set per measure in :data:`TOLERANCES`, with the reason.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -24,8 +30,155 @@ from kzaf.frames import rows as table_rows
 class Verdict(StrEnum):
     CONFIRMED = "confirmed"
     WITHIN_TOLERANCE = "confirmed within tolerance"
+    PARTLY = "partly confirmed"
+    WHERE_TESTABLE = "confirmed where testable"
     CONTRADICTED = "contradicted"
     NOT_TESTABLE = "not testable with current data"
+
+
+# The verdicts a single part can get; the other two exist only for whole claims.
+PART_VERDICTS: tuple[Verdict, ...] = (
+    Verdict.CONFIRMED,
+    Verdict.WITHIN_TOLERANCE,
+    Verdict.CONTRADICTED,
+    Verdict.NOT_TESTABLE,
+)
+_HOLDS = frozenset({Verdict.CONFIRMED, Verdict.WITHIN_TOLERANCE})
+
+RULE = (
+    "Each claim is split into the parts a record can check (a figure, a date, a place, a "
+    "count). Each part gets one verdict: confirmed (the record shows it, within the figures' "
+    "own precision); confirmed within tolerance (it holds only once the tolerance stated for "
+    "its measure is allowed); contradicted (the record shows otherwise, beyond that "
+    "tolerance); or not testable with current data (the record holds nothing like for like). "
+    "A part holds when it is confirmed or confirmed within tolerance. The claim's verdict "
+    "follows from its parts: confirmed if every part is confirmed; confirmed within "
+    "tolerance if every part holds and at least one only within tolerance; partly confirmed "
+    "if at least one part holds and at least one is contradicted; contradicted if a part is "
+    "contradicted and none holds; confirmed where testable if none is contradicted, at "
+    "least one holds and at least one is not testable; not testable with current data if "
+    "no part can be tested. Sums add only like with like (the same year or a stated window, "
+    "the same definition); a part that needs any other sum is not testable."
+)
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    measure: str
+    amount: str  # how far a figure may stray, in words
+    why: str
+
+
+TOLERANCES: dict[str, Tolerance] = {
+    t.measure: t
+    for t in (
+        Tolerance(
+            "trade value",
+            "5% relative, beyond each figure's own precision",
+            "releases of one total differ by revisions and rounding: 2022 turnover is printed "
+            "as 987.9 and as about 1,000 million (1.2% apart)",
+        ),
+        Tolerance(
+            "ratio",
+            "10% of the claimed ratio",
+            "'twice' is a word, not a figure: it is read like a figure rounded to one digit, "
+            "which kzaf.series reads to ±10%",
+        ),
+        Tolerance(
+            "average month",
+            "20% of the nearer end of the range of average months",
+            "one month is set against an average month (a year's figure / 12); a single "
+            "month can stray that far from its year's average, a reading we chose, not a "
+            "measured spread",
+        ),
+        Tolerance(
+            "count or share",
+            "the reading of a rounded figure: half a unit of its last digit, at most ±10% "
+            "for a one-digit figure (about 30% is 27–33%); bounds as printed",
+            "the article prints round numbers; kzaf.series reads every rounded figure this "
+            "way, so the claims are held to the same reading as the data",
+        ),
+        Tolerance(
+            "date",
+            "none: the claimed month (or day count) as stated",
+            "the records date events to the day or month, finer than the claims",
+        ),
+        Tolerance("place", "none", "a city is named or it is not"),
+        Tolerance(
+            "rank",
+            "none: the rank's best and worst case from the partners with a figure",
+            "a rank is certain only when both cases agree",
+        ),
+    )
+}
+
+
+RULE_BEGIN = "<!-- verdict rule: generated from kzaf.claims by `kzaf data readme`; do not edit -->"
+RULE_END = "<!-- end of verdict rule -->"
+
+
+def rule_markdown() -> str:
+    """The rule and the tolerances per measure, as data/README.md shows them."""
+    rows = [f"| {t.measure} | {t.amount} | {t.why} |" for t in TOLERANCES.values()]
+    return "\n".join(
+        [
+            RULE_BEGIN,
+            "",
+            RULE,
+            "",
+            "Tolerances per measure (a notebook parameter may set another amount; the ledger "
+            "then states the one used):",
+            "",
+            "| measure | tolerance | why |",
+            "|---|---|---|",
+            *rows,
+            "",
+            RULE_END,
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class Part:
+    """One checkable piece of a claim, with its verdict and the evidence for it."""
+
+    name: str  # the piece, in our words (as in data/claims.csv's parts column)
+    verdict: Verdict  # one of PART_VERDICTS
+    evidence: str  # what was compared, with the numbers and record ids
+    measure: str = ""  # a key of TOLERANCES, when the verdict depends on one
+    # The tolerance applied: TOLERANCES[measure].amount unless a notebook parameter set
+    # another amount, which the check then states here.
+    tolerance: str = ""
+
+    def __post_init__(self) -> None:
+        if self.verdict not in PART_VERDICTS:
+            raise ValueError(f"a part cannot be {self.verdict!r}; parts get {PART_VERDICTS}")
+        if self.measure and self.measure not in TOLERANCES:
+            raise ValueError(f"unknown measure {self.measure!r}; known: {sorted(TOLERANCES)}")
+        if self.measure and not self.tolerance:
+            object.__setattr__(self, "tolerance", TOLERANCES[self.measure].amount)
+
+
+def claim_verdict(verdicts: Iterable[Verdict | str]) -> Verdict:
+    """The claim's verdict from its parts' verdicts: the rule stated in :data:`RULE`."""
+    found = [Verdict(v) for v in verdicts]
+    if not found:
+        return Verdict.NOT_TESTABLE
+    wrong = [v for v in found if v not in PART_VERDICTS]
+    if wrong:
+        raise ValueError(f"{wrong[0]!r} is a claim's verdict, not a part's")
+    holds = any(v in _HOLDS for v in found)
+    contradicted = Verdict.CONTRADICTED in found
+    untested = Verdict.NOT_TESTABLE in found
+    if contradicted:
+        return Verdict.PARTLY if holds else Verdict.CONTRADICTED
+    if not holds:
+        return Verdict.NOT_TESTABLE
+    if untested:
+        return Verdict.WHERE_TESTABLE
+    if all(v == Verdict.CONFIRMED for v in found):
+        return Verdict.CONFIRMED
+    return Verdict.WITHIN_TOLERANCE
 
 
 @dataclass(frozen=True)
@@ -36,6 +189,41 @@ class ClaimResult:
     sources: tuple[str, ...] = ()  # source_ids of the figures used
     tolerance: str = ""  # the tolerance applied, when the verdict depends on one
     details: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+    parts: tuple[Part, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.parts and self.verdict != claim_verdict(p.verdict for p in self.parts):
+            raise ValueError(
+                f"{self.claim_id}: verdict {self.verdict!r} does not follow from its parts "
+                f"({', '.join(p.verdict for p in self.parts)}) by the rule"
+            )
+
+
+def from_parts(
+    claim_id: str,
+    parts: Sequence[Part],
+    sources: Iterable[str] = (),
+    details: pd.DataFrame | None = None,
+) -> ClaimResult:
+    """A claim's result whose verdict, evidence and tolerance come from its parts."""
+    return ClaimResult(
+        claim_id,
+        claim_verdict(p.verdict for p in parts),
+        " ".join(
+            f"({chr(97 + i)}) {p.name}: {p.verdict}. {p.evidence}" for i, p in enumerate(parts)
+        ),
+        tuple(dict.fromkeys(sources)),
+        "; ".join(dict.fromkeys(f"{p.measure}: {p.tolerance}" for p in parts if p.measure)),
+        details,
+        tuple(parts),
+    )
+
+
+def parts_of(result: ClaimResult) -> tuple[Part, ...]:
+    """The result's parts; a result built without parts counts as one part (the claim)."""
+    if result.parts:
+        return result.parts
+    return (Part("the claim as a whole", result.verdict, result.evidence),)
 
 
 Check = Callable[[Tables, Mapping[str, Any]], ClaimResult]
@@ -78,7 +266,8 @@ def evaluate(
     claim_ids: Iterable[str] | None = None,
     options: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
-    """One row per claim: id, statement, figures, verdict, evidence, sources, tolerance.
+    """One row per claim: id, statement, figures, verdict, evidence, sources, tolerance, and
+    ``parts`` (a list of {part, verdict, evidence, tolerance} per part, in order).
 
     ``options`` are passed to every check (notebook parameters such as a tolerance or the
     source policy); checks ignore what they do not use.
@@ -97,15 +286,26 @@ def evaluate(
             result = ClaimResult(
                 claim.claim_id, Verdict.NOT_TESTABLE, "No test against the data exists yet."
             )
+        parts = parts_of(result)
         rows.append(
             {
                 "claim_id": claim.claim_id,
                 "statement": claim.statement,
                 "article_figures": claim.article_figures,
-                "verdict": str(result.verdict),
+                # Derived here, for every claim alike, whatever the check returned.
+                "verdict": str(claim_verdict(p.verdict for p in parts)),
                 "evidence": result.evidence,
                 "sources": "; ".join(result.sources),
                 "tolerance": result.tolerance,
+                "parts": [
+                    {
+                        "part": p.name,
+                        "verdict": str(p.verdict),
+                        "evidence": p.evidence,
+                        "tolerance": p.tolerance,
+                    }
+                    for p in parts
+                ],
             }
         )
     order = {cid: i for i, cid in enumerate(wanted)}

@@ -94,7 +94,7 @@ def _cmd_data_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_readme(args: argparse.Namespace) -> int:
-    from kzaf import audit, data
+    from kzaf import audit, claims, data
 
     tables = data.load(args.data_dir)
     path = tables.directory / "README.md"
@@ -102,6 +102,7 @@ def _cmd_data_readme(args: argparse.Namespace) -> int:
     for begin, end, block in (
         (data.CODEBOOK_BEGIN, data.CODEBOOK_END, data.codebook_markdown(tables.descriptor)),
         (audit.REPORT_BEGIN, audit.REPORT_END, audit.readme_report(tables)),
+        (claims.RULE_BEGIN, claims.RULE_END, claims.rule_markdown()),
     ):
         if begin not in text or end not in text:
             print(f"{path}: markers {begin!r} .. {end!r} not found", file=sys.stderr)
@@ -109,7 +110,7 @@ def _cmd_data_readme(args: argparse.Namespace) -> int:
         head, rest = text.split(begin, 1)
         text = head + block + rest.split(end, 1)[1]
     path.write_text(text, encoding="utf-8")
-    _LOG.info(f"{path}: codebook and data report regenerated")
+    _LOG.info(f"{path}: codebook, data report and verdict rule regenerated")
     return 0
 
 
@@ -324,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
         "report", help="print the coverage, conflicts and gaps sections for data/README.md"
     ).set_defaults(handler=_cmd_data_report)
     data_sub.add_parser(
-        "readme", help="regenerate the codebook and data report sections of data/README.md"
+        "readme", help="regenerate the codebook, data report and verdict rule in data/README.md"
     ).set_defaults(handler=_cmd_data_readme)
     _add_comtrade_commands(commands)
     for command in commands.choices.values():  # -v/-q after the subcommand too

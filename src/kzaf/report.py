@@ -75,14 +75,48 @@ def headline(table: pd.DataFrame | Mapping[str, Any], title: str, decimals: int 
     display(_bundle(table, HEADLINE_MIME, title, decimals), raw=True)
 
 
+PART_COLUMNS = ("claim_id", "part", "verdict", "evidence", "tolerance")
+
+
+def claim_parts(ledger: pd.DataFrame) -> pd.DataFrame:
+    """One row per part of every claim in a ledger from :func:`kzaf.claims.evaluate`."""
+    import pandas as pd
+
+    rows = [
+        {"claim_id": claim["claim_id"], **{k: part.get(k, "") for k in PART_COLUMNS[1:]}}
+        for claim in ledger.to_dict("records")
+        for part in claim.get("parts") or []
+    ]
+    return pd.DataFrame(rows, columns=list(PART_COLUMNS))
+
+
 def verdicts(ledger: pd.DataFrame, title: str = "The article's claims against the data") -> None:
-    """Show claim verdicts from :func:`kzaf.claims.evaluate`."""
+    """Show claim verdicts from :func:`kzaf.claims.evaluate`: one row per claim, then each
+    claim's parts with their verdict, evidence and tolerance, then the rule that joins them.
+
+    The payload's rows carry their parts too, so the run's index can show them."""
     from IPython.display import display
 
-    columns = [
-        c for c in ("claim_id", "statement", "verdict", "evidence", "sources") if c in ledger
-    ]
-    display(_bundle(ledger[columns], VERDICTS_MIME, title, 1), raw=True)
+    from kzaf.claims import RULE
+
+    columns = [c for c in ("claim_id", "statement", "verdict", "sources") if c in ledger]
+    bundle = _bundle(ledger[columns], VERDICTS_MIME, title, 1)
+    if "parts" in ledger:
+        parts = claim_parts(ledger)
+        for row, claim in zip(
+            bundle[VERDICTS_MIME]["rows"], ledger.to_dict("records"), strict=True
+        ):
+            row["parts"] = json.loads(json.dumps(claim["parts"]))
+        bundle["text/plain"] += "\n\nEach claim's parts:\n" + parts.to_string(index=False)
+        bundle["text/html"] += (
+            f"<p><b>{escape_html('Each claim, part by part', quote=False)}</b></p>"
+            + reader_table(parts, download=False)
+        )
+    bundle[VERDICTS_MIME]["rule"] = RULE
+    note = f"How a verdict is reached: {RULE}"
+    bundle["text/plain"] += "\n\n" + note
+    bundle["text/html"] += f'<p class="table-note">{escape_html(note, quote=False)}</p>'
+    display(bundle, raw=True)
 
 
 def answer(text: str) -> None:

@@ -15,9 +15,11 @@ year to date
     (January–May, first half, January–August, January–November).
 interval of a figure
     What a published number can mean given its precision: ``exact`` figures are read as exact
-    to their last printed decimal (987.9 means 987.85..987.95); ``rounded`` ones to their last
-    non-zero digit (1000 means 500..1500, 1300 means 1250..1350); ``about`` widens that to at
-    least ``policy.about_tolerance`` either side; ``at_least`` and ``at_most`` are open-ended.
+    to their last printed decimal (987.9 means 987.85..987.95); ``rounded`` ones to half a unit
+    of their last non-zero digit (1300 means 1250..1350), except that a figure with a single
+    significant digit is read to at most ±10% (1000 means 900..1100, not 500..1500: see
+    :data:`ONE_DIGIT_TOLERANCE`); ``about`` widens that to at least ``policy.about_tolerance``
+    either side; ``at_least`` and ``at_most`` are open-ended.
 conflict
     Two figures for the same thing whose intervals do not overlap. The relation is symmetric.
 """
@@ -295,6 +297,26 @@ def _last_nonzero_step(value: float) -> Decimal:
     return Decimal(1).scaleb(int(exponent))
 
 
+# A figure rounded to one significant digit ("$1 billion", "3,000 tonnes") read to half a
+# unit of that digit would mean anything from 500 to 1,500 million: it could conflict with
+# almost nothing. Writers who round that hard still print a second digit once rounding would
+# move the number by more than about a tenth ("$1.3 billion", "nearly $1 billion", "over $1
+# billion", which the data store as exact, about or at_least). So a one-digit figure is read
+# to half a unit of its last digit or ±10%, whichever is narrower: ±10% is exactly the
+# half-unit of a one-digit 5 ("half a billion" or "$500 million": 450..550), the middle of
+# the one-digit figures, and leaves 5..9 at their half-unit.
+ONE_DIGIT_TOLERANCE = 0.10
+
+
+def _rounded_half_width(value: float) -> float:
+    """Half-width of a ``rounded`` figure's interval (see :data:`ONE_DIGIT_TOLERANCE`)."""
+    half = float(_last_nonzero_step(value)) / 2
+    significant = Decimal(repr(float(value))).normalize().as_tuple().digits
+    if len(significant) == 1:
+        half = min(half, abs(value) * ONE_DIGIT_TOLERANCE)
+    return half
+
+
 def figure_interval(
     value: float, precision: str, policy: SourcePolicy = POLICIES["official_first"]
 ) -> tuple[float, float]:
@@ -303,10 +325,10 @@ def figure_interval(
         half = float(_last_digit_step(value)) / 2
         return value - half, value + half
     if precision == "rounded":
-        half = float(_last_nonzero_step(value)) / 2
+        half = _rounded_half_width(value)
         return value - half, value + half
     if precision == "about":
-        half = max(float(_last_nonzero_step(value)) / 2, abs(value) * policy.about_tolerance)
+        half = max(_rounded_half_width(value), abs(value) * policy.about_tolerance)
         return value - half, value + half
     if precision == "at_least":
         return value, math.inf
@@ -322,6 +344,20 @@ def figures_conflict(
     low_a, high_a = figure_interval(a["value"], a["precision"], policy)
     low_b, high_b = figure_interval(b["value"], b["precision"], policy)
     return high_a < low_b or high_b < low_a
+
+
+def part_fits_whole(
+    part: Mapping[Any, Any],
+    whole: Mapping[Any, Any],
+    policy: SourcePolicy = POLICIES["official_first"],
+) -> bool:
+    """Whether a figure for part of a period (January–November) can be no larger than a
+    figure for the whole of it (the year), given both figures' precision: the part's lowest
+    reading must not exceed the whole's highest. 583 against 567.5 (both exact) cannot fit;
+    0.55 bn against 0.5 bn rounded (0.45..0.55) can."""
+    low_part, _ = figure_interval(part["value"], part["precision"], policy)
+    _, high_whole = figure_interval(whole["value"], whole["precision"], policy)
+    return low_part <= high_whole
 
 
 def _conflict_reason(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
@@ -413,7 +449,7 @@ def _ranked(records: list[dict[str, Any]], policy: SourcePolicy) -> list[int]:
     """Positions of ``records`` best first under the policy (see :class:`SourcePolicy`).
 
     Stable sorts from the least to the most significant key: obs_id, then publication date
-    (later first when ``prefer_later``), then suspect, kind and precision.
+    (later first when ``prefer_later``), then bound or not, suspect, kind and precision.
     """
 
     def position(order: tuple[str, ...], value: str) -> int:
@@ -423,8 +459,10 @@ def _ranked(records: list[dict[str, Any]], policy: SourcePolicy) -> list[int]:
     order.sort(key=lambda i: str(records[i]["publication_date"]), reverse=policy.prefer_later)
     order.sort(
         key=lambda i: (
-            bool(records[i]["suspect"]) if policy.avoid_suspect else False,
+            # A bound says where a value lies, not what it is: it comes after every figure,
+            # even a suspect one, so it is never preferred over an exact figure.
             records[i]["precision"] in BOUNDS,
+            bool(records[i]["suspect"]) if policy.avoid_suspect else False,
             position(policy.kind_order, records[i]["kind"]),
             position(policy.precision_order, records[i]["precision"]),
         )
@@ -585,7 +623,8 @@ def derive_residuals(figures: pd.DataFrame) -> pd.DataFrame:
     between (June). Every pair of sources is used, so the derived value carries the spread of
     its inputs. Derived rows are labelled ``derived=True`` and name both inputs; they are
     results of arithmetic, never stored in ``data/``. ``consistent`` is False where the
-    residual is negative: the two cumulative figures cannot both be right.
+    residual is negative beyond what the two figures' precision allows
+    (:func:`part_fits_whole`): the two cumulative figures cannot both be right.
     """
     keys = [k for k in GROUP_KEYS if k not in ("period_start", "period_end")]
     figures = _with_labels(figures)
@@ -618,9 +657,9 @@ def derive_residuals(figures: pd.DataFrame) -> pd.DataFrame:
                         "from_obs_ids": [long["obs_id"], short["obs_id"]],
                         "same_source": long["source_id"] == short["source_id"],
                         "precise": long["precision"] == short["precision"] == "exact",
-                        # A negative residual of a money or mass total means the two
-                        # cumulative figures cannot both be right.
-                        "consistent": long["value"] - short["value"] >= 0,
+                        # A residual negative beyond the figures' precision means the
+                        # two cumulative figures cannot both be right.
+                        "consistent": part_fits_whole(short, long),
                     }
                 )
     columns = [
@@ -711,6 +750,7 @@ __all__ = [
     "find_conflicts",
     "month",
     "months_in",
+    "part_fits_whole",
     "period_kind",
     "period_label",
     "policy_from",

@@ -1,8 +1,10 @@
 """Claims that dated events test: C6, C7, C8, C13, C14 (shown in the data-audit notebook).
 
 Each check reads ``data/events.csv`` (and ``route_segments.csv`` for C8), keeps the events
-tagged with the claim, and compares dates and places with what the article says. Places are
-read from our own event descriptions, which name the city where it matters.
+tagged with the claim, and judges each part of the claim (``kzaf.claims.Part``): dates and
+places against what the article says. Places are read from our own event descriptions, which
+name the city where it matters. The claim's verdict comes from its parts by the one rule
+(``kzaf.claims.claim_verdict``); nothing here picks a claim's verdict.
 """
 
 from __future__ import annotations
@@ -12,10 +14,17 @@ from typing import Any
 
 import pandas as pd
 
-from kzaf.claims import ClaimResult, Verdict, check
+from kzaf.claims import ClaimResult, Part, Verdict, check, from_parts
 from kzaf.data import Tables
 
 TAKEOVER = pd.Timestamp("2021-08-15")  # the Taliban entered Kabul
+LESS_THAN_A_MONTH_DAYS = 31  # "less than a month": at most the longest month
+
+CONFIRMED, CONTRADICTED, NOT_TESTABLE = (
+    Verdict.CONFIRMED,
+    Verdict.CONTRADICTED,
+    Verdict.NOT_TESTABLE,
+)
 
 
 def _tagged(tables: Tables, claim_id: str) -> pd.DataFrame:
@@ -32,12 +41,38 @@ def _lengths(values: list[float]) -> str:
     return ", ".join(f"{x:g}" for x in values) or "unknown"
 
 
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + "."
+def _ids(frame: pd.DataFrame) -> str:
+    """'2023-04-16 (EV-F022), 2023-04 (TAE-004)'."""
+    return ", ".join(f"{d} ({i})" for d, i in zip(frame["date"], frame["event_id"], strict=True))
 
 
-def _cite(frame: pd.DataFrame) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(frame["source_id"]))
+def _cite(*frames: pd.DataFrame) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(s for f in frames for s in f["source_id"]))
+
+
+def trading_house_in_kabul(houses: pd.DataFrame, year: str = "2023") -> Part:
+    """The place part of C6 and C14, judged the same way for both: the 2023 records of the
+    Kazakh trading house in Afghanistan against 'in Kabul'."""
+    name = "the trading house is in Kabul, the Afghan capital"
+    houses = houses[houses["date"].str.startswith(year)]
+    in_herat, in_kabul = _mentions(houses, "Herat"), _mentions(houses, "Kabul")
+    if houses.empty:
+        return Part(name, NOT_TESTABLE, f"No {year} record of the trading house.", "place")
+    if not in_kabul.empty and in_herat.empty:
+        return Part(name, CONFIRMED, f"Placed in Kabul: {_ids(in_kabul)}.", "place")
+    if in_kabul.empty:
+        return Part(
+            name,
+            CONTRADICTED,
+            f"Every {year} record of it ({len(houses)}) places it in Herat: {_ids(in_herat)}.",
+            "place",
+        )
+    return Part(
+        name,
+        NOT_TESTABLE,
+        f"{year} records disagree: Herat in {_ids(in_herat)}, Kabul in {_ids(in_kabul)}.",
+        "place",
+    )
 
 
 @check("C6")
@@ -47,31 +82,34 @@ def forum_and_trading_house(tables: Tables, options: Mapping[str, Any]) -> Claim
         events[(events["kind"] == "business_forum") & events["date"].str.startswith("2023-04")],
         "Kabul",
     )
-    houses = events[(events["kind"] == "trade_house") & events["date"].str.startswith("2023")]
-    in_herat, in_kabul = _mentions(houses, "Herat"), _mentions(houses, "Kabul")
-    if forum.empty or houses.empty:
-        return ClaimResult(
-            "C6",
-            Verdict.NOT_TESTABLE,
-            "No dated record of an April 2023 Kabul forum or of the 2023 trading-house decision.",
-        )
-    used = pd.concat([forum, houses])
-    if not in_kabul.empty and in_herat.empty:
-        return ClaimResult(
-            "C6",
-            Verdict.CONFIRMED,
-            "A Kabul forum in April 2023 is recorded, and the trading house is placed in Kabul.",
-            _cite(used),
-        )
-    return ClaimResult(
-        "C6",
-        Verdict.CONTRADICTED,
-        f"The April 2023 forum in Kabul is confirmed ({len(forum)} record(s)), but every 2023 "
-        f"record of the trading house ({len(in_herat)}) places it in Herat, not in the capital; "
-        "a Kabul trading house appears only as a later proposal.",
-        _cite(used),
-        tolerance="location of the trading house",
+    houses = events[events["kind"] == "trade_house"]
+    planned = _mentions(forum, "trading house")
+    announced = pd.concat([planned, houses[houses["date"].str.startswith("2023-04")]])
+    later = _mentions(events[events["date"] > "2023-12"], "trading house in Kabul")
+    forum_part = Part(
+        "a Kazakh–Afghan business forum was held in Kabul in April 2023",
+        CONFIRMED if len(forum) else NOT_TESTABLE,
+        f"Recorded: {_ids(forum)}." if len(forum) else "No April 2023 forum in Kabul recorded.",
+        "date",
     )
+    house_part = Part(
+        "a Kazakh trading house in Afghanistan was announced then",
+        CONFIRMED if len(announced) else NOT_TESTABLE,
+        f"Announced in April 2023: {_ids(announced)}."
+        if len(announced)
+        else "No April 2023 announcement of a trading house recorded.",
+        "date",
+    )
+    place = trading_house_in_kabul(houses)
+    if place.verdict is CONTRADICTED and len(later):
+        place = Part(
+            place.name,
+            place.verdict,
+            f"{place.evidence} A trading house in Kabul appears only as a later proposal: "
+            f"{_ids(later)}.",
+            place.measure,
+        )
+    return from_parts("C6", [forum_part, house_part, place], _cite(forum, houses, later))
 
 
 @check("C7")
@@ -81,41 +119,41 @@ def first_contact(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
         & (tables.events["country"] == "KAZ")
         & (tables.events["date"] >= "2021-08-15")
     ].sort_values("date")
+    month_name = "the first high-level Kazakh contact with the Taliban came in September 2021"
+    soon_name = "less than a month after the takeover of 15 August 2021"
     if contacts.empty:
-        return ClaimResult(
-            "C7", Verdict.NOT_TESTABLE, "No Kazakh contact after August 2021 is recorded."
+        none = "No Kazakh contact after August 2021 is recorded."
+        return from_parts(
+            "C7",
+            [Part(month_name, NOT_TESTABLE, none, "date"), Part(soon_name, NOT_TESTABLE, none)],
         )
     first = contacts.iloc[0]
     month = first["date"][:7]
-    text = (
-        f"The earliest recorded Kazakh contact with the Taliban authorities is dated "
-        f"{first['date']}: {first['description']}"
-    )
-    cited = (first["source_id"],)
+    seen = f"The earliest recorded contact is dated {first['date']} ({first['event_id']})."
     if month < "2021-09":
-        return ClaimResult("C7", Verdict.CONTRADICTED, text + " (earlier than claimed).", cited)
-    if month > "2021-09":
-        return ClaimResult(
-            "C7",
-            Verdict.NOT_TESTABLE,
-            text + ". No September 2021 contact is recorded, which does not prove there was none.",
-            cited,
+        month_part = Part(month_name, CONTRADICTED, seen + " That is earlier.", "date")
+    elif month > "2021-09":
+        month_part = Part(
+            month_name,
+            NOT_TESTABLE,
+            seen + " No September 2021 contact is recorded, which does not prove there was none.",
+            "date",
         )
+    else:
+        month_part = Part(month_name, CONFIRMED, seen, "date")
     if len(first["date"]) < 10:
-        return ClaimResult("C7", Verdict.CONFIRMED, text + ".", cited)
-    days = (pd.Timestamp(first["date"]) - TAKEOVER).days
-    if days <= 31:
-        return ClaimResult(
-            "C7", Verdict.CONFIRMED, text + f" ({days} days after the takeover).", cited
+        soon = Part(soon_name, NOT_TESTABLE, "The record gives the month, not the day.", "date")
+    else:
+        days = (pd.Timestamp(first["date"]) - TAKEOVER).days
+        holds = days <= LESS_THAN_A_MONTH_DAYS
+        soon = Part(
+            soon_name,
+            CONFIRMED if holds else CONTRADICTED,
+            f"{first['date']} is {days} days after the takeover"
+            + ("." if holds else f", more than a month ({LESS_THAN_A_MONTH_DAYS} days)."),
+            "date",
         )
-    return ClaimResult(
-        "C7",
-        Verdict.WITHIN_TOLERANCE,
-        text + f". The month matches, but it came {days} days after the takeover of 15 August "
-        "2021, not less than a month.",
-        cited,
-        tolerance="month of the contact; the elapsed time is over a month",
-    )
+    return from_parts("C7", [month_part, soon], (first["source_id"],))
 
 
 @check("C8")
@@ -130,30 +168,31 @@ def rozanak_section(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
     lengths = sorted(set(section["length_km"].dropna()))
     october_2023 = contracts[contracts["date"].str.startswith("2023-10")]
     kazakh = _mentions(contracts, "Kazakh")
-    used = pd.concat([section[["source_id"]], contracts[["source_id"]]])
-    if not october_2023.empty and 43 in lengths:
-        return ClaimResult(
-            "C8",
-            Verdict.CONFIRMED,
-            "An October 2023 contract for the 43 km section is recorded.",
-            _cite(used),
-        )
-    if section.empty and contracts.empty:
-        return ClaimResult(
-            "C8", Verdict.NOT_TESTABLE, "No record of the Rozanak section exists in the data."
-        )
-    dates = (
-        ", ".join(f"{d} ({k})" for d, k in zip(kazakh["date"], kazakh["event_id"], strict=True))
-        or "none"
+    ids = ", ".join(section["segment_id"])
+    length = Part(
+        "the Rozanak–Rabattaryan section is 43 km long",
+        NOT_TESTABLE if not lengths else CONFIRMED if 43 in lengths else CONTRADICTED,
+        f"Recorded length: {_lengths(lengths)} km ({ids})."
+        if lengths
+        else "No recorded length of the section.",
     )
-    return ClaimResult(
-        "C8",
-        Verdict.NOT_TESTABLE,
-        f"The section's length is recorded as {_lengths(lengths)} km "
-        f"and a contract with a Kazakh company is dated {dates}; no October 2023 contract is "
-        "recorded, so the claimed resumption date cannot be checked.",
-        _cite(used),
+    company = Part(
+        "a Kazakh company builds it",
+        CONFIRMED if len(kazakh) else NOT_TESTABLE,
+        f"Contracts with a Kazakh company: {_ids(kazakh)}."
+        if len(kazakh)
+        else "No contract with a Kazakh company recorded.",
     )
+    resumed = Part(
+        "a contract signed in October 2023 resumed construction",
+        CONFIRMED if len(october_2023) else NOT_TESTABLE,
+        f"Recorded: {_ids(october_2023)}."
+        if len(october_2023)
+        else "No October 2023 contract is recorded (contracts on record: "
+        f"{_ids(contracts) or 'none'}), so the resumption date cannot be checked.",
+        "date",
+    )
+    return from_parts("C8", [length, company, resumed], _cite(section, contracts))
 
 
 @check("C13")
@@ -161,48 +200,53 @@ def ministers(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
     events = _tagged(tables, "C13")
     transport = _mentions(events[events["date"].str.startswith("2023-09")], "Transport")
     deputy_before = _mentions(events[events["date"] < "2023-09"], "Deputy Prime Minister")
-    if transport.empty and deputy_before.empty:
-        return ClaimResult("C13", Verdict.NOT_TESTABLE, "No dated record of either appointment.")
-    parts = []
-    if not transport.empty:
-        parts.append(
-            f"a Ministry of Transport was announced on {transport.iloc[0]['date']}, as claimed"
+    deputy_then = _mentions(events[events["date"].str.startswith("2023-09")], "Deputy Prime")
+    if len(deputy_before):
+        promoted = Part(
+            "the trade minister became deputy prime minister in September 2023",
+            CONTRADICTED,
+            f"He already held that rank on {_ids(deputy_before)}, months before.",
+            "date",
         )
-    if not deputy_before.empty:
-        parts.append(
-            f"but the trade minister already held the rank of deputy prime minister on "
-            f"{deputy_before.iloc[0]['date']}, months before the claimed promotion"
+    else:
+        promoted = Part(
+            "the trade minister became deputy prime minister in September 2023",
+            CONFIRMED if len(deputy_then) else NOT_TESTABLE,
+            f"Recorded: {_ids(deputy_then)}." if len(deputy_then) else "No dated record.",
+            "date",
         )
-    verdict = Verdict.CONTRADICTED if not deputy_before.empty else Verdict.CONFIRMED
-    return ClaimResult(
-        "C13",
-        verdict,
-        _sentence("; ".join(parts)),
-        _cite(pd.concat([transport, deputy_before])),
+    ministry = Part(
+        "a Ministry of Transport was announced in September 2023",
+        CONFIRMED if len(transport) else NOT_TESTABLE,
+        f"Announced: {_ids(transport)}." if len(transport) else "No dated record.",
+        "date",
     )
+    return from_parts("C13", [promoted, ministry], _cite(transport, deputy_before, deputy_then))
 
 
 @check("C14")
 def trade_representations(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
     events = _tagged(tables, "C14")
-    closed = _mentions(events[events["date"].str.startswith("2023")], "Russia")
-    opened = events[events["date"].str.startswith("2023") & ~events.index.isin(closed.index)]
-    if closed.empty or opened.empty:
-        return ClaimResult(
-            "C14", Verdict.NOT_TESTABLE, "Either step is missing from the dated records."
+    in_2023 = events[events["date"].str.startswith("2023")]
+    closed = _mentions(in_2023, "Russia")
+    opened = in_2023[~in_2023.index.isin(closed.index)]
+    working = _mentions(_tagged(tables, "C6"), "trade house officially working")
+    closing = Part(
+        "Kazakhstan closed its trade representation in Russia in 2023",
+        CONFIRMED if len(closed) else NOT_TESTABLE,
+        f"Closed: {_ids(closed)}." if len(closed) else "No 2023 record of the closure.",
+        "date",
+    )
+    opening = Part(
+        "it opened one in Afghanistan in 2023",
+        CONFIRMED if len(opened) else NOT_TESTABLE,
+        (
+            f"Announced: {_ids(opened)}"
+            + (f"; recorded as working: {_ids(working)}." if len(working) else ".")
         )
-    where = "Herat" if not _mentions(opened, "Herat").empty else "Kabul"
-    text = (
-        f"The trade representation in Russia was abolished on {closed.iloc[0]['date']} and one in "
-        f"Afghanistan was announced in {opened.iloc[0]['date']}"
+        if len(opened)
+        else "No 2023 record of an office in Afghanistan.",
+        "date",
     )
-    used = _cite(pd.concat([closed, opened]))
-    if where == "Kabul":
-        return ClaimResult("C14", Verdict.CONFIRMED, text + ", in Kabul.", used)
-    return ClaimResult(
-        "C14",
-        Verdict.WITHIN_TOLERANCE,
-        text + ", with its head office in Herat rather than Kabul.",
-        used,
-        tolerance="city of the Afghan office (Herat, not Kabul)",
-    )
+    place = trading_house_in_kabul(opened)
+    return from_parts("C14", [closing, opening, place], _cite(closed, opened, working))

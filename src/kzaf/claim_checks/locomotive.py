@@ -15,7 +15,7 @@ import pandas as pd
 
 from kzaf import event as ev
 from kzaf import series
-from kzaf.claims import ClaimResult, Verdict, check
+from kzaf.claims import ClaimResult, Part, Verdict, check, from_parts
 from kzaf.data import Tables
 from kzaf.frames import rows as table_rows
 from kzaf.text.numbers import fmt_number as _fmt
@@ -24,6 +24,12 @@ LOCOMOTIVE_HS = "8602"
 C5_PARTNERS = ("KGZ", "AZE")
 C5_TOLERANCE = 0.2  # relative distance from the nearer end of the range of average months
 TOP = 10
+C4_RANK = "Afghanistan was among Kazakhstan's ten largest trading partners in January 2023"
+C4_BECAUSE = "the locomotive shipment is what put it there"
+C5_EQUAL = (
+    "the shipment equalled a month of Kazakhstan's trade with Kyrgyzstan and Azerbaijan "
+    "(the reading most favourable to the article)"
+)
 
 # From least to most favourable to the article: a conjunction ("each") takes the lowest, a
 # choice between readings the highest. A reading that cannot be tested ranks above one that
@@ -58,12 +64,12 @@ def article_shipment(tables: Tables, claim_id: str = "C4") -> tuple[ev.Event | N
 
 
 def _no_shipment(claim_id: str) -> ClaimResult:
-    return ClaimResult(
-        claim_id,
-        Verdict.NOT_TESTABLE,
+    text = (
         "The data hold no single-month HS 8602 figure from the article, so there is no shipment "
-        "to test.",
+        "to test."
     )
+    names = (C4_RANK, C4_BECAUSE) if claim_id == "C4" else (C5_EQUAL,)
+    return from_parts(claim_id, [Part(name, Verdict.NOT_TESTABLE, text) for name in names])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -130,20 +136,19 @@ def top_ten_partner(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
         "imported with `kzaf import comtrade`) would settle it."
     )
     if others.empty:
-        return ClaimResult(
-            "C4",
-            Verdict.NOT_TESTABLE,
+        text = (
             f"No figure gives Kazakhstan's {month_label} trade with any other partner"
             f"{'' if has_world else ' or with the world'}, so {partner_name}'s rank cannot "
-            f"be computed. {what_exists}.{context}{settle}",
-            tuple(
-                ev.sources_of(
-                    _sources_for(observations, [*used, ceiling_id]),
-                    annual[annual["partner"].isin(above)],
-                )
-            ),
-            details=partner_figures,
+            f"be computed. {what_exists}.{context}{settle}"
         )
+        parts = [
+            Part(C4_RANK, Verdict.NOT_TESTABLE, text, "rank"),
+            Part(C4_BECAUSE, Verdict.NOT_TESTABLE, "Needs the rank first.", "rank"),
+        ]
+        cited = ev.sources_of(
+            _sources_for(observations, [*used, ceiling_id]), annual[annual["partner"].isin(above)]
+        )
+        return from_parts("C4", parts, cited, partner_figures)
     if own.empty:
         value, lower_bound = bounds["low"], True
     else:
@@ -173,15 +178,27 @@ def top_ten_partner(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
     else:
         verdict = Verdict.NOT_TESTABLE
         text += f". The figures cannot place it above or below rank {TOP} for certain"
-    return ClaimResult(
-        "C4",
-        verdict,
-        text + "." + ("" if verdict != Verdict.NOT_TESTABLE else settle),
-        tuple(ev.sources_of(_sources_for(observations, used))),
-        tolerance=f"top {TOP} by turnover; rank bounds from partners with a figure and the "
-        "all-partner total",
-        details=partner_figures,
-    )
+    if without is None or verdict is not Verdict.CONFIRMED:
+        because = Verdict.NOT_TESTABLE
+    elif without.best > TOP:
+        because = Verdict.CONFIRMED
+    elif without.worst is not None and without.worst <= TOP:
+        because = Verdict.CONTRADICTED
+    else:
+        because = Verdict.NOT_TESTABLE
+    parts = [
+        Part(C4_RANK, verdict, text + "." + ("" if verdict != Verdict.NOT_TESTABLE else settle)),
+        Part(
+            C4_BECAUSE,
+            because,
+            "Ranked without the shipment, as above."
+            if without is not None
+            else "Afghanistan's own total for the month is unknown.",
+            "rank",
+        ),
+    ]
+    parts[0] = Part(parts[0].name, parts[0].verdict, parts[0].evidence, "rank")
+    return from_parts("C4", parts, ev.sources_of(_sources_for(observations, used)), partner_figures)
 
 
 def _name(tables: Tables, iso3: str) -> str:
@@ -268,13 +285,19 @@ def equal_to_monthly_trade(tables: Tables, options: Mapping[str, Any]) -> ClaimR
             + "; ".join(f"{r['reading']} {r['verdict']}" for r in strict.to_dict("records"))
             + "."
         )
-    return ClaimResult(
+    return from_parts(
         "C5",
-        overall,
-        evidence,
-        tuple(ev.sources_of(_sources_for(tables.observations, [obs_id]), annual)),
-        tolerance=f"±{tolerance:.0%} of the nearer end of the range of average months",
-        details=readings,
+        [
+            Part(
+                C5_EQUAL,
+                overall,
+                evidence,
+                "average month",
+                f"{tolerance:.0%} of the nearer end of the range of average months",
+            )
+        ],
+        ev.sources_of(_sources_for(tables.observations, [obs_id]), annual),
+        readings,
     )
 
 

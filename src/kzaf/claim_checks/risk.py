@@ -4,8 +4,8 @@
   at about $1 trillion): needs the survey's own figures in ``data/indicators.csv``.
 - C10 (CSTO: more than 20 terrorist organisations, about 10,000 people, in Afghanistan): the
   CSTO's figures are set against the UN Monitoring Team's estimates, which are ranges per
-  group; the groups' ranges are summed (low ends, high ends) for the year closest to the
-  CSTO statement.
+  group; the groups' ranges (the year closest to the CSTO statement) are summed only when
+  they share one year and one definition (fighters only), else that part is not testable.
 - C11 (Kazakhstan decided in December 2023 to take the Taliban off its list of terrorist
   organisations): dated listing changes in ``data/events.csv``.
 - C12 (Uzbekistan manages construction of the Termez – Mazar-i-Sharif – Kabul – Peshawar
@@ -21,10 +21,15 @@ from typing import Any
 import pandas as pd
 
 from kzaf import claims
-from kzaf.claims import ClaimResult, Verdict
+from kzaf.claims import ClaimResult, Part, Verdict, from_parts
+
+# Each check judges the claim's parts; the claim's verdict follows from them by the one rule
+# (kzaf.claims.claim_verdict).
 from kzaf.data import Tables
-from kzaf.frames import records, rows
+from kzaf.frames import records
+from kzaf.frames import rows as frame_rows
 from kzaf.risk.evidence import distinct_events, figure_bounds
+from kzaf.series import figure_interval
 from kzaf.text.numbers import fmt_whole as _fmt
 
 CLAIM_MONTH_C11 = "2023-12"
@@ -70,55 +75,74 @@ def _dated(row: Any) -> str:
 # C9
 
 
+C9_VALUE = (
+    "a U.S. Geological Survey assessment put Afghanistan's mineral wealth at about $1 trillion"
+)
+C9_SHARE = "that assessment covered about 30% of Afghan territory"
+ROUNDED = "count or share"
+
+
+def _claimed_interval(value: float, precision: str = "about") -> tuple[float, float]:
+    """A round figure the article prints, read as the data read one (kzaf.series)."""
+    return figure_interval(value, precision)
+
+
+def _overlaps(span: tuple[float, float], bounds: tuple[float, float, float] | None) -> bool:
+    return bounds is not None and bounds[1] <= span[1] and span[0] <= bounds[2]
+
+
 def assess_c9(indicators: pd.DataFrame) -> ClaimResult:
-    """Published estimates of Afghanistan's mineral wealth and of the share surveyed."""
+    """Two parts: the value (published estimates against about $1 trillion) and the share of
+    the territory surveyed (against about 30%), each read as kzaf.series reads a round
+    figure (about 30% is 27–33%)."""
     wealth = indicators[indicators["indicator"] == "mineral_wealth_estimate"]
     share = indicators[indicators["indicator"] == "territory_surveyed_share"]
+    sources = tuple(dict.fromkeys([*wealth["source_id"], *share["source_id"]]))
     if wealth.empty:
-        return ClaimResult(
-            "C9",
+        value = Part(
+            C9_VALUE,
             Verdict.NOT_TESTABLE,
             "data/indicators.csv holds no estimate of Afghanistan's mineral wealth.",
+            ROUNDED,
         )
-    listing = "; ".join(
-        f"{r.precision.replace('_', ' ')} {_fmt(r.value)} bn ({r.period_end.year}, {r.note})"
-        for r in rows(wealth.sort_values("period_end"))
-    )
-    matching = wealth[
-        [
-            b is not None and b[1] <= CLAIM_VALUE_C9 <= b[2]
-            for b in (figure_bounds(r) for r in wealth.to_dict("records"))
-        ]
-    ]
-    sources = tuple(dict.fromkeys([*wealth["source_id"], *share["source_id"]]))
-    if matching.empty:
-        return ClaimResult(
-            "C9",
-            Verdict.CONTRADICTED,
-            f"No published estimate is consistent with about $1 trillion: {listing}.",
-            sources,
+    else:
+        listing = "; ".join(
+            f"{r.precision.replace('_', ' ')} {_fmt(r.value)} bn ({r.period_end.year}, "
+            f"{r.indicator_id}: {r.note})"
+            for r in frame_rows(wealth.sort_values("period_end"))
         )
-    share_text = "The data hold no figure on the share of the territory surveyed."
-    share_ok = True
-    if not share.empty:
-        low, high = _bounds(share)
-        share_ok = low <= CLAIM_SHARE_C9 <= high
-        shown = "; ".join(f"about {_fmt(r.value)}% ({r.note})" for r in rows(share))
-        share_text = (
-            f"The share surveyed is recorded as {shown}, "
-            + ("consistent with" if share_ok else "not")
-            + f" the article's {CLAIM_SHARE_C9:.0f}%; the two may describe different kinds of "
-            "survey."
+        span = _claimed_interval(CLAIM_VALUE_C9)
+        matching = [_overlaps(span, figure_bounds(r)) for r in wealth.to_dict("records")]
+        value = Part(
+            C9_VALUE,
+            Verdict.CONFIRMED if any(matching) else Verdict.CONTRADICTED,
+            f"{sum(matching)} of {len(wealth)} published estimates are consistent with about "
+            f"$1 trillion ({_fmt(span[0])}–{_fmt(span[1])} bn): {listing}.",
+            ROUNDED,
         )
-    verdict = Verdict.CONFIRMED if share_ok else Verdict.WITHIN_TOLERANCE
-    return ClaimResult(
-        "C9",
-        verdict,
-        f"{len(matching)} of {len(wealth)} published estimates are consistent with $1 trillion "
-        f"({listing}). {share_text}",
-        sources,
-        tolerance="" if share_ok else "the value is confirmed; the surveyed share is not",
-    )
+    if share.empty:
+        surveyed = Part(
+            C9_SHARE,
+            Verdict.NOT_TESTABLE,
+            "The data hold no figure on the share surveyed.",
+            ROUNDED,
+        )
+    else:
+        span = _claimed_interval(CLAIM_SHARE_C9)
+        fits = [_overlaps(span, figure_bounds(r)) for r in share.to_dict("records")]
+        shown = "; ".join(
+            f"about {_fmt(r.value)}% ({r.indicator_id}: {r.note})" for r in frame_rows(share)
+        )
+        surveyed = Part(
+            C9_SHARE,
+            Verdict.CONFIRMED if any(fits) else Verdict.CONTRADICTED,
+            f"The share surveyed is recorded as {shown}; about {CLAIM_SHARE_C9:.0f}% means "
+            f"{_fmt(span[0])}–{_fmt(span[1])}%, "
+            + ("which it fits." if any(fits) else "which it is far from.")
+            + " The two may describe different kinds of survey; the record does not say so.",
+            ROUNDED,
+        )
+    return from_parts("C9", [value, surveyed], sources)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -127,7 +151,7 @@ def assess_c9(indicators: pd.DataFrame) -> ClaimResult:
 
 def un_group_estimates(indicators: pd.DataFrame, year: int) -> pd.DataFrame:
     """Per group, the UN's fighter estimates for the year nearest ``year`` (earlier on a tie):
-    group, year, low, high, n_figures, source_ids."""
+    group, year, low, high, n_figures, source_ids, includes_family."""
     rows = []
     for code, group in GROUP_CODES.items():
         figures = indicators[indicators["indicator"] == code]
@@ -146,86 +170,121 @@ def un_group_estimates(indicators: pd.DataFrame, year: int) -> pd.DataFrame:
                 "high": high,
                 "n_figures": len(chosen),
                 "source_ids": ";".join(dict.fromkeys(chosen["source_id"])),
+                # Our notes say so where a page counts fighters and their families together.
+                "includes_family": bool(chosen["note"].fillna("").str.contains("famil").any()),
             }
         )
-    return pd.DataFrame(rows, columns=["group", "year", "low", "high", "n_figures", "source_ids"])
+    columns = ["group", "year", "low", "high", "n_figures", "source_ids", "includes_family"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+C10_CSTO = "the CSTO puts the number of people at about 10,000"
+C10_GROUPS = "more than 20 terrorist organisations operate in Afghanistan"
+C10_PEOPLE = "about 10,000 people belong to them, by independent (UN) estimates"
+
+
+def like_for_like(groups: pd.DataFrame) -> str:
+    """Why the groups' estimates cannot be summed, or "" when they can: they must share one
+    year and one definition (fighters only)."""
+    reasons = []
+    years = sorted(set(groups["year"]))
+    if len(years) > 1:
+        by_year = "; ".join(
+            f"{y}: {', '.join(groups.loc[groups['year'] == y, 'group'])}" for y in years
+        )
+        reasons.append(f"they come from different years ({by_year})")
+    family = groups[groups["includes_family"]]
+    if len(family):
+        reasons.append(
+            "the upper bound for "
+            + ", ".join(f"{g.group} ({g.year})" for g in frame_rows(family))
+            + " counts family members as well as fighters"
+        )
+    return " and ".join(reasons)
 
 
 def assess_c10(indicators: pd.DataFrame) -> ClaimResult:
-    """The CSTO's 20+ groups and about 10,000 people against the UN Monitoring Team."""
+    """Three parts: the CSTO said it (its recorded statement); more than 20 organisations (the
+    UN Monitoring Team's count); about 10,000 people (the UN's estimates by group, summed
+    only when they share a year and a definition, else not testable)."""
     totals = indicators[indicators["indicator"] == "militants_total"]
     counts = indicators[indicators["indicator"] == "armed_groups_count"]
     csto_people = totals[_attributed_to(totals, ("CSTO",))]
-    if csto_people.empty:
-        return ClaimResult(
-            "C10", Verdict.NOT_TESTABLE, "data/ hold no CSTO estimate of militants in Afghanistan."
+    un_counts = counts[~_attributed_to(counts, NOT_UN)]
+    span = _claimed_interval(CLAIM_PEOPLE_C10)
+    if len(un_counts):
+        groups_part = Part(
+            C10_GROUPS,
+            Verdict.CONFIRMED
+            if (un_counts["value"] >= CLAIM_GROUPS_C10).all()
+            else Verdict.CONTRADICTED,
+            "The UN Monitoring Team counts at least "
+            + "; ".join(
+                f"{_fmt(r.value)} ({r.period_end.year}, {r.indicator_id})"
+                for r in frame_rows(un_counts)
+            )
+            + ", the same bound as the CSTO's 20+.",
+            ROUNDED,
         )
-    claim_like = csto_people[
-        [
-            b is not None and b[1] <= CLAIM_PEOPLE_C10 <= b[2]
-            for b in (figure_bounds(r) for r in csto_people.to_dict("records"))
+    else:
+        groups_part = Part(C10_GROUPS, Verdict.NOT_TESTABLE, "No UN count of groups is recorded.")
+    if csto_people.empty:
+        none = "data/ hold no CSTO estimate of militants in Afghanistan."
+        parts = [
+            Part(C10_CSTO, Verdict.NOT_TESTABLE, none, ROUNDED),
+            groups_part,
+            Part(C10_PEOPLE, Verdict.NOT_TESTABLE, none, ROUNDED),
         ]
+        return from_parts("C10", parts, tuple(un_counts["source_id"]))
+    claim_like = csto_people[
+        [_overlaps(span, figure_bounds(r)) for r in csto_people.to_dict("records")]
     ]
     statement = (claim_like if len(claim_like) else csto_people).sort_values("period_end").iloc[0]
     year = statement["period_end"].year
-    bounds = figure_bounds(statement)
-    if bounds is None:  # pragma: no cover - claim_like and csto_people hold bounded figures
-        raise ValueError(f"indicator {statement['indicator_id']}: a figure without bounds")
-    csto_low, csto_high = bounds[1:]
-    groups = un_group_estimates(indicators, year)
-    un_counts = counts[~_attributed_to(counts, NOT_UN)]
-    if groups.empty:
-        return ClaimResult(
-            "C10",
-            Verdict.NOT_TESTABLE,
-            f"The CSTO's figure ({_fmt(statement['value'])}, {year}) is recorded, but no UN "
-            "estimate by group is.",
-            (statement["source_id"],),
-        )
-    low, high = groups["low"].sum(), groups["high"].sum()
-    parts = ", ".join(f"{g.group} {_fmt(g.low)}–{_fmt(g.high)} ({g.year})" for g in rows(groups))
     other = csto_people[csto_people["indicator_id"] != statement["indicator_id"]]
     others = "; ".join(
-        f"{_fmt(r.value)} ({r.period_end.year}, {r.note})" for r in other.itertuples()
+        f"{_fmt(r.value)} ({r.period_end.year}, {r.indicator_id}: {r.note})"
+        for r in frame_rows(other)
     )
-    group_text = (
-        f"The UN Monitoring Team also counts at least {_fmt(un_counts['value'].min())} groups "
-        f"({', '.join(str(p.year) for p in un_counts['period_end'])}), like the CSTO's 20+."
-        if len(un_counts)
-        else "No UN count of groups is recorded."
+    csto_part = Part(
+        C10_CSTO,
+        Verdict.CONFIRMED if len(claim_like) else Verdict.CONTRADICTED,
+        f"Recorded: about {_fmt(statement['value'])} people in {year} "
+        f"({statement['indicator_id']}: {statement['note']})."
+        + (f" Other CSTO statements give {others}." if others else ""),
+        ROUNDED,
     )
-    evidence = (
-        f"The CSTO figure is recorded: about {_fmt(statement['value'])} people in {year} "
-        f"({statement['note']}). The UN gives no total, only ranges for the groups it "
-        f"quantifies, which add up to {_fmt(low)}–{_fmt(high)} ({parts}). {group_text}"
-        + (f" Other CSTO statements give {others}." if others else "")
+    groups = un_group_estimates(indicators, year)
+    sources = [statement["source_id"], *un_counts["source_id"]]
+    if groups.empty:
+        people = Part(C10_PEOPLE, Verdict.NOT_TESTABLE, "No UN estimate by group is recorded.")
+        return from_parts("C10", [csto_part, groups_part, people], sources)
+    sources += ";".join(groups["source_ids"]).split(";")
+    low, high = groups["low"].sum(), groups["high"].sum()
+    listed = ", ".join(
+        f"{g.group} {_fmt(g.low)}–{_fmt(g.high)} ({g.year})" for g in frame_rows(groups)
     )
-    sources = tuple(
-        dict.fromkeys(
-            [
-                statement["source_id"],
-                *";".join(groups["source_ids"]).split(";"),
-                *un_counts["source_id"],
-            ]
+    why_not = like_for_like(groups)
+    if why_not:
+        people = Part(
+            C10_PEOPLE,
+            Verdict.NOT_TESTABLE,
+            f"The UN gives no total, only ranges for the groups it quantifies, nearest to "
+            f"{year}: {listed}. They cannot be added into a total because {why_not}; their "
+            f"sum ({_fmt(low)}–{_fmt(high)}) would not be a count of anything.",
+            ROUNDED,
         )
-    )
-    if low <= CLAIM_PEOPLE_C10 <= high:
-        return ClaimResult("C10", Verdict.CONFIRMED, evidence, sources)
-    if csto_low <= high and low <= csto_high:
-        below = low > CLAIM_PEOPLE_C10
-        gap = (low - CLAIM_PEOPLE_C10) / low if below else (CLAIM_PEOPLE_C10 - high) / high
-        side = "below" if below else "above"
-        reading = "understates" if below else "overstates"
-        return ClaimResult(
-            "C10",
-            Verdict.WITHIN_TOLERANCE,
-            f"{evidence} About 10,000 lies {gap:.0%} {side} that sum: the CSTO's round "
-            f"figure, if anything, {reading} the UN's estimates for those groups.",
-            sources,
-            tolerance=f"'about 10,000' read as {_fmt(csto_low)}–{_fmt(csto_high)} "
-            "(the project's reading of a round figure)",
+    else:
+        holds = span[0] <= high and low <= span[1]
+        people = Part(
+            C10_PEOPLE,
+            Verdict.CONFIRMED if holds else Verdict.CONTRADICTED,
+            f"The UN's ranges for {year} ({listed}) add up to {_fmt(low)}–{_fmt(high)}; about "
+            f"10,000 means {_fmt(span[0])}–{_fmt(span[1])}"
+            + (", which overlaps." if holds else ", which does not overlap."),
+            ROUNDED,
         )
-    return ClaimResult("C10", Verdict.CONTRADICTED, evidence, sources)
+    return from_parts("C10", [csto_part, groups_part, people], sources)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -242,7 +301,19 @@ def _by_month(frame: pd.DataFrame) -> str:
     return "; ".join(parts)
 
 
+C11_MONTH = (
+    "Kazakhstan removed the Taliban from its list of terrorist organisations in December 2023"
+)
+
+
 def assess_c11(events: pd.DataFrame) -> ClaimResult:
+    """One part: Kazakhstan's terrorist-list change dated against December 2023."""
+    dated = _date_c11(events)
+    part = Part(C11_MONTH, dated.verdict, dated.evidence, "date")
+    return from_parts("C11", [part], dated.sources)
+
+
+def _date_c11(events: pd.DataFrame) -> ClaimResult:
     """Kazakhstan's terrorist-list change dated against December 2023 (changes before the
     Taliban took Kabul, such as the original listing, are context, not the claim)."""
     changes = events[(events["kind"] == "terrorist_listing_change") & (events["country"] == "KAZ")]
@@ -291,48 +362,52 @@ def assess_c11(events: pd.DataFrame) -> ClaimResult:
 # C12
 
 
+C12_LEAD = "Uzbekistan leads the trans-Afghan railway project"
+C12_BUILDING = "the railway is under construction"
+
+
 def assess_c12(events: pd.DataFrame, route_segments: pd.DataFrame) -> ClaimResult:
-    """Who leads the trans-Afghan railway's recorded steps, and whether it is being built."""
+    """Two parts: who leads the project's recorded steps, and whether any section of the
+    main line is recorded as under construction (or open)."""
     steps = distinct_events(_claim_events(events, "C12"))
     line = route_segments[route_segments["route"] == MAIN_LINE]
-    if steps.empty and line.empty:
-        return ClaimResult(
-            "C12",
-            Verdict.NOT_TESTABLE,
-            "data/ hold no dated step or segment of the trans-Afghan railway.",
-        )
     uzbek = steps[steps["country"] == "UZB"]
     building = line[line["status"].isin(["under_construction", "operational"])]
     statuses = ", ".join(f"{n} {s}" for s, n in line["status"].value_counts().items())
-    sources = tuple(dict.fromkeys([*uzbek["source_id"], *line["source_id"]]))
-    lead = (
-        f"Uzbekistan acts in {len(uzbek)} of {len(steps)} recorded steps of the project "
-        "(several reports of one step counted once): " + _by_month(uzbek) + "."
-    )
-    if uzbek.empty:
-        return ClaimResult(
-            "C12",
+    sources = tuple(dict.fromkeys([*steps["source_id"], *line["source_id"]]))
+    if steps.empty:
+        lead = Part(C12_LEAD, Verdict.NOT_TESTABLE, "No dated step of the project is recorded.")
+    elif uzbek.empty:
+        lead = Part(
+            C12_LEAD,
             Verdict.NOT_TESTABLE,
             f"No recorded step of the project is Uzbekistan's ({len(steps)} steps by others); "
-            "the data cannot say who manages it.",
-            tuple(dict.fromkeys(steps["source_id"])),
+            "the data cannot say who leads it.",
         )
-    if building.empty:
-        return ClaimResult(
-            "C12",
-            Verdict.WITHIN_TOLERANCE,
-            f"{lead} But no section of the main line is recorded as under construction "
-            f"(segments by source: {statuses}): Uzbekistan leads the project, which had not "
-            "reached construction.",
-            sources,
-            tolerance="'manages construction' read as 'leads the project'",
+    else:
+        lead = Part(
+            C12_LEAD,
+            Verdict.CONFIRMED,
+            f"Uzbekistan acts in {len(uzbek)} of {len(steps)} recorded steps of the project "
+            "(several reports of one step counted once): " + _by_month(uzbek) + ".",
         )
-    return ClaimResult(
-        "C12",
-        Verdict.CONFIRMED,
-        f"{lead} Sections recorded as under construction or open: {len(building)}.",
-        sources,
-    )
+    if line.empty:
+        works = Part(C12_BUILDING, Verdict.NOT_TESTABLE, "No segment of the main line recorded.")
+    elif building.empty:
+        works = Part(
+            C12_BUILDING,
+            Verdict.CONTRADICTED,
+            f"No section of the main line is recorded as under construction or open "
+            f"(segments by source: {statuses}); statements that work has begun are not "
+            "records of construction.",
+        )
+    else:
+        works = Part(
+            C12_BUILDING,
+            Verdict.CONFIRMED,
+            f"Sections recorded as under construction or open: {len(building)}.",
+        )
+    return from_parts("C12", [lead, works], sources)
 
 
 @claims.check("C9")

@@ -4,7 +4,8 @@ Each check compares the article's figures with the figures other sources publish
 thing. The article's own figures (its source_id in ``data/claims.csv``) are kept apart, so a
 claim is never confirmed by itself. The pure functions ``assess_c1``, ``assess_c2`` and
 ``assess_c3`` take a figures frame (``kzaf.series.reported_figures`` for KAZ–AFG turnover) and
-return a :class:`kzaf.claims.ClaimResult`; the registered checks only select those figures.
+return a :class:`kzaf.claims.ClaimResult` built from the claim's parts (its verdict comes from
+them by ``kzaf.claims.claim_verdict``); the registered checks only select those figures.
 
 Options (from ``kzaf.claims.evaluate(options=...)``; the notebook passes its parameters):
 ``source_policy`` (default ``official_first``), ``claim_tolerance`` (relative, default 0.05:
@@ -17,12 +18,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
 from kzaf import claims, series
-from kzaf.claims import ClaimResult, Verdict
+from kzaf.claims import ClaimResult, Part, Verdict
 from kzaf.data import Tables
 from kzaf.frames import records as frame_records
 from kzaf.frames import rows as table_rows
@@ -32,6 +34,8 @@ from kzaf.trajectory import pair_changes, point_figures, set_aside
 REPORTER, PARTNER, FLOW = "KAZ", "AFG", "turnover"
 DEFAULT_TOLERANCE = 0.05
 DEFAULT_DOUBLING_TOLERANCE = 0.10
+CONFIRMED, WITHIN_TOLERANCE = Verdict.CONFIRMED, Verdict.WITHIN_TOLERANCE
+CONTRADICTED, NOT_TESTABLE = Verdict.CONTRADICTED, Verdict.NOT_TESTABLE
 
 
 def _sources(*frames: pd.DataFrame) -> tuple[str, ...]:
@@ -106,6 +110,15 @@ def article_figures(tables: Tables, claim_id: str) -> tuple[str, pd.DataFrame]:
 # C1: a record in 2022
 
 
+C1_RECORD = "2022 was the highest year on record"
+C1_FIGURE = "the article's 2022 figure matches a published one"
+C2_RATIO = "2022 turnover was twice 2021's"
+C3_FALL = "trade fell in 2023 against 2022"
+C3_YTD = "the article's January–November 2023 figure fits the full-year 2023 figures"
+C3_DECEMBER = "December 2023 did not jump"
+MONEY = "trade value"
+
+
 def assess_c1(
     figures: pd.DataFrame,
     article_source_id: str,
@@ -114,37 +127,35 @@ def assess_c1(
     policy: series.SourcePolicy | str | Mapping[str, Any] = "official_first",
     tolerance: float = DEFAULT_TOLERANCE,
 ) -> ClaimResult:
-    """Trade peaked in ``year`` (a record) at the article's figure.
+    """Trade peaked in ``year`` (a record) at the article's figure: two parts.
 
-    Confirmed: other sources' preferred figure for ``year`` is the highest of every year with a
-    full-year figure, even its lowest figure beats every other year's highest, and the
-    article's figure agrees with a published one within its precision. Within tolerance: the
-    record holds on preferred figures, but ranges overlap or the article's number differs from
-    the published ones by at most ``tolerance``. Contradicted: another year is as high or
-    higher, or the article's number is further than ``tolerance`` from every published one.
+    The record: confirmed when other sources' preferred figure for ``year`` is the highest
+    of every year with a full-year figure and even its lowest figure beats every other year's
+    highest; within tolerance when it holds on preferred figures only (ranges overlap);
+    contradicted when another year is as high or higher. The figure: confirmed when the
+    article's number agrees with a published one within their precision; within tolerance
+    when it is at most ``tolerance`` from the nearest; contradicted beyond that.
     """
     policy = series.policy_from(policy)
-    tol = f"{tolerance:.0%} relative difference between figures"
     aside = _aside(_full_year(figures))
     article, others = _split(point_figures(_full_year(figures)), article_source_id)
     claimed = article[article["year"] == year]
     mine = others[others["year"] == year]
     if mine.empty:
-        return ClaimResult(
-            "C1",
-            Verdict.NOT_TESTABLE,
-            f"No source other than the article gives a full-year {year} figure.",
-            _sources(claimed),
-        )
+        none = f"No source other than the article gives a full-year {year} figure."
+        parts = [Part(C1_RECORD, NOT_TESTABLE, none, MONEY), Part(C1_FIGURE, NOT_TESTABLE, none)]
+        return claims.from_parts("C1", _money(parts, tolerance), _sources(claimed))
     table = series.annual_table(others, policy, flows=[FLOW]).dropna(subset=["preferred_value"])
     years = [int(y) for y in table["year"]]
     if len(years) < 2:
-        return ClaimResult(
-            "C1",
-            Verdict.NOT_TESTABLE,
-            f"Only {year} has a full-year figure from other sources; there is no year to compare.",
-            _sources(mine),
+        none = (
+            f"Only {year} has a full-year figure from other sources; there is no year to compare."
         )
+        parts = [
+            Part(C1_RECORD, NOT_TESTABLE, none, MONEY),
+            _c1_figure(claimed, mine, policy, tolerance),
+        ]
+        return claims.from_parts("C1", _money(parts, tolerance), _sources(mine))
     rows = table.set_index("year")
     peak = float(rows["preferred_value"].loc[year])
     rivals = rows.drop(index=year)
@@ -160,47 +171,47 @@ def assess_c1(
     details = table[["year", "n_figures", "preferred_value", "value_min", "value_max"]]
     used = _sources(claimed, others)
     if top_rival >= peak:
-        return ClaimResult(
-            "C1",
-            Verdict.CONTRADICTED,
+        record = Part(
+            C1_RECORD,
+            CONTRADICTED,
             f"{top_rival_year} ({_fmt(top_rival)}) is at least as high as {year} ({_fmt(peak)}) "
             f"among {covered}.",
-            used,
-            details=details,
+            MONEY,
         )
-    robust = float(mine["value"].min()) > float(others[others["year"] != year]["value"].max())
-    evidence = (
-        f"Among {covered}, {year} is highest: {_fmt(peak)} against {_fmt(top_rival)} in "
-        f"{top_rival_year} (other sources for {year}: {_listing(mine)}){caveat}.{aside}"
-    )
-    if claimed.empty:
-        verdict = Verdict.CONFIRMED if robust else Verdict.WITHIN_TOLERANCE
-        return ClaimResult("C1", verdict, evidence, used, tol, details)
+    else:
+        robust = float(mine["value"].min()) > float(others[others["year"] != year]["value"].max())
+        record = Part(
+            C1_RECORD,
+            CONFIRMED if robust else WITHIN_TOLERANCE,
+            f"Among {covered}, {year} is highest: {_fmt(peak)} against {_fmt(top_rival)} in "
+            f"{top_rival_year} (other sources for {year}: {_listing(mine)}){caveat}"
+            + ("." if robust else "; but ranges of figures overlap between years.")
+            + aside,
+            MONEY,
+        )
+    parts = [record, _c1_figure(claimed, mine, policy, tolerance)]
+    return claims.from_parts("C1", _money(parts, tolerance), used, details)
+
+
+def _c1_figure(
+    claimed: pd.DataFrame, mine: pd.DataFrame, policy: series.SourcePolicy, tolerance: float
+) -> Part:
+    if claimed.empty or mine.empty:
+        return Part(C1_FIGURE, NOT_TESTABLE, "No figure to compare with.", MONEY)
     value = float(claimed.iloc[0]["value"])
-    precision = str(claimed.iloc[0]["precision"])
-    claimed_row = {"value": value, "precision": precision}
+    claimed_row = {"value": value, "precision": str(claimed.iloc[0]["precision"])}
     matches = [
         row for row in frame_records(mine) if not series.figures_conflict(claimed_row, row, policy)
     ]
     nearest = min(abs(value / v - 1) for v in mine["value"])
-    evidence += f" The article's {_fmt(value)} "
-    if matches and robust:
-        evidence += f"matches {len(matches)} published figure(s) within their precision."
-        return ClaimResult("C1", Verdict.CONFIRMED, evidence, used, "", details)
+    text = f"The article's {_fmt(value)} "
+    if matches:
+        text += f"matches {len(matches)} published figure(s) within their precision."
+        return Part(C1_FIGURE, CONFIRMED, text, MONEY)
+    text += f"is {nearest:.1%} from the nearest published figure"
     if nearest <= tolerance:
-        why = [] if robust else ["ranges of figures overlap between years"]
-        if not matches:
-            why.append(f"the article's figure is {nearest:.1%} from the nearest published one")
-        evidence += f"agrees within tolerance ({'; '.join(why)})."
-        return ClaimResult("C1", Verdict.WITHIN_TOLERANCE, evidence, used, tol, details)
-    evidence += (
-        f"is {nearest:.1%} from the nearest published {year} figure, beyond {tolerance:.0%}."
-    )
-    return ClaimResult("C1", Verdict.CONTRADICTED, evidence, used, tol, details)
-
-
-# ---------------------------------------------------------------------------------------------
-# C2: 2022 twice 2021
+        return Part(C1_FIGURE, WITHIN_TOLERANCE, text + f", within {tolerance:.0%}.", MONEY)
+    return Part(C1_FIGURE, CONTRADICTED, text + f", beyond {tolerance:.0%}.", MONEY)
 
 
 def assess_c2(
@@ -212,8 +223,8 @@ def assess_c2(
     policy: series.SourcePolicy | str | Mapping[str, Any] = "official_first",
     tolerance: float = DEFAULT_DOUBLING_TOLERANCE,
 ) -> ClaimResult:
-    """The later year was ``claimed_ratio`` times the earlier, tested on every pair of figures
-    from sources other than the article.
+    """The later year was ``claimed_ratio`` times the earlier (one part), tested on every pair
+    of figures from sources other than the article.
 
     Confirmed: the range of ratios includes the claimed ratio. Within tolerance: the ratio of
     the preferred figures lies within ``tolerance`` of it. Contradicted: otherwise. Not
@@ -228,14 +239,13 @@ def assess_c2(
     own = pair_changes(article[article["year"] == first], article[article["year"] == second])
     own_text = f" (the article's own figures give ×{own['ratio'].iloc[0]:.2f})" if len(own) else ""
     missing = [str(y) for y, f in ((first, before), (second, after)) if f.empty]
+    used = _sources(article, before, after)
     if missing:
-        return ClaimResult(
-            "C2",
-            Verdict.NOT_TESTABLE,
+        text = (
             f"No source other than the article gives a full-year figure for "
-            f"{' and '.join(missing)}{own_text}.",
-            _sources(article, before, after),
+            f"{' and '.join(missing)}{own_text}."
         )
+        return claims.from_parts("C2", [Part(C2_RATIO, NOT_TESTABLE, text, "ratio")], used)
     pairs = pair_changes(before, after)
     low, high = float(pairs["ratio"].min()), float(pairs["ratio"].max())
     best_before = float(series.rank_figures(before, policy).iloc[0]["value"])
@@ -248,17 +258,16 @@ def assess_c2(
         f"×{preferred:.2f}{own_text}. {first}: {_listing(before)}; {second}: {_listing(after)}."
         f"{_aside(full)}"
     )
-    tol = f"ratio within {tolerance:.0%} of ×{claimed_ratio:g}"
-    used = _sources(article, before, after)
     if low <= claimed_ratio <= high:
-        return ClaimResult("C2", Verdict.CONFIRMED, evidence, used, "", pairs)
-    if abs(preferred / claimed_ratio - 1) <= tolerance:
-        return ClaimResult("C2", Verdict.WITHIN_TOLERANCE, evidence, used, tol, pairs)
-    return ClaimResult("C2", Verdict.CONTRADICTED, evidence, used, tol, pairs)
-
-
-# ---------------------------------------------------------------------------------------------
-# C3: fallen by November 2023, no December jump
+        verdict = CONFIRMED
+    elif abs(preferred / claimed_ratio - 1) <= tolerance:
+        verdict = WITHIN_TOLERANCE
+        evidence += f" ×{preferred:.2f} is within {tolerance:.0%} of ×{claimed_ratio:g}."
+    else:
+        verdict = CONTRADICTED
+        evidence += f" ×{preferred:.2f} is more than {tolerance:.0%} from ×{claimed_ratio:g}."
+    ratio = Part(C2_RATIO, verdict, evidence, "ratio", f"{tolerance:.0%} of the claimed ratio")
+    return claims.from_parts("C2", [ratio], used, pairs)
 
 
 def assess_c3(
@@ -271,19 +280,19 @@ def assess_c3(
     tolerance: float = DEFAULT_TOLERANCE,
     jump_factor: float = 2.0,
 ) -> ClaimResult:
-    """Trade fell in ``year`` against the year before, and the month after the year-to-date
-    figure (December) did not jump.
+    """Three parts: trade fell in ``year`` against the year before; the article's
+    year-to-date figure fits the full-year figures; December did not jump.
 
-    Fall: the preferred full-year figure for ``year`` (other sources) against the year before;
-    without a full-year figure, the article's year-to-date figure against the whole previous
-    year. December: full year minus January–November from every pair of figures
-    (``kzaf.series.derive_residuals``); a jump is a December above ``jump_factor`` times the
-    average month of January–November. A negative December means the year-to-date figure
-    exceeds the full year: the two cannot both be right, and the evidence says so.
-
-    Confirmed: fell, no jump, and every December is consistent (not negative). Within
-    tolerance: fell, but the year-to-date figure exceeds the preferred full-year figure by at
-    most ``tolerance``. Contradicted: no fall, a jump, or an excess beyond ``tolerance``.
+    Fall: the preferred full-year figure for ``year`` (other sources) against the year
+    before; without a full-year figure, the year-to-date figure against the whole previous
+    year (within tolerance at best: the year is incomplete). Fit: the year-to-date figure
+    must not exceed a full-year figure beyond both figures' precision
+    (``kzaf.series.part_fits_whole``); when it exceeds every one, the part is within
+    tolerance if the excess over the preferred one is at most ``tolerance`` and contradicted
+    beyond, and the evidence says the figures cannot both be right as printed. December:
+    full year minus January–November from every pair that fits (``derive_residuals``); a
+    jump is a December above ``jump_factor`` times the average month before it. When no pair
+    fits, December cannot be derived and the part is not testable.
     """
     policy = series.policy_from(policy)
     calendar = figures[(figures["flow"] == FLOW) & (figures["basis"] == "calendar")]
@@ -300,66 +309,113 @@ def assess_c3(
     if claimed.empty:
         claimed = ytd
     used = _sources(claimed, full, previous)
+    months = f"January–{_month(last_month)} {year}"
     if claimed.empty or (full.empty and previous.empty):
-        return ClaimResult(
-            "C3",
-            Verdict.NOT_TESTABLE,
-            f"Testing needs a January–{_month(last_month)} {year} figure and a full-year "
-            f"{year} or {year - 1} figure from another source; "
-            f"found {len(claimed)} and {len(full) + len(previous)}.",
-            used,
+        none = (
+            f"Testing needs a {months} figure and a full-year {year} or {year - 1} figure "
+            f"from another source; found {len(claimed)} and {len(full) + len(previous)}."
         )
+        parts = [
+            Part(C3_FALL, NOT_TESTABLE, none, MONEY),
+            Part(C3_YTD, NOT_TESTABLE, none, MONEY),
+            Part(C3_DECEMBER, NOT_TESTABLE, none),
+        ]
+        return claims.from_parts("C3", _money(parts, tolerance), used)
     part = float(series.rank_figures(claimed, policy).iloc[0]["value"])
-    text = [f"January–{_month(last_month)} {year}: {_listing(claimed)}."]
     prior = float(series.rank_figures(previous, policy).iloc[0]["value"]) if len(previous) else None
     whole = float(series.rank_figures(full, policy).iloc[0]["value"]) if len(full) else None
-    compared = whole if whole is not None else part
-    if prior is not None:
-        what = f"full-year {year}" if whole is not None else f"the {last_month}-month figure"
-        text.append(
-            f"{what.capitalize()} ({_fmt(compared)}) against {year - 1} ({_fmt(prior)}): "
-            f"{compared / prior - 1:+.1%}."
-        )
-        if compared >= prior:
-            return ClaimResult("C3", Verdict.CONTRADICTED, " ".join(text), used, "")
+    fall = _c3_fall(part, whole, prior, year, last_month)
     if full.empty:
-        text.append(f"No full-year {year} figure from another source, so December is unknown.")
-        return ClaimResult(
-            "C3", Verdict.WITHIN_TOLERANCE, " ".join(text), used, "fall shown on an incomplete year"
-        )
+        none = f"No full-year {year} figure from another source."
+        parts = [
+            fall,
+            Part(C3_YTD, NOT_TESTABLE, none, MONEY),
+            Part(C3_DECEMBER, NOT_TESTABLE, none),
+        ]
+        return claims.from_parts("C3", _money(parts, tolerance), used)
     residuals = series.derive_residuals(pd.concat([claimed, full], ignore_index=True))
     december = residuals[
         [s.month == last_month + 1 and s.year == year for s in residuals["period_start"]]
     ]
     december = december[[ids[1] in set(claimed["obs_id"]) for ids in december["from_obs_ids"]]]
     values = ", ".join(f"{v:+,.1f}" for v in sorted(set(december["value"].round(1))))
-    text.append(f"Full-year {year} from other sources: {_listing(full)}.{_aside(years)}")
-    text.append(f"Derived December (full year minus January–{_month(last_month)}): {values}.")
-    jump = float(december["value"].max()) > jump_factor * part / last_month
-    if jump:
-        text.append(f"That is more than {jump_factor:g}× the average month before it: a jump.")
-        return ClaimResult("C3", Verdict.CONTRADICTED, " ".join(text), used, "", december)
-    if bool(december["consistent"].all()):
-        return ClaimResult("C3", Verdict.CONFIRMED, " ".join(text), used, "", december)
-    assert whole is not None  # full is not empty (returned above), so whole was read from it
+    listing = (
+        f"{months}: {_listing(claimed)}. Full-year {year} from other sources: "
+        f"{_listing(full)}.{_aside(years)}"
+    )
+    fits = december[december["consistent"].astype(bool)]
+    assert whole is not None  # full is not empty here
     excess = part / whole - 1
-    if bool((~december["consistent"]).all()):
-        text.append(
-            f"The January–{_month(last_month)} figure exceeds every full-year {year} figure "
-            "found, so December comes out negative: the two cannot both be right."
+    if len(fits) == len(december):
+        ytd_part = Part(C3_YTD, CONFIRMED, f"{listing} Every pair fits.", MONEY)
+    elif len(fits):
+        ytd_part = Part(
+            C3_YTD,
+            CONFIRMED if excess <= 0 else WITHIN_TOLERANCE,
+            f"{listing} Some full-year figures lie below it (December {values} against them); "
+            f"against the preferred full-year figure ({_fmt(whole)}) it is {excess:+.1%}.",
+            MONEY,
         )
     else:
-        text.append(
-            f"Some full-year {year} figures lie below the January–{_month(last_month)} figure "
-            "(December negative against them)."
+        ytd_part = Part(
+            C3_YTD,
+            WITHIN_TOLERANCE if excess <= tolerance else CONTRADICTED,
+            f"Inconsistent as printed: {listing} The {months} figure exceeds every full-year "
+            f"figure beyond their precision (December would be {values}), so they cannot both "
+            f"be right; against the preferred full-year figure ({_fmt(whole)}) it is "
+            f"{excess:+.1%}, "
+            + (
+                f"within the {tolerance:.0%} allowed for revisions between releases."
+                if excess <= tolerance
+                else f"beyond the {tolerance:.0%} allowed for revisions between releases."
+            ),
+            MONEY,
         )
-    text.append(
-        f"Against the preferred full-year figure ({_fmt(whole)}) it is {excess:+.1%}"
-        + ("." if excess <= tolerance else f", beyond the {tolerance:.0%} tolerance.")
+    if fits.empty:
+        jump = Part(
+            C3_DECEMBER,
+            NOT_TESTABLE,
+            f"December cannot be derived: full year minus {months} is negative ({values}) "
+            "for every pair of figures.",
+        )
+    else:
+        shown = ", ".join(f"{v:+,.1f}" for v in sorted(set(fits["value"].round(1))))
+        jumped = float(fits["value"].max()) > jump_factor * part / last_month
+        jump = Part(
+            C3_DECEMBER,
+            CONTRADICTED if jumped else CONFIRMED,
+            f"Derived December (full year minus {months}): {shown}; "
+            + (
+                f"more than {jump_factor:g}× the average month before it: a jump."
+                if jumped
+                else f"no more than {jump_factor:g}× the average month before it."
+            ),
+        )
+    return claims.from_parts("C3", _money([fall, ytd_part, jump], tolerance), used, december)
+
+
+def _c3_fall(
+    part: float, whole: float | None, prior: float | None, year: int, last_month: int
+) -> Part:
+    if prior is None:
+        return Part(C3_FALL, NOT_TESTABLE, f"No full-year {year - 1} figure.", MONEY)
+    compared = whole if whole is not None else part
+    what = f"full-year {year}" if whole is not None else f"the {last_month}-month figure"
+    text = (
+        f"{what.capitalize()} ({_fmt(compared)}) against {year - 1} ({_fmt(prior)}): "
+        f"{compared / prior - 1:+.1%}."
     )
-    tol = f"{tolerance:.0%}: how far a year-to-date figure may exceed the full year it belongs to"
-    verdict = Verdict.WITHIN_TOLERANCE if excess <= tolerance else Verdict.CONTRADICTED
-    return ClaimResult("C3", verdict, " ".join(text), used, tol, december)
+    if compared >= prior:
+        return Part(C3_FALL, CONTRADICTED, text, MONEY)
+    if whole is None:
+        return Part(C3_FALL, WITHIN_TOLERANCE, text + " Shown on an incomplete year.", MONEY)
+    return Part(C3_FALL, CONFIRMED, text, MONEY)
+
+
+def _money(parts: list[Part], tolerance: float) -> list[Part]:
+    """The parts, with the trade-value tolerance in force stated on those that use it."""
+    text = f"{tolerance:.0%} relative, beyond each figure's own precision"
+    return [replace(p, tolerance=text) if p.measure == MONEY else p for p in parts]
 
 
 def _month(number: int) -> str:

@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import quote
 
+# A claim's parts are listed under the ledger, not squeezed into a table cell.
 VERDICT_COLUMNS = ["claim_id", "verdict", "statement", "evidence", "sources"]
 
 
@@ -157,26 +158,50 @@ def _card(entry: Mapping[str, Any], result: Mapping[str, Any]) -> dict[str, Any]
     }
 
 
+PART_KEYS = ("part", "verdict", "evidence", "tolerance")
+
+
+def _parts(row: Mapping[str, Any]) -> list[dict[str, str]]:
+    """A claim's parts as the template lists them (part, verdict, evidence, tolerance)."""
+    parts = row.get("parts")
+    if not isinstance(parts, list):
+        return []
+    return [
+        {k: plain(part.get(k)) if part.get(k) else "" for k in PART_KEYS}
+        for part in parts
+        if isinstance(part, Mapping)
+    ]
+
+
 def _ledger(results: Mapping[str, Mapping[str, Any]]) -> dict[str, Any] | None:
-    """Every claim once (the first notebook that rates it), with a count per verdict."""
-    claims: dict[str, dict[str, str]] = {}
+    """Every claim once (the first notebook that rates it), with its parts and a count per
+    verdict, and the rule that derives a claim's verdict from its parts (carried by the
+    notebooks' payloads, so the runner needs no analysis code)."""
+    claims: dict[str, dict[str, Any]] = {}
+    rule = ""
     for result in results.values():
         for payload in result.get("verdicts") or []:
             if not isinstance(payload, Mapping):
                 continue
+            rule = rule or plain(payload.get("rule") or "")
             for row in payload.get("rows", []):
                 if isinstance(row, Mapping) and row.get("statement"):
                     key = plain(row.get("claim_id") or row.get("statement"))
-                    verdict = plain(row.get("verdict"))
-                    statement = plain(row["statement"])
-                    claims.setdefault(key, {"statement": statement, "verdict": verdict})
+                    claims.setdefault(
+                        key,
+                        {
+                            "statement": plain(row["statement"]),
+                            "verdict": plain(row.get("verdict")),
+                            "parts": _parts(row),
+                        },
+                    )
     if not claims:
         return None
     counts = Counter(c["verdict"] for c in claims.values())
     summary = f"{len(claims)} claims checked against the record: " + ", ".join(
         f"{n} {verdict}" for verdict, n in counts.most_common()
     )
-    return {"summary": summary + ".", "rows": list(claims.values())}
+    return {"summary": summary + ".", "rows": list(claims.values()), "rule": rule}
 
 
 def render(

@@ -123,7 +123,7 @@ def seasonal_shares(figures: pd.DataFrame) -> pd.DataFrame:
     """The share of the full year that a year-to-date period held, in every year that has both,
     from every pair of figures (year-to-date figure / full-year figure).
 
-    A share above 1 means the two figures cannot both be right (the part exceeds the whole);
+    A share above 1 beyond the figures' precision means the two cannot both be right;
     such pairs are kept and marked ``consistent=False``. Columns: ``flow``, ``year``,
     ``months``, ``period_name``, ``obs_id_ytd``, ``obs_id_year``, ``value_ytd``,
     ``value_year``, ``share``, ``consistent``, ``suspect``.
@@ -158,7 +158,8 @@ def seasonal_shares(figures: pd.DataFrame) -> pd.DataFrame:
                     "value_ytd": part["value"],
                     "value_year": whole["value"],
                     "share": share,
-                    "consistent": share <= 1,
+                    # Within the figures' precision (0.6 bn rounded may hold 0.62 bn).
+                    "consistent": series.part_fits_whole(part, whole),
                     "suspect": bool(part["suspect"]) or bool(whole["suspect"]),
                 }
             )
