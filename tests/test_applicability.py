@@ -167,3 +167,23 @@ def test_the_shipment_parts_on_the_committed_data(tables):
 def test_a_notebook_without_pair_parameters_has_no_parts(tables):
     assert applicability.notebook_parts("03_risk_assessment", {"seed": 1}, tables) == []
     assert applicability.parts_by_job([("00_data_audit", {})], paths.data_dir()) == [[]]
+
+
+def test_the_dry_run_lists_the_parts_that_do_not_apply_under_each_job(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "kzaf.cli", "run", "--dry-run", "--reports-dir", str(tmp_path),
+         "-p", "partner", "PAK", "01", "02"],
+        capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    trajectory = next(i for i, line in enumerate(lines) if "01_trade_trajectory" in line)
+    shipment = next(i for i, line in enumerate(lines) if "02_locomotive_effect" in line)
+    under_trajectory = "\n".join(lines[trajectory + 1 : shipment])
+    assert "not applicable: distance to the target" in under_trajectory
+    assert "not applicable: the article's claims C1–C3" in under_trajectory
+    assert "not applicable: the article's claims C4 and C5" in "\n".join(lines[shipment + 1 :])
+    assert not list(tmp_path.iterdir())  # a dry run writes nothing
