@@ -75,13 +75,34 @@ def test_shock_frequencies_match_their_probabilities(baseline):
     assert table.loc["sanctions", "share_of_paths"] == 0
 
 
-def test_noise_reproduces_the_trend_fits_spread(baseline):
+def test_noise_reproduces_the_trend_fits_t_prediction_intervals(baseline):
+    """The paths' 5% and 95% quantiles are the fit's 90% prediction interval (Student t with
+    n - 2 degrees of freedom), not the narrower normal one."""
     paths = simulate_trade(baseline, ScenarioParameters(), n_draws=40_000, seed=3)
     logs = np.log(paths.values)
     assert np.median(logs, axis=0) == pytest.approx(np.log(baseline.level), abs=0.01)
-    expected_sd = np.sqrt(baseline.line_sd**2 + baseline.noise_sd**2)
-    assert logs.std(axis=0) == pytest.approx(expected_sd, rel=0.03)
+    future = baseline.fit.predictions.set_index("year").loc[baseline.years]
+    low, high = np.quantile(logs, [0.05, 0.95], axis=0)
+    assert low == pytest.approx(np.log(future["lower"].to_numpy()), abs=0.01)
+    assert high == pytest.approx(np.log(future["upper"].to_numpy()), abs=0.01)
+    normal_sd = np.sqrt(baseline.line_sd**2 + baseline.noise_sd**2)
+    assert np.all(high - np.log(baseline.level) > 1.02 * 1.645 * normal_sd)
     assert np.all(np.diff(baseline.line_sd) > 0)  # the line grows less certain with distance
+
+
+@pytest.mark.parametrize("n", [4, 8])
+def test_reach_probability_is_calibrated_on_short_series(n):
+    """Simulated short series (truth known): a threshold the paths give a 10% chance three
+    years ahead is reached about 10% of the time."""
+    rng = np.random.default_rng(40 + n)
+    years = list(range(2015, 2015 + n))
+    trials, reached = 300, 0
+    for k in range(trials):
+        logs = np.log(200) + 0.08 * np.arange(n + 3) + rng.normal(0, 0.2, n + 3)
+        baseline = trade_baseline(years, np.exp(logs[:n]), 2015 + n + 2)
+        paths = simulate_trade(baseline, ScenarioParameters(), n_draws=1000, seed=k)
+        reached += np.exp(logs[-1]) > np.quantile(paths.values[:, -1], 0.9)
+    assert 0.06 <= reached / trials <= 0.14
 
 
 def test_reach_probabilities_and_fan(baseline):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -17,7 +17,6 @@ from scipy import stats
 from kzaf import series
 from kzaf.event.monthly import monthly_series
 from kzaf.event.shipment import UNIT, Event
-from kzaf.frames import row as first_row
 from kzaf.series import SourcePolicy
 from kzaf.text.numbers import fmt_number, fmt_p_value, fmt_signed
 
@@ -39,6 +38,12 @@ class Impact:
     summary: pd.DataFrame  # rows "average" and "cumulative" over the post-period
     p_value: float  # one-sided tail probability of the cumulative effect under the model
     notes: tuple[str, ...] = ()
+    # the candidate models and the criterion that chose one (see choose_model)
+    selection: pd.DataFrame = field(default_factory=pd.DataFrame)
+    controls: tuple[str, ...] = ()  # control series used as regressors
+    # power to tell pulses of 2, 4 and 6 typical one-step errors from zero (simulation
+    # estimate given the fitted model; see pulse_power)
+    power: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def event_effect(self) -> tuple[float, float, float]:
@@ -63,6 +68,18 @@ POINTWISE_COLUMNS = [
 ]
 
 
+# A slope needs three years before the event to be told apart from the cycle and the noise.
+TREND_MIN_PRE_MONTHS = 36
+LEVELS = {"local level": "llevel", "local linear trend": "lldtrend"}
+TREND_CHOICES = ("auto", *LEVELS)
+SELECTION_CRITERION = (
+    "the smallest Akaike criterion computed from one-step-ahead prediction errors over the "
+    "pre-period months every candidate predicts (m·ln(mean squared error) + 2k, k = estimated "
+    "parameters plus diffuse initial states)"
+)
+POWER_PULSES_SD = (2, 4, 6)
+
+
 def pulse_effect(
     values: pd.Series,
     event_month: str | pd.Period,
@@ -75,31 +92,41 @@ def pulse_effect(
     parameter_draws: int = 20,
     n_draws: int = 4000,
     seed: int = 0,
+    trend: str = "auto",
+    controls: pd.DataFrame | None = None,
 ) -> Impact:
     """Estimate what a monthly series would have been without the event (CausalImpact-style).
 
-    The model (statsmodels ``UnobservedComponents``: local level plus, when
-    ``seasonal_harmonics`` > 0, a deterministic 12-month cycle with that many harmonics) is
-    fitted by maximum likelihood to the months before ``event_month`` only, then forecast over
-    the post-period (the event month and ``post_months - 1`` after it; default: to the end of
-    the series). Effect = actual - predicted, with (1 - alpha) intervals from ``n_draws``
-    simulated forecast paths: ``parameter_draws`` parameter sets are drawn from the
-    maximum-likelihood estimate's asymptotic normal distribution (in the model's unconstrained
-    parameters, covariance from the numerical Hessian), and for each, paths from the model's
-    joint Gaussian forecast distribution; so the intervals carry parameter uncertainty as well
-    as the noise (``parameter_draws=0``: plug-in estimates only). Pointwise intervals are
+    The model (statsmodels ``UnobservedComponents``) is fitted by maximum likelihood to the
+    months before ``event_month`` only, then forecast over the post-period (the event month
+    and ``post_months - 1`` after it; default: to the end of the series). Candidates
+    (:func:`choose_model`): a local level, or a local linear trend (stochastic level, fixed
+    slope) when at least :data:`TREND_MIN_PRE_MONTHS` months precede the event; each with,
+    when ``seasonal_harmonics`` > 0, a deterministic 12-month cycle; and each with and
+    without ``controls`` (monthly series the event cannot have moved, such as the reporter's
+    trade with other partners) as regressors, where controls cover every month of the
+    window. ``trend="auto"`` chooses among them by :data:`SELECTION_CRITERION`;
+    ``"local level"`` or ``"local linear trend"`` fixes the level component.
+
+    Effect = actual - predicted, with (1 - alpha) intervals from ``n_draws`` simulated
+    forecast paths: ``parameter_draws`` parameter sets are drawn from the maximum-likelihood
+    estimate's asymptotic normal distribution (in the model's unconstrained parameters,
+    covariance from the numerical Hessian), and for each, paths from the model's joint
+    Gaussian forecast distribution; so the intervals carry parameter uncertainty as well as
+    the noise (``parameter_draws=0``: plug-in estimates only). Pointwise intervals are
     quantiles of each month's draws, cumulative ones of the summed paths; the predicted value
     is the draws' mean. ``seasonal_harmonics=None`` uses 2 harmonics with at least 36
     pre-period months and none otherwise. With ``log_scale`` the model runs on log values
-    (multiplicative noise) and the draws are exponentiated. ``seed`` fixes the draws.
+    (multiplicative noise; controls are logged too) and the draws are exponentiated.
+    ``seed`` fixes the draws.
 
     Months with no value (NaN) in the pre-period are skipped by the Kalman filter; in the
     post-period their effect is NaN and the cumulative effect stops there.
     """
-    import statsmodels.api as sm
-
     if not 0 < alpha < 1:
         raise ValueError(f"alpha={alpha!r} must lie strictly between 0 and 1")
+    if trend not in TREND_CHOICES:
+        raise ValueError(f"trend={trend!r} must be one of {', '.join(TREND_CHOICES)}")
     when = series.month(event_month)
     if not isinstance(values.index, pd.PeriodIndex):
         raise ValueError("values must be indexed by monthly periods (a pandas PeriodIndex)")
@@ -125,20 +152,17 @@ def pulse_effect(
         raise ValueError("log_scale=True needs positive values")
     harmonics = (2 if n_pre >= 36 else 0) if seasonal_harmonics is None else seasonal_harmonics
     endog = np.log(pre.to_numpy()) if log_scale else pre.to_numpy()
-    spec: dict[str, Any] = {"level": "local level"}
-    if harmonics:
-        spec.update(
-            freq_seasonal=[{"period": 12, "harmonics": harmonics}],
-            stochastic_freq_seasonal=[False],
-        )
-    notes = []
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        model = sm.tsa.UnobservedComponents(endog, **spec)
-        result = model.fit(disp=False, cov_type="none")
-    notes += [f"model fit: {w.message}" for w in caught]
+    window = pd.PeriodIndex(pre.index.append(post.index))
+    exog, control_notes = usable_controls(controls, window, log_scale)
+    notes = list(control_notes)
+    choice = choose_model(endog, harmonics, trend, n_pre, exog, len(pre))
+    notes += choice.notes
+    model, result = choice.model, choice.result
+    exog_future = None if not choice.uses_controls else exog.iloc[len(pre) :].to_numpy()
     rng = np.random.default_rng(seed)
-    paths, draw_notes = _forecast_paths(model, result, len(post), parameter_draws, n_draws, rng)
+    paths, draw_notes = _forecast_paths(
+        model, result, len(post), parameter_draws, n_draws, rng, exog_future
+    )
     notes += draw_notes
     if log_scale:
         paths = np.exp(paths)
@@ -192,23 +216,202 @@ def pulse_effect(
     sums = cum_draws[:, n - 1]
     tail = (sums >= sum_actual).mean() if sum_actual >= sum_pred else (sums <= sum_actual).mean()
     p_value = float(max(tail, 1 / len(sums)))
-    described = "local level" + (
-        f" with a fixed 12-month cycle ({harmonics} harmonic{'s' if harmonics > 1 else ''})"
-        if harmonics
-        else ""
-    )
+    described = choice.name
+    if harmonics:
+        described += (
+            f" with a fixed 12-month cycle ({harmonics} harmonic{'s' if harmonics > 1 else ''})"
+        )
+    if choice.uses_controls:
+        described += f" and {exog.shape[1]} control series as regressors"
     described += " on log values" if log_scale else ""
     described += (
         f", fitted by maximum likelihood to {n_pre} months before {series.period_label(when, when)}"
     )
+    if len(choice.table) > 1:
+        described += f"; chosen among {len(choice.table)} candidates by the Akaike criterion"
     described += (
         "; intervals include parameter uncertainty"
         if parameter_draws > 0
         else "; plug-in intervals"
     )
+    typical = _typical_error(result, log_scale, pre)
+    power = pulse_power(paths[:, :n], alpha, typical, rng)
     return Impact(
-        when, alpha, described, log_scale, n_pre, n, pointwise, summary, p_value, tuple(notes)
+        when,
+        alpha,
+        described,
+        log_scale,
+        n_pre,
+        n,
+        pointwise,
+        summary,
+        p_value,
+        tuple(notes),
+        selection=choice.table,
+        controls=tuple(exog.columns) if choice.uses_controls else (),
+        power=power,
     )
+
+
+def usable_controls(
+    controls: pd.DataFrame | None, window: pd.PeriodIndex, log_scale: bool
+) -> tuple[pd.DataFrame, list[str]]:
+    """The control series that can serve as regressors over ``window`` (every month of the
+    pre- and post-period): complete (no missing month), not constant, and positive when the
+    model runs on logs. Returns them (logged if ``log_scale``) and a note on any set aside."""
+    empty = pd.DataFrame(index=window)
+    if controls is None or controls.shape[1] == 0:
+        return empty, []
+    if not isinstance(controls.index, pd.PeriodIndex):
+        raise ValueError("controls must be indexed by monthly periods (a pandas PeriodIndex)")
+    aligned = controls.reindex(window).astype(float)
+    keep, dropped = [], []
+    for name in aligned.columns:
+        column = aligned[name]
+        if column.isna().any():
+            dropped.append(f"{name} (missing months)")
+        elif column.nunique() < 2:
+            dropped.append(f"{name} (constant)")
+        elif log_scale and (column <= 0).any():
+            dropped.append(f"{name} (not positive, the model runs on logs)")
+        else:
+            keep.append(name)
+    notes = [f"control series set aside: {', '.join(dropped)}"] if dropped else []
+    chosen = aligned[keep]
+    return (chosen.apply(np.log) if log_scale else chosen), notes
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """The model :func:`choose_model` picked, with every candidate's score."""
+
+    name: str  # "local level" or "local linear trend"
+    uses_controls: bool
+    model: Any
+    result: Any
+    table: pd.DataFrame  # candidate, controls, months_compared, rmse_one_step, aic, chosen
+    notes: list[str]
+
+
+def _fit(endog: np.ndarray, spec: dict[str, Any], exog: np.ndarray | None) -> tuple:
+    import statsmodels.api as sm
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = sm.tsa.UnobservedComponents(endog, exog=exog, **spec)
+        result = model.fit(disp=False, cov_type="none")
+    return model, result, [f"model fit: {w.message}" for w in caught]
+
+
+def choose_model(
+    endog: np.ndarray,
+    harmonics: int,
+    trend: str,
+    n_pre: int,
+    exog: pd.DataFrame,
+    n_pre_rows: int,
+) -> ModelChoice:
+    """Fit the candidate models to the pre-period and pick one by :data:`SELECTION_CRITERION`.
+
+    Candidates are listed simplest first; a tie keeps the simpler. The criterion compares
+    one-step-ahead prediction errors on the same months for every candidate (after the
+    longest burn-in, and never before month 13), so models whose likelihoods start at
+    different months are still compared like with like.
+    """
+    levels = (
+        [trend]
+        if trend != "auto"
+        else ["local level"] + (["local linear trend"] if n_pre >= TREND_MIN_PRE_MONTHS else [])
+    )
+    with_controls = [False] + ([True] if exog.shape[1] else [])
+    fitted = []
+    for uses in with_controls:
+        for level in levels:
+            spec: dict[str, Any] = {"level": LEVELS[level]}
+            if harmonics:
+                spec.update(
+                    freq_seasonal=[{"period": 12, "harmonics": harmonics}],
+                    stochastic_freq_seasonal=[False],
+                )
+            regressors = exog.iloc[:n_pre_rows].to_numpy() if uses else None
+            model, result, notes = _fit(endog, spec, regressors)
+            fitted.append((level, uses, model, result, notes))
+    burn = max([12] + [int(r.loglikelihood_burn) for _, _, _, r, _ in fitted])
+    errors = np.vstack([np.asarray(r.forecasts_error[0], float) for _, _, _, r, _ in fitted])
+    compared = np.isfinite(errors).all(axis=0)
+    compared[:burn] = False
+    m = int(compared.sum())
+    rows = []
+    for (level, uses, _, result, _), e in zip(fitted, errors, strict=True):
+        mse = float(np.mean(e[compared] ** 2)) if m else math.nan
+        k = len(result.params) + int(result.loglikelihood_burn)
+        rows.append(
+            {
+                "candidate": level,
+                "controls": uses,
+                "months_compared": m,
+                "rmse_one_step": math.sqrt(mse) if m else math.nan,
+                "aic": m * math.log(mse) + 2 * k if m and mse > 0 else math.nan,
+            }
+        )
+    table = pd.DataFrame(rows)
+    best = int(table["aic"].fillna(np.inf).to_numpy().argmin()) if m else 0
+    table["chosen"] = [i == best for i in range(len(table))]
+    level, uses, model, result, notes = fitted[best]
+    return ModelChoice(level, uses, model, result, table, notes)
+
+
+def _typical_error(result: Any, log_scale: bool, pre: pd.Series) -> float:
+    """The standard deviation of the one-step-ahead prediction errors in the pre-period
+    (after the first year), in the series' units: the size of a typical monthly surprise."""
+    errors = np.asarray(result.forecasts_error[0], float)
+    burn = min(max(int(result.loglikelihood_burn), 12), len(errors))
+    errors = errors[burn:][np.isfinite(errors[burn:])]
+    if len(errors) < 2:
+        return math.nan
+    sd = float(np.std(errors, ddof=1))
+    if log_scale:  # a log-scale error as a share of the pre-period's median level
+        return sd * float(np.nanmedian(pre.to_numpy()))
+    return sd
+
+
+def pulse_power(
+    paths: np.ndarray,
+    alpha: float,
+    typical_error: float,
+    rng: np.random.Generator,
+    pulses_sd: tuple[int, ...] = POWER_PULSES_SD,
+) -> pd.DataFrame:
+    """How often a one-month pulse in the event month of 2, 4 and 6 typical one-step errors
+    would be told apart from zero (interval excluding zero), for the event month and the
+    cumulative effect: a simulation estimate given the fitted model. Half the forecast paths
+    (shuffled) set the intervals, the other half play the months that might have occurred
+    without the event; the pulse is added to each."""
+    columns = ["pulse_sd", "pulse", "power_event_month", "power_cumulative"]
+    if not math.isfinite(typical_error) or len(paths) < 4:
+        return pd.DataFrame(columns=columns)
+    shuffled = paths[rng.permutation(len(paths))]
+    half = len(shuffled) // 2
+    reference, outcomes = shuffled[:half], shuffled[half:]
+    month_ref, cum_ref = reference[:, 0], reference.sum(axis=1)
+    month_out, cum_out = outcomes[:, 0], outcomes.sum(axis=1)
+    rows = []
+    for k in pulses_sd:
+        pulse = k * typical_error
+        rows.append(
+            {
+                "pulse_sd": k,
+                "pulse": pulse,
+                "power_event_month": _excludes_zero(month_out + pulse, month_ref, alpha),
+                "power_cumulative": _excludes_zero(cum_out + pulse, cum_ref, alpha),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _excludes_zero(actual: np.ndarray, predicted: np.ndarray, alpha: float) -> float:
+    low, high = np.quantile(predicted, [alpha / 2, 1 - alpha / 2])
+    return float(((actual - high > 0) | (actual - low < 0)).mean())
 
 
 def _summary_row(actual: float, predicted: float, low: float, high: float) -> dict[str, float]:
@@ -227,22 +430,33 @@ def _summary_row(actual: float, predicted: float, low: float, high: float) -> di
     }
 
 
-def _forecast_moments(result: Any, steps: int) -> tuple[np.ndarray, np.ndarray]:
+def _forecast_moments(
+    result: Any, steps: int, exog_future: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Mean and covariance of the next ``steps`` observations of a fitted state-space model.
 
     With state a ~ N(m, P) one step past the sample, transition T, design Z, selection R,
-    state noise Q and observation noise H (time-invariant), y_{t+i} = Z a_{t+i} + e and
+    state noise Q and observation noise H (time-invariant), y_{t+i} = Z a_{t+i} + d_i + e and
     Cov(y_{t+i}, y_{t+j}) = Z T^(j-i) P_i Z' (+ H when i = j), P_{i+1} = T P_i T' + R Q R'.
+    The intercept d_i is the regression on the controls (``exog_future`` times the fitted
+    coefficients) when the model has them. statsmodels' ``simulate`` draws from the same
+    distribution (tests/test_event_counterfactual_model.py checks it); this is faster.
     """
     fr = result.filter_results
     design, transition = fr.design[:, :, 0], fr.transition[:, :, 0]
     selection, state_cov = fr.selection[:, :, 0], fr.state_cov[:, :, 0]
-    obs_cov, obs_intercept = fr.obs_cov[0, 0, 0], fr.obs_intercept[0, 0]
+    obs_cov = fr.obs_cov[0, 0, 0]
+    if exog_future is not None:
+        names = result.model.param_names
+        beta = np.asarray(result.params, float)[[n.startswith("beta.") for n in names]]
+        intercepts = np.asarray(exog_future, float) @ beta
+    else:
+        intercepts = np.full(steps, fr.obs_intercept[0, 0])
     state, p = fr.predicted_state[:, -1].copy(), fr.predicted_state_cov[:, :, -1].copy()
     rqr = selection @ state_cov @ selection.T
     states_cov, means = [], []
-    for _ in range(steps):
-        means.append(float((design @ state)[0] + obs_intercept))
+    for i in range(steps):
+        means.append(float((design @ state)[0] + intercepts[i]))
         states_cov.append(p)
         state = transition @ state
         p = transition @ p @ transition.T + rqr
@@ -263,13 +477,14 @@ def _forecast_paths(
     parameter_draws: int,
     n_draws: int,
     rng: np.random.Generator,
+    exog_future: np.ndarray | None = None,
 ) -> tuple[np.ndarray, list[str]]:
     """``n_draws`` x ``steps`` forecast paths, with parameter uncertainty when
     ``parameter_draws`` > 0 (see :func:`pulse_effect`)."""
     from statsmodels.tools.numdiff import approx_hess
 
     if parameter_draws <= 0:
-        mean, cov = _forecast_moments(result, steps)
+        mean, cov = _forecast_moments(result, steps, exog_future)
         return _mvn_draws(mean, cov, n_draws, rng), []
     notes = []
     unconstrained = np.asarray(model.untransform_params(result.params), dtype=float)
@@ -280,7 +495,7 @@ def _forecast_paths(
     eigenvalues, vectors = np.linalg.eigh(-(hessian + hessian.T) / 2)
     if not np.all(np.isfinite(eigenvalues)) or eigenvalues.max() <= 0:
         notes.append("parameter uncertainty left out: the likelihood's curvature is unusable")
-        mean, cov = _forecast_moments(result, steps)
+        mean, cov = _forecast_moments(result, steps, exog_future)
         return _mvn_draws(mean, cov, n_draws, rng), notes
     # Directions without curvature carry no information; give them none rather than infinite
     # variance (they are rare and noted).
@@ -293,7 +508,7 @@ def _forecast_paths(
     for _ in range(parameter_draws):
         drawn = unconstrained + vectors @ (scale * rng.standard_normal(len(unconstrained)))
         filtered = model.filter(model.transform_params(drawn), cov_type="none")
-        mean, cov = _forecast_moments(filtered, steps)
+        mean, cov = _forecast_moments(filtered, steps, exog_future)
         paths.append(_mvn_draws(mean, cov, per_set, rng))
     return np.vstack(paths), notes
 
@@ -337,6 +552,20 @@ def _in_sample(result: Any, pre: pd.Series, alpha: float, log_scale: bool) -> pd
     )
 
 
+def effect_reading(low: float, high: float, level: str, what: str) -> str:
+    """What an effect's interval allows one to say, and no more: "raised" only when the whole
+    interval lies above zero, "lowered" only when it lies below, otherwise that the model
+    cannot tell the effect from none."""
+    if low > 0:
+        return f"the whole {level} interval lies above zero: by this model the event raised {what}"
+    if high < 0:
+        return f"the whole {level} interval lies below zero: by this model the event lowered {what}"
+    return (
+        f"the {level} interval includes zero: the model cannot tell {what} from what it would "
+        "have been without the event"
+    )
+
+
 def describe_impact(
     impact: Impact,
     what: str,
@@ -344,15 +573,16 @@ def describe_impact(
     unit: str = UNIT,
     shipment_label: str = "The recorded shipment",
 ) -> str:
-    """A plain-language paragraph on an :class:`Impact`, in the manner of CausalImpact's report."""
+    """A plain-language paragraph on an :class:`Impact`, in the manner of CausalImpact's report.
+
+    Every statement about the effect is read from its interval (:func:`effect_reading`), so
+    none is stronger than the interval allows."""
     level = f"{1 - impact.alpha:.0%}"
     effect, low, high = impact.event_effect
     row = impact.pointwise[impact.pointwise["month"] == impact.event_month].iloc[0]
     month_label = series.period_label(impact.event_month, impact.event_month)
-    cumulative = first_row(impact.summary.loc[["cumulative"]])
-    significant = impact.p_value < impact.alpha / 2 or not (
-        cumulative["abs_effect_lower"] <= 0 <= cumulative["abs_effect_upper"]
-    )
+    cumulative = impact.summary.to_dict("index")["cumulative"]
+    cum_low, cum_high = cumulative["abs_effect_lower"], cumulative["abs_effect_upper"]
     text = [
         f"In {month_label}, {what} came to {fmt_number(row['actual'])} {unit}. A model "
         f"({impact.model}) predicts {fmt_number(row['predicted'])} ({level} interval "
@@ -360,28 +590,33 @@ def describe_impact(
         "month had nothing unusual happened; this prediction is a model estimate, not an "
         "observation.",
         f"The difference, the estimated effect of the event month, is {fmt_signed(effect)} "
-        f"{unit} ({level} interval {fmt_signed(low)} to {fmt_signed(high)}).",
+        f"{unit} ({level} interval {fmt_signed(low)} to {fmt_signed(high)}); "
+        + effect_reading(low, high, level, "that month's figure")
+        + ".",
     ]
     if impact.post_months > 1:
         text.append(
             f"Over the {impact.post_months} months from {month_label} the cumulative effect is "
             f"{fmt_signed(cumulative['abs_effect'])} {unit} "
-            f"({fmt_signed(cumulative['abs_effect_lower'])} to "
-            f"{fmt_signed(cumulative['abs_effect_upper'])}), or {cumulative['rel_effect']:+.0%} "
-            f"of the predicted total ({cumulative['rel_effect_lower']:+.0%} to "
-            f"{cumulative['rel_effect_upper']:+.0%})."
+            f"({fmt_signed(cum_low)} to {fmt_signed(cum_high)}), or "
+            f"{cumulative['rel_effect']:+.0%} of the predicted total "
+            f"({cumulative['rel_effect_lower']:+.0%} to {cumulative['rel_effect_upper']:+.0%}); "
+            + effect_reading(cum_low, cum_high, level, "the total over those months")
+            + "."
         )
+    distinct = not (cum_low <= 0 <= cum_high)
     text.append(
         f"Under the model, the chance of a cumulative departure this large without an event is "
-        f"{fmt_p_value(impact.p_value)}: the effect is "
-        + ("distinguishable from zero" if significant else "not distinguishable from zero")
+        f"{fmt_p_value(impact.p_value)}; the cumulative effect is "
+        + ("distinguishable from zero" if distinct else "not distinguishable from zero")
         + f" at the {level} level."
     )
     if shipment_usd_m is not None:
         if low <= shipment_usd_m <= high:
             verdict = (
-                "lies inside the event month's effect interval: the jump is what the shipment "
-                "accounts for."
+                "lies inside the event month's effect interval: the month's departure from the "
+                "model is consistent with the shipment's value"
+                + (", though the interval also includes zero." if low <= 0 else ".")
             )
         elif shipment_usd_m > high:
             verdict = (
@@ -421,6 +656,8 @@ class Counterfactual:
     total: Impact | None  # on all goods
     rest: Impact | None  # on all goods minus the event's HS code (None without that series)
     message: str  # why there is no counterfactual, or ""
+    controls: pd.DataFrame = field(default_factory=pd.DataFrame)  # candidate control series
+    controls_message: str = ""  # which control series were offered, or why none
 
     def goods_in_event_month(self, event: Event) -> float | None:
         """The event's HS code in the event month as the monthly data record it (or None)."""
@@ -428,6 +665,72 @@ class Counterfactual:
         if rows.empty or pd.isna(rows["shipment_goods_usd_m"].iloc[0]):
             return None
         return float(rows["shipment_goods_usd_m"].iloc[0])
+
+
+_OTHER_FLOW = {"export": "import", "import": "export"}
+MAX_CONTROLS = 5  # more regressors than this on a few years of months would overfit
+
+
+def control_series(
+    observations: pd.DataFrame,
+    sources: pd.DataFrame,
+    event: Event,
+    *,
+    policy: SourcePolicy | str = "official_first",
+    single_countries: set[str] | None = None,
+    min_months: int = 24,
+) -> pd.DataFrame:
+    """Monthly series that the event cannot have moved, to serve as regressors: the
+    reporter's trade (same flow, all goods) with other partners, the partner's trade the other
+    way with other countries (e.g. Afghanistan's imports from other suppliers) and other
+    countries' trade with the partner as they report it. World totals and country groups are
+    left out (they contain the event's own trade). ``single_countries`` (ISO3 codes), when
+    given, limits the counterparts to them. Columns named "KAZ→UZB export"; only series with
+    at least ``min_months`` months before the event, the ``MAX_CONTROLS`` longest."""
+    pairs = observations[observations["commodity"] == "TOTAL"][["reporter", "partner"]]
+    pairs = pairs.drop_duplicates()
+    excluded = {"WLD", event.reporter, event.partner}
+
+    def allowed(code: str) -> bool:
+        return code not in excluded and (single_countries is None or code in single_countries)
+
+    wanted = (
+        [
+            (event.reporter, p, event.flow)
+            for p in pairs.loc[pairs["reporter"] == event.reporter, "partner"]
+        ]
+        + [
+            (event.partner, p, _OTHER_FLOW.get(event.flow, event.flow))
+            for p in pairs.loc[pairs["reporter"] == event.partner, "partner"]
+        ]
+        + [
+            (r, event.partner, event.flow)
+            for r in pairs.loc[pairs["partner"] == event.partner, "reporter"]
+        ]
+    )
+    found = {}
+    for reporter, partner, flow in dict.fromkeys(wanted):
+        if not allowed(partner if reporter in (event.reporter, event.partner) else reporter):
+            continue
+        values = monthly_series(
+            observations, sources, reporter=reporter, partner=partner, flow=flow, policy=policy
+        )
+        if int(values[values.index < event.month].notna().sum()) >= min_months:
+            found[f"{reporter}→{partner} {flow}"] = values
+    if not found:
+        return pd.DataFrame(index=pd.PeriodIndex([], freq="M"))
+    longest = sorted(found, key=lambda name: -int(found[name].notna().sum()))[:MAX_CONTROLS]
+    return pd.DataFrame({name: found[name] for name in longest})
+
+
+def no_controls_text(event: Event) -> str:
+    """What the notes say when the data hold no control series for the pair."""
+    return (
+        f"No control series available for this pair: the data hold no monthly series of "
+        f"{event.reporter}'s trade with other partners or of {event.partner}'s trade with other "
+        "countries long enough to serve as regressors, so the counterfactual rests on the "
+        "series' own past alone."
+    )
 
 
 def monthly_counterfactual(
@@ -439,11 +742,13 @@ def monthly_counterfactual(
     policy: SourcePolicy | str = "official_first",
     post_months: int | None = 6,
     min_pre_months: int = 24,
+    single_countries: set[str] | None = None,
 ) -> Counterfactual:
     """Run :func:`pulse_effect` on the event flow's monthly total (all goods) and, where the
     event's HS code has a monthly series too, on the total minus that code ("the rest": did
-    other trade move?). Without enough monthly data, ``total`` is None and ``message`` says
-    what is missing and how to supply it."""
+    other trade move?), offering the control series of :func:`control_series` as regressors
+    (the model choice decides whether they are used). Without enough monthly data, ``total``
+    is None and ``message`` says what is missing and how to supply it."""
     kwargs = {"reporter": event.reporter, "partner": event.partner, "flow": event.flow}
     total = monthly_series(observations, sources, commodity="TOTAL", policy=policy, **kwargs)
     goods = monthly_series(observations, sources, commodity=event.hs_code, policy=policy, **kwargs)
@@ -452,6 +757,15 @@ def monthly_counterfactual(
     )
     monthly["rest_usd_m"] = monthly["total_usd_m"] - monthly["shipment_goods_usd_m"].fillna(0)
     monthly = monthly.rename_axis("month").reset_index()
+    controls = control_series(
+        observations, sources, event, policy=policy, single_countries=single_countries,
+        min_months=min_pre_months,
+    )  # fmt: skip
+    controls_message = (
+        f"Control series offered as regressors: {', '.join(controls.columns)}."
+        if controls.shape[1]
+        else no_controls_text(event)
+    )
     n_pre = int(total[total.index < event.month].notna().sum()) if len(total) else 0
     if n_pre < min_pre_months or event.month not in total.index:
         have = (
@@ -459,16 +773,101 @@ def monthly_counterfactual(
             f"{series.period_label(event.month, event.month)}"
             + ("" if event.month in total.index else " and none for that month")
         )
-        return Counterfactual(monthly, None, None, needs_monthly_data_text(event) + f" ({have}.)")
+        return Counterfactual(
+            monthly, None, None, needs_monthly_data_text(event) + f" ({have}.)",
+            controls, controls_message,
+        )  # fmt: skip
+    offered = controls if controls.shape[1] else None
 
-    def effect_of(values: pd.Series) -> Impact:
+    def impact_on(values: pd.Series) -> Impact:
         return pulse_effect(
-            values, event.month, alpha=alpha, post_months=post_months, min_pre_months=min_pre_months
-        )
+            values, event.month, alpha=alpha, post_months=post_months,
+            min_pre_months=min_pre_months, controls=offered,
+        )  # fmt: skip
 
-    impact_total = effect_of(total)
+    impact_total = impact_on(total)
     impact_rest = None
     if goods.notna().any():
-        rest = total - goods.reindex(total.index).fillna(0)
-        impact_rest = effect_of(rest)
-    return Counterfactual(monthly, impact_total, impact_rest, "")
+        impact_rest = impact_on(total - goods.reindex(total.index).fillna(0))
+    return Counterfactual(monthly, impact_total, impact_rest, "", controls, controls_message)
+
+
+def reference_impact(
+    *, alpha: float = 0.05, post_months: int = 6, n_pre: int = 48, seed: int = 0
+) -> Impact:
+    """The counterfactual on a simulated reference series (level 100, white noise of sd 10,
+    ``n_pre`` months before the event and ``post_months`` from it; simulated, not data), run
+    as the notebook runs it: its model choice and power show what the method can detect when
+    a pair has no monthly series of its own."""
+    rng = np.random.default_rng(seed)
+    n = n_pre + post_months
+    values = pd.Series(
+        100 + rng.normal(0, 10, n), index=pd.period_range("2019-01", periods=n, freq="M")
+    )
+    return pulse_effect(values, values.index[n_pre], alpha=alpha, post_months=post_months)
+
+
+def power_sentence(impact: Impact) -> str:
+    """The power table in words (a simulation estimate given the fitted model)."""
+    power = impact.power
+    if power.empty:
+        return "Power could not be estimated: too few pre-period months to measure the noise."
+    sizes = ", ".join(f"{int(k)}" for k in power["pulse_sd"])
+    month = ", ".join(f"{p:.0%}" for p in power["power_event_month"])
+    cumulative = ", ".join(f"{p:.0%}" for p in power["power_cumulative"])
+    one_sd = power["pulse"].iloc[0] / power["pulse_sd"].iloc[0]
+    return (
+        f"A one-month pulse of {sizes} typical monthly surprises (the standard deviation of "
+        f"the one-step-ahead errors before the event, {fmt_number(one_sd)} "
+        f"each) would be told apart from zero in {month} of simulated cases for the event "
+        f"month and in {cumulative} for the cumulative effect over {impact.post_months} "
+        "month(s) (simulation estimate: futures drawn from the fitted model, half setting the "
+        "intervals, half playing the outcome)."
+    )
+
+
+def counterfactual_methods_text(
+    counterfactual: Counterfactual, reference: Impact | None = None
+) -> str:
+    """The methods note on the counterfactual: the candidates, the criterion, the model chosen
+    and why, the control series (or that none exist), and the power (simulation estimate)."""
+    from kzaf.text.escape import escape_markdown
+
+    parts = [
+        "**Counterfactual model.** Candidates: a local level and, with at least "
+        f"{TREND_MIN_PRE_MONTHS} months before the event, a local linear trend (stochastic "
+        "level, fixed slope); each with a fixed 12-month cycle when 36 months precede the "
+        "event, and each with and without the control series as regressors. The model is "
+        f"chosen by {SELECTION_CRITERION}."
+    ]
+    parts.append(escape_markdown(counterfactual.controls_message))
+    impact = counterfactual.total
+    if impact is not None:
+        chosen = impact.selection[impact.selection["chosen"]]
+        why = (
+            f" Its criterion is {chosen['aic'].iloc[0]:.1f} against "
+            + ", ".join(
+                f"{r['aic']:.1f} ({r['candidate']}{' with controls' if r['controls'] else ''})"
+                for r in impact.selection[~impact.selection["chosen"]].to_dict("records")
+            )
+            + "."
+            if len(impact.selection) > 1
+            else " It was the only candidate the pre-period supports."
+        )
+        parts.append(
+            f"Chosen for all goods: {escape_markdown(impact.model)}.{why} " + power_sentence(impact)
+        )
+    else:
+        parts.append("No model was chosen here: the pair has no monthly series (see above).")
+        if reference is not None:
+            parts.append(
+                "On a simulated reference series (48 months of white noise before the event; "
+                f"not data) the choice falls on the {_chosen_name(reference)}. "
+                + power_sentence(reference)
+            )
+    return " ".join(parts)
+
+
+def _chosen_name(impact: Impact) -> str:
+    row = impact.selection[impact.selection["chosen"]].iloc[0]
+    return str(row["candidate"]) + (" with control series" if row["controls"] else "")

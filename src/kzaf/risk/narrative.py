@@ -202,7 +202,8 @@ def answer_text(
         + " and ".join(
             f"{row.Index} at {row.p_in_target_year:.0%}" for row in table_rows(reach_rows)
         )
-        + " (model estimates; the assumptions are listed below).",
+        + " (model estimates from t predictive paths that carry the trend's parameter "
+        "uncertainty; the assumptions are listed below).",
     ]
     return "\n\n".join(lines)
 
@@ -307,6 +308,6 @@ def key_points_for(result: Assessment, *, names: Mapping[str, str], target_year:
         )
         points.append(
             f"Under the assumed shocks, the modelled chance that annual turnover reaches "
-            f"{chances} by {target_year} (estimates from a short, uncertain trend)."
+            f"{chances} by {target_year} (t predictive estimates from a short, uncertain trend)."
         )
     return points[:5]

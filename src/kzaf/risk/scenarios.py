@@ -9,9 +9,12 @@ baseline
 trend noise
     Reproduces the fit's own uncertainty: a persistent shift drawn once per path (the
     uncertainty of the fitted line, growing with the distance from the data) plus a yearly
-    deviation with the residual standard deviation, both normal in logs (the fit's intervals
-    use a t distribution with n - 2 degrees of freedom, fatter-tailed with few points; the
-    normal is an approximation stated here). ``noise_scale`` multiplies both (0 = none).
+    deviation with the residual standard deviation, in logs. Both are scaled, per path, by a
+    draw of the residual variance from its distribution given the fit (s² (n - 2) / χ²(n - 2)):
+    a *t predictive* distribution, so each year's spread is Student t with n - 2 degrees of
+    freedom, as in the fit's prediction intervals, and the uncertainty of the estimated noise
+    is carried (a normal with the estimated sd put too little weight in the tails on a few
+    points). ``noise_scale`` multiplies both (0 = none).
 shocks
     - *border closure*: in each year, with ``closure_probability``, a closure lasting a number
       of days drawn uniformly between ``closure_days``; the year loses
@@ -39,6 +42,11 @@ import pandas as pd
 from scipy import stats
 
 from kzaf.trajectory import TrendFit, loglinear_trend
+
+PREDICTIVE_METHOD = (
+    "t predictive (each path draws the trend's residual variance from its distribution given "
+    "the fit, so the spread carries the uncertainty of the estimated parameters)"
+)
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,7 @@ class Baseline:
     level: np.ndarray  # baseline value per year
     line_sd: np.ndarray  # sd of the trend line in logs, per year
     noise_sd: float  # yearly residual sd in logs
+    dof: int  # degrees of freedom of the residual variance (n - 2)
     last_year: int
     last_value: float
     growth: float
@@ -119,7 +128,7 @@ class Baseline:
         )
         return (
             f"baseline: {start}, growing {self.growth:+.1%} a year (log-linear trend); "
-            f"residual sd {self.noise_sd:.2f} in logs"
+            f"residual sd {self.noise_sd:.2f} in logs; {PREDICTIVE_METHOD}"
         )
 
 
@@ -160,6 +169,7 @@ def trade_baseline(
         level=level,
         line_sd=line_sd,
         noise_sd=noise_sd,
+        dof=len(fit.years) - 2,
         last_year=last_year,
         last_value=last_value,
         growth=fit.growth,
@@ -199,8 +209,14 @@ def simulate_trade(
     yearly = rng.standard_normal((n, h))
     closure_u, days_u = rng.random((n, h)), rng.random((n, h))
     security_u, sanctions_u, railway_u = rng.random((n, h)), rng.random((n, h)), rng.random((n, h))
+    # drawn last, so the shocks' random numbers are those of earlier versions
+    variance_ratio = baseline.dof / rng.chisquare(baseline.dof, (n, 1))
 
-    log_noise = p.noise_scale * (baseline.line_sd[None, :] * shift + baseline.noise_sd * yearly)
+    log_noise = (
+        p.noise_scale
+        * np.sqrt(variance_ratio)
+        * (baseline.line_sd[None, :] * shift + baseline.noise_sd * yearly)
+    )
     closure = closure_u < p.closure_probability
     days = p.closure_days[0] + days_u * (p.closure_days[1] - p.closure_days[0])
     security = security_u < p.security_probability
@@ -209,9 +225,11 @@ def simulate_trade(
         (railway_u < p.railway_probability) & (baseline.years >= p.railway_first_year)[None, :],
         axis=1,
     )
+    # With 3 points (1 degree of freedom) the t predictive is a Cauchy: a few draws are
+    # astronomically large. Capping the log keeps them finite (and still above any threshold).
     values = (
         baseline.level[None, :]
-        * np.exp(log_noise)
+        * np.exp(np.minimum(log_noise, 230.0))
         * (1 - closure * p.closure_trade_share * days / 365)
         * (1 - security * p.security_drop)
         * (1 - sanctions * p.sanctions_drop)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from scipy import stats
 
 
 @dataclass(frozen=True)
@@ -58,6 +57,8 @@ def loglinear_trend(
     3-8 points in simulation), and HC1 robust errors from there on. Intervals come from
     statsmodels' prediction API (``get_prediction(...).summary_frame``): the line's uncertainty
     plus the residual noise, t distribution with n - 2 degrees of freedom, returned in levels.
+    The growth interval is statsmodels' t interval for the slope (``conf_int``), in levels.
+    Simulation (``benchmarks/bench_estimators.py``) checks both on 3-10 points.
     """
     years_arr = np.asarray(years, dtype=float)
     values_arr = np.asarray(values, dtype=float)
@@ -77,9 +78,10 @@ def loglinear_trend(
     origin = years_arr[0]
     design = sm.add_constant(years_arr - origin)
     fit = sm.OLS(np.log(values_arr), design).fit(cov_type=cov_type, use_t=True)
-    slope, slope_se = fit.params[1], fit.bse[1]
+    slope = fit.params[1]
+    # statsmodels' own interval for the slope: t with n - 2 degrees of freedom (use_t=True)
+    slope_low, slope_high = np.asarray(fit.conf_int(alpha=alpha))[1]
     dof = len(years_arr) - 2
-    t_crit = stats.t.ppf(1 - alpha / 2, dof)
     last = int(until if until is not None else years_arr[-1])
     grid = np.arange(int(years_arr[0]), last + 1)
     grid_design = sm.add_constant(grid - origin, has_constant="add")
@@ -100,8 +102,8 @@ def loglinear_trend(
         years=tuple(int(y) for y in years_arr),
         values=tuple(float(v) for v in values_arr),
         growth=float(np.expm1(slope)),
-        growth_low=float(np.expm1(slope - t_crit * slope_se)),
-        growth_high=float(np.expm1(slope + t_crit * slope_se)),
+        growth_low=float(np.expm1(slope_low)),
+        growth_high=float(np.expm1(slope_high)),
         log_residual_sd=float(np.sqrt(sigma2)),
         alpha=alpha,
         cov_type=cov_type,
