@@ -30,7 +30,7 @@ Counterfactual
     Published figures hold no monthly series; the counterfactual needs one (UN Comtrade
     monthly data through ``kzaf import comtrade FILE`` and ``data_source="comtrade"``).
 
-One idea per module (like :mod:`kzaf.risk`): ``shipment``, ``decomposition``,
+One idea per module (like :mod:`kzaf.risk`): ``shipment``, ``applicability``, ``decomposition``,
 ``plausibility``, ``comparisons``, ``monthly``, ``counterfactual`` and ``narrative``; every
 name is re-exported here, so ``from kzaf import event as ev`` serves notebooks and tests.
 """
@@ -38,6 +38,13 @@ name is re-exported here, so ``from kzaf import event as ev`` serves notebooks a
 # monthly_source imports the Comtrade adapter through importlib; tests replace it here.
 import importlib  # noqa: F401
 
+from kzaf.event.applicability import (
+    LOCOMOTIVE_HS,
+    LOCOMOTIVE_MAKER,
+    applicable_parts,
+    claims_apply,
+    plausibility_applies,
+)
 from kzaf.event.build import CLAIMS, Shipment, build
 from kzaf.event.comparisons import (
     ANNUAL_COLUMNS,
@@ -97,8 +104,11 @@ from kzaf.event.narrative import (
     _comparable_counts,
     _join,
     answer_text,
+    claims_not_applicable,
     key_points,
     page_title,
+    plausibility_not_applicable,
+    question_text,
     sources_of,
 )
 from kzaf.event.plausibility import (
@@ -142,6 +152,8 @@ __all__ = [
     "COUNT_CODES",
     "DATA_SOURCES",
     "DECOMPOSITION_COLUMNS",
+    "LOCOMOTIVE_HS",
+    "LOCOMOTIVE_MAKER",
     "POINTWISE_COLUMNS",
     "READING_COLUMNS",
     "UNIT",
@@ -168,11 +180,14 @@ __all__ = [
     "_summary_row",
     "annual_partner_turnover",
     "answer_text",
+    "applicable_parts",
     "build",
     "change_headline",
     "change_ranges",
     "choose_model",
     "claim_tables",
+    "claims_apply",
+    "claims_not_applicable",
     "commodity_contains",
     "compare_with_monthly_averages",
     "containing_aggregates",
@@ -201,8 +216,11 @@ __all__ = [
     "needs_monthly_data_text",
     "page_title",
     "plausibility",
+    "plausibility_applies",
+    "plausibility_not_applicable",
     "pulse_effect",
     "pulse_power",
+    "question_text",
     "rank_in_month",
     "reference_impact",
     "share_range",

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from kzaf import claims, data, series
+from kzaf.event.applicability import claims_apply, plausibility_applies
 from kzaf.event.comparisons import annual_partner_turnover, compare_with_monthly_averages
 from kzaf.event.decomposition import (
     change_ranges,
@@ -38,7 +39,9 @@ class Shipment:
     annual: pd.DataFrame  # the comparison partners' annual trade with the reporter
     readings: pd.DataFrame
     monthly: MonthlyData
-    ledger: pd.DataFrame
+    ledger: pd.DataFrame  # empty where the article's claims do not apply to the pair
+    plausibility_applies: bool  # sourced prices and plants can size this shipment
+    claims_apply: bool  # the pair is the article's
 
 
 def build(
@@ -69,12 +72,25 @@ def build(
         data.resolve_country(p, countries, what="comparison partner") for p in comparison_partners
     ]
     obs, src = tables.observations, tables.sources
-    prices = unit_price_range(tables.indicators, unit_price_low_usd_m, unit_price_high_usd_m)
+    sizeable = plausibility_applies(event.reporter, event.hs_code)
+    pair_claims = claims_apply(event.reporter, event.partner)
+    # Another maker's prices, plants and buyers say nothing about this shipment: none are used.
+    indicators, events = (
+        (tables.indicators, tables.events)
+        if sizeable
+        else (tables.indicators.iloc[0:0], tables.events.iloc[0:0])
+    )
+    prices = (
+        unit_price_range(indicators, unit_price_low_usd_m, unit_price_high_usd_m)
+        if sizeable
+        else None
+    )
     annual = annual_partner_turnover(
         obs, src, reporter=event.reporter, partners=partners, year=event.year
     )
     monthly = monthly_source(data_source, tables)  # "comtrade": from `kzaf import comtrade`
     options = {"source_policy": source_policy, "c5_tolerance": comparison_tolerance}
+    ledger = claims.evaluate(claim_tables(tables, monthly), list(CLAIMS), options)
     return Shipment(
         event=event,
         policy=series.policy_from(source_policy),
@@ -82,11 +98,13 @@ def build(
         month_label=series.period_label(event.month, event.month),
         decomposition=decompose(containing_aggregates(obs, src, event), event),
         change_range=change_ranges(year_on_year_changes(obs, src, event)),
-        plausible=plausibility(tables.indicators, tables.events, event, prices),
+        plausible=plausibility(indicators, events, event, prices),
         annual=annual,
         readings=compare_with_monthly_averages(
             event.value_usd_m, annual, partners, comparison_tolerance, include_suspect=True
         ),
         monthly=monthly,
-        ledger=claims.evaluate(claim_tables(tables, monthly), list(CLAIMS), options),
+        ledger=ledger if pair_claims else ledger.iloc[0:0],
+        plausibility_applies=sizeable,
+        claims_apply=pair_claims,
     )

@@ -641,9 +641,10 @@ def needs_monthly_data_text(event: Event) -> str:
         "figures are cumulative (January–May, first half, full year). A monthly path "
         "disaggregated from them would only restate the assumption that put the shipment in "
         f"{series.period_label(event.month, event.month)}, so it would show the shipment's "
-        "value as the effect by construction. To run it on real monthly data, export Kazakhstan's "
-        "monthly trade with Afghanistan (all goods and HS 8602) from UN Comtrade, import it with "
-        '`kzaf import comtrade FILE` and run this notebook with `data_source="comtrade"`.'
+        f"value as the effect by construction. To run it on real monthly data, export "
+        f"{event.reporter}'s monthly trade with {event.partner} (all goods and HS "
+        f"{event.hs_code}) from UN Comtrade, import it with `kzaf import comtrade FILE` and run "
+        'this notebook with `data_source="comtrade"`.'
     )
 
 

@@ -216,8 +216,8 @@ def key_points(
     points = []
     if own.empty:
         points.append(
-            f"No published figure of {reporter}'s trade with {partner} covers {month}, so {what} "
-            "cannot be set against any total."
+            f"No published figure of {reporter}'s trade with {partner} covers {month}, so "
+            f"{what[0].lower() + what[1:]} cannot be set against any total."
         )
     else:
         low, high = own["shipment_share"].min(), own["shipment_share"].max()
@@ -258,3 +258,53 @@ def key_points(
         summary = ", ".join(f"{n} {v}" for v, n in verdicts.items())
         points.append(f"The article's claims about the shipment, checked: {summary}.")
     return points[:5]
+
+
+def question_text(event: Event, names: dict[str, str]) -> str:
+    """The notebook's question for the shipment the parameters describe: the article's own
+    words for its shipment, a plain description for any other (Markdown, names escaped)."""
+    from kzaf.text.escape import escape_markdown
+    from kzaf.text.numbers import fmt_usd_m
+
+    reporter = escape_markdown(names.get(event.reporter, event.reporter))
+    partner = escape_markdown(names.get(event.partner, event.partner))
+    month = event.month.strftime("%B %Y")
+    value = escape_markdown(fmt_usd_m(event.value_usd_m))
+    if (event.reporter, event.partner, str(event.month), event.hs_code) == ARTICLE_SHIPMENT:
+        what = (
+            f"The source article reports that {reporter} shipped {value} of diesel-electric "
+            f"locomotives (HS {event.hs_code}) to {partner} in {month}."
+        )
+    else:
+        what = (
+            f"The parameters describe a {value} shipment of HS {event.hs_code} goods from "
+            f"{reporter} to {partner} in {month}."
+        )
+    return (
+        f"{what} How much of each published figure of the two countries' trade that contains "
+        "that month is the shipment, and how does the change on the year before look without it?"
+    )
+
+
+def plausibility_not_applicable(event: Event, names: dict[str, str]) -> str:
+    """The plausibility section for a shipment the sourced prices and plants cannot size
+    (without naming the maker: a page names only its own pair's countries)."""
+    from kzaf.event.applicability import LOCOMOTIVE_HS
+    from kzaf.text.escape import escape_markdown
+
+    reporter = escape_markdown(names.get(event.reporter, event.reporter))
+    return (
+        f"The unit prices, plant capacities and buyer lists in the data are for one other "
+        f"country's HS {LOCOMOTIVE_HS} locomotives; they cannot size a shipment of HS "
+        f"{event.hs_code} from {reporter}, so no number of units is implied."
+    )
+
+
+def claims_not_applicable(pair: str) -> str:
+    """The claims section for a pair other than the article's."""
+    from kzaf.text.escape import escape_markdown
+
+    return (
+        f"The article's claims C4 and C5 are about the shipment it reports between another "
+        f"pair of countries; they do not apply to {escape_markdown(pair)} and are not tested here."
+    )

@@ -83,6 +83,8 @@ def annual_chart(
         for flow in flows:
             colour = FLOW_COLOURS.get(flow, "0.3")
             mine = annual[annual["flow"] == flow].sort_values("year")
+            if mine["preferred_value"].isna().all():
+                continue  # a flow without a figure gets no legend entry for a line not drawn
             ax.fill_between(
                 mine["year"],
                 mine["value_min"],
@@ -115,7 +117,8 @@ def annual_chart(
             zorder=3,
         )
         ax.legend(fontsize=8, loc="best", ncols=2)
-        ax.set_xlim(annual["year"].min() - 0.5, annual["year"].max() + 0.5)
+        # The years with a figure, not every year chosen: one point is not lost in a decade.
+        ax.set_xlim(full["year"].min() - 0.5, full["year"].max() + 0.5)
         _whole_years(ax)
     return finish(
         ax,
@@ -371,7 +374,7 @@ def mirror_chart(
         ylabel=USD,
         sources=_names(data, "reporter_publisher", "partner_publisher"),
         note=f"{reporter}'s exports face {partner}'s imports. Periods on another basis "
-        "(e.g. Afghan solar year) are shown apart, never matched to calendar years." + note_months,
+        "(e.g. a solar year) are shown apart, never matched to calendar years." + note_months,
     )
 
 

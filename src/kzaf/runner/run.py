@@ -674,11 +674,16 @@ def main(args: argparse.Namespace) -> int:
         log.close()
         return EXIT_INPUT
     if args.dry_run:
+        from kzaf.applicability import parts_by_job
+
+        notes = parts_by_job(((j.notebook.stem, j.effective) for j in p.jobs), p.data_dir)
         for index, job in enumerate(p.jobs):
             entry = p.reuse.get(index)
             what = f"reuse from {entry['run']}" if entry else "execute"
             values = ", ".join(f"{k}={v!r}" for k, v in job.overrides.items()) or "defaults"
             log(f"{what:<34} {job.label}  ({values})")
+            for part, reason in notes[index]:
+                log(f"{'':<34}   empty or not applicable: {part} ({reason})")
         log.close()
         return 0
     known = cache.durations(p.reports)

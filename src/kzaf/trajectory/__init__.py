@@ -10,6 +10,7 @@
 - :mod:`~kzaf.trajectory.trend`        the log-linear trend of a short annual series
 - :mod:`~kzaf.trajectory.forecast`     trend forecast, trust, scenarios, seasonal model
 - :mod:`~kzaf.trajectory.narrative`    headline table, answer paragraph, key points
+- :mod:`~kzaf.trajectory.applicability` which parts have something to show for a pair
 - :mod:`~kzaf.trajectory.build`        the notebook's setup: parameters resolved, every table
 
 Computation modules return tables and numbers; the narrative module turns them into
@@ -31,6 +32,7 @@ from kzaf.trajectory.annual import (
     trade_balance,
     yoy_growth,
 )
+from kzaf.trajectory.applicability import ARTICLE_PAIR, applicable_parts, claims_apply
 from kzaf.trajectory.build import STORY_CHANGES, Trajectory, build
 from kzaf.trajectory.figures import (
     ANNUAL_COLUMNS,
@@ -76,6 +78,9 @@ from kzaf.trajectory.mirror import (
 )
 from kzaf.trajectory.narrative import (
     answer_paragraph,
+    claims_not_applicable,
+    figures_note,
+    goods_not_applicable,
     headline_table,
     key_points,
 )
@@ -92,6 +97,7 @@ from kzaf.trajectory.target import (
     distance_to_target,
     required_growth,
     target_applies,
+    target_intro,
     target_not_applicable,
     years_to_reach,
 )
@@ -111,6 +117,7 @@ from kzaf.trajectory.year_to_date import (
 
 __all__ = [
     "ANNUAL_COLUMNS",
+    "ARTICLE_PAIR",
     "BOUNDS",
     "DATA_SOURCES",
     "FLOWS",
@@ -138,16 +145,21 @@ __all__ = [
     "annual_sums",
     "annual_trade",
     "answer_paragraph",
+    "applicable_parts",
     "build",
     "check_alpha",
     "check_flows",
     "check_years",
+    "claims_apply",
+    "claims_not_applicable",
     "coverage_note",
     "describe_mirror",
     "describe_target",
     "distance_to_target",
+    "figures_note",
     "flour_share",
     "goods_figures",
+    "goods_not_applicable",
     "goods_table",
     "growth_pairs",
     "growth_scenarios",
@@ -173,6 +185,7 @@ __all__ = [
     "set_aside",
     "source_names",
     "target_applies",
+    "target_intro",
     "target_not_applicable",
     "trade_balance",
     "trade_figures",

@@ -11,6 +11,7 @@ import pandas as pd
 
 from kzaf import data, series
 from kzaf.trajectory.annual import annual_trade, period_changes, yoy_growth
+from kzaf.trajectory.applicability import claims_apply
 from kzaf.trajectory.figures import (
     check_alpha,
     check_flows,
@@ -50,6 +51,7 @@ class Trajectory:
     run_rates: pd.DataFrame
     forecast: Forecast
     target_applies: bool  # the $3bn goal is Kazakh–Afghan only
+    claims_apply: bool  # the article's claims C1-C3 are about Kazakh–Afghan trade only
     distance: pd.DataFrame
     mirror: pd.DataFrame
 
@@ -109,6 +111,7 @@ def build(
         run_rates=pd.concat([run_rate(figures, policy, flow=f) for f in flows], ignore_index=True),
         forecast=forecast,
         target_applies=applies,
+        claims_apply=claims_apply(reporter, partner),
         distance=distance_to_target(
             annual if applies else annual.iloc[0:0],
             target_value=target_value_usd_m,

@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from kzaf import series
 from kzaf.frames import row as first_row
@@ -262,7 +261,9 @@ def seasonal_forecast(
         return Forecast("none", False, message, message, **refuse)
     logs = bool((monthly > 0).all())
     y = np.log(monthly.to_numpy(float)) if logs else monthly.to_numpy(float)
-    model = sm.tsa.UnobservedComponents(y, level="llevel", seasonal=12)
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+    model = UnobservedComponents(y, level="llevel", seasonal=12)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = model.fit(disp=False, maxiter=200)

@@ -226,3 +226,40 @@ def key_points(
     if len(years) < 3:
         points.append("Fewer than three full years are published: no trend is estimated.")
     return points[:5]
+
+
+# ---------------------------------------------------------------------------------------------
+# Parts that do not apply to a pair: one sentence each, in place of the part
+
+
+def goods_not_applicable(goods: list[str], pair: str) -> str:
+    """The goods section for a pair with no figure on the goods chosen."""
+    from kzaf.text.escape import escape_markdown
+
+    return (
+        f"No figure for the goods chosen ({escape_markdown(', '.join(goods))}) is published for "
+        f"{escape_markdown(pair)} trade, so this section has nothing to show."
+    )
+
+
+def claims_not_applicable(pair: str) -> str:
+    """The claims section for a pair other than the article's."""
+    from kzaf.text.escape import escape_markdown
+
+    return (
+        f"The article's claims are about another pair's trade; they do not apply to "
+        f"{escape_markdown(pair)} and are not tested here."
+    )
+
+
+def figures_note(
+    data_note: str, n_figures: int, pair: str, flows: list[str], years: tuple[int, int], policy: str
+) -> str:
+    """What the answer rests on: the data, how many figures, for what, and the source policy."""
+    from kzaf.text.escape import escape_markdown
+
+    noun = "figure" if n_figures == 1 else "figures"
+    return (
+        f"{data_note} {n_figures} {noun} for {escape_markdown(pair)} ({', '.join(flows)}), "
+        f"{years[0]}–{years[1]}. Source policy {policy}."
+    )

@@ -202,7 +202,22 @@ def target_applies(reporter: str, partner: str) -> bool:
 
 
 def target_not_applicable(pair: str) -> str:
+    """The one sentence the target section shows for a pair without a published target."""
+    from kzaf.text.escape import escape_markdown
+
     return (
-        f"The trade target is a goal Kazakh officials set for Kazakhstan–Afghanistan trade; no "
-        f"target is published for {pair}, so no distance to a target is shown."
+        f"No trade target is published for {escape_markdown(pair)}, so no distance to a target "
+        "is shown."
+    )
+
+
+def target_intro(pair: str, target_value_usd_m: float) -> str:
+    """What the target is, for the pair it belongs to (officials name no year for it)."""
+    from kzaf.text.escape import escape_markdown
+    from kzaf.text.numbers import fmt_usd_m
+
+    return (
+        f"Officials speak of raising {escape_markdown(pair)} trade to "
+        f"{escape_markdown(fmt_usd_m(target_value_usd_m))} a year; they name no year, so the "
+        "target year is a parameter."
     )

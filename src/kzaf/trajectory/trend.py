@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 
 @dataclass(frozen=True)
@@ -76,6 +75,10 @@ def loglinear_trend(
     if cov_type == "auto":
         cov_type = "nonrobust" if len(years_arr) < ROBUST_MIN_POINTS else "HC1"
     origin = years_arr[0]
+    # Imported here: statsmodels costs about a second to import, and notebooks that only
+    # read the claims (which import this module) never fit a trend.
+    import statsmodels.api as sm
+
     design = sm.add_constant(years_arr - origin)
     fit = sm.OLS(np.log(values_arr), design).fit(cov_type=cov_type, use_t=True)
     slope = fit.params[1]
