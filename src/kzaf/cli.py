@@ -290,7 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="stop a notebook when one cell runs longer than this",
     )
     common.add_argument(
-        "--reports-dir", metavar="DIR", help="where run folders go (default: reports/)"
+        "--reports-dir",
+        metavar="DIR|URL",
+        help="where run folders go: a folder (default: reports/) or an fsspec URL (s3://...)",
     )
     common.add_argument(
         "--notebooks-dir", metavar="DIR", help="where notebooks are found (default: notebooks/)"

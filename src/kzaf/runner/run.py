@@ -5,7 +5,7 @@ execute in worker processes -> write manifest and index -> move the run folder i
 move ``latest`` if every notebook succeeded.
 
 Reports layout (``<reports>`` is ``reports/`` unless ``--reports-dir``, ``$KZAF_REPORTS_DIR`` or
-a run file's ``output`` says otherwise)::
+a run file's ``output`` says otherwise; a URL is a store, see :mod:`kzaf.runner.store`)::
 
     <reports>/
       latest -> 20250101T120000.123Z-3f9a2c  relative symlink; moves only after a fully
@@ -37,7 +37,7 @@ from typing import IO, Any
 
 from kzaf import paths
 from kzaf.logs import RunLog as Log
-from kzaf.runner import cache, engines, plan, sweep
+from kzaf.runner import cache, engines, plan, store, sweep
 from kzaf.runner.parameter_values import Assignments, ParameterError, describe, from_cli
 from kzaf.runner.redact import redact_text, redact_tree, secret_variables
 
@@ -84,6 +84,7 @@ class Plan:
     scheduler: str | None = None  # an existing Dask scheduler's address
     swept: dict[str, dict[str, Any]] = field(default_factory=dict)  # set -> its grid values
     reuse: dict[int, dict[str, Any]] = field(default_factory=dict)  # job index -> cache entry
+    upload_to: store.Store | None = None  # a URL's store, uploaded to when the run has finished
 
 
 # ---------------------------------------------------------------------------------------------
@@ -118,11 +119,17 @@ def prepare(args: argparse.Namespace, log: Log) -> Plan:
         or (run_file.notebooks_dir if run_file and run_file.notebooks_dir else None)
         or paths.notebooks_dir()
     )
-    reports = Path(
+    given = (
         args.reports_dir
         or (run_file.output if run_file and run_file.output else None)
+        or os.environ.get(paths.REPORTS_DIR_ENV)  # read as text: a URL is no Path
         or paths.reports_dir()
-    ).resolve()
+    )
+    try:  # a URL other than file:// is a store: the run executes in a local staging folder
+        reports, target = store.locate(str(given))
+    except store.StoreError as exc:
+        raise plan.PlanError(str(exc)) from None
+    reports = reports.resolve()
     _check_writable(reports, "reports folder")
     sets = run_file.sets if run_file else [plan.ParameterSet(plan.DEFAULT_SET, None)]
     axes = (run_file.grid if run_file else []) + [
@@ -166,6 +173,7 @@ def prepare(args: argparse.Namespace, log: Log) -> Plan:
         engine=engine,
         scheduler=scheduler,
         swept=sweep.swept(sets) if axes else {},
+        upload_to=target,
     )
     if not args.force:
         for index, job in enumerate(jobs):
@@ -384,7 +392,32 @@ def execute(p: Plan, log: Log, executor: Executor | None = None) -> int:
         log.close()
         _restore_handlers(previous)
         return EXIT_SIGINT if signum == signal.SIGINT else EXIT_SIGTERM
-    return _publish(p, run_id, started, work, results, log, secret, previous)
+    code = _publish(p, run_id, started, work, results, log, secret, previous)
+    if p.upload_to is None:
+        return code
+    return _upload(p.upload_to, p.reports / run_id, code == 0 and p.whole, code, log)
+
+
+def _upload(target: store.Store, final: Path, may_move: bool, code: int, log: Log) -> int:
+    """Copy the published (hence redacted) run to the store, its marker last; move the store's
+    ``latest`` only for a complete, successful run of the whole collection."""
+    if not (final / "manifest.json").is_file():
+        return code  # nothing was published (see the messages above)
+    status = json.loads((final / "manifest.json").read_text(encoding="utf-8"))["status"]
+    try:
+        count = store.upload_run(final, target, status)
+        log(f"kzaf run {final.name}: {count} files uploaded to {target.url}/{final.name}")
+        if may_move and status == "ok":
+            now = store.move_latest(target, final.name)
+            log(f"  {target.url}/{store.LATEST} -> {now}")
+    except Exception as exc:  # a store error of any kind: the run stays in the staging folder
+        log(
+            f"kzaf run {final.name}: uploading to {target.url} failed ({type(exc).__name__}: "
+            f"{exc}); the run is kept in {final}; the store's '{store.LATEST}' is unchanged",
+            error=True,
+        )
+        return EXIT_FAILED
+    return code
 
 
 @contextlib.contextmanager
