@@ -207,3 +207,23 @@ def test_broken_upload_leaves_no_marker_and_latest_alone(tmp_path, memory_url, m
     err = capsys.readouterr().err
     assert "fixture: connection reset" in err and str(staging / partial) in err
     assert (staging / partial / "index.html").is_file()
+
+
+def test_run_file_output_may_be_a_store_url(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(store.STAGING_DIR_ENV, str(tmp_path / "staging"))
+    failing_notebook(tmp_path / "nb" / "01_boom.ipynb")
+    run_file = tmp_path / "runs" / "store.yaml"
+    run_file.parent.mkdir()
+    run_file.write_text("output: memory://kept/as-a-url\nsets:\n  default: {}\n")
+    assert plan_output(run_file) == "memory://kept/as-a-url"
+    run_file.write_text("output: nosuchproto://bucket/x\nsets:\n  default: {}\n")
+    options = ["run", "--notebooks-dir", str(tmp_path / "nb"), "--run-file", str(run_file)]
+    assert cli.main(options) == run.EXIT_INPUT
+    assert "nosuchproto://bucket/x: unknown protocol" in capsys.readouterr().err
+    assert not (tmp_path / "staging").exists()
+
+
+def plan_output(run_file: Path) -> object:
+    from kzaf.runner import plan
+
+    return plan.read_run_file(run_file).output

@@ -128,7 +128,7 @@ class ParameterSet:
 class RunFile:
     path: Path
     sha256: str
-    output: Path | None
+    output: Path | str | None  # a URL (a store) stays text
     log: Path | None
     notebooks_dir: Path | None
     jobs: int | None
@@ -202,7 +202,11 @@ def read_run_file(path: Path) -> RunFile:
     return RunFile(
         path=path.resolve(),
         sha256=hashlib.sha256(text.encode()).hexdigest(),
-        output=where(content.get("output"), "output"),
+        output=(
+            content["output"]
+            if "://" in str(content.get("output") or "")
+            else where(content.get("output"), "output")
+        ),
         log=where(content.get("log"), "log"),
         notebooks_dir=where(content.get("notebooks_dir"), "notebooks_dir"),
         jobs=jobs,
