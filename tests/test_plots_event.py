@@ -52,20 +52,3 @@ def test_counterfactual_panels_label_model_estimates():
     assert "counterfactual" in fig.axes[0].get_title(loc="left")
     assert all("USD million" in ax.get_ylabel() for ax in fig.axes)
     assert "model estimates" in _caption(fig)
-
-
-def test_verdict_table_shows_every_claim():
-    ledger = pd.DataFrame(
-        {
-            "claim_id": ["C4", "C5"],
-            "verdict": ["not testable with current data", "confirmed within tolerance"],
-            "evidence": ["No monthly partner figure. " * 20, "Together 154–160 a month."],
-        }
-    )
-    fig = event_plots.verdict_table(ledger, ["fixture-a"])
-    texts = [
-        t.get_text() for t in fig.axes[0].tables[0].get_celld().values() for t in [t.get_text()]
-    ]
-    assert "C4" in texts and "C5" in texts
-    assert any(t.endswith("…") for t in texts)  # long evidence is shortened
-    assert "Source: fixture-a" in _caption(fig)

@@ -768,13 +768,15 @@ def monthly_counterfactual(
     )
     n_pre = int(total[total.index < event.month].notna().sum()) if len(total) else 0
     if n_pre < min_pre_months or event.month not in total.index:
+        when = series.period_label(event.month, event.month)
+        months = "no month" if n_pre == 0 else "1 month" if n_pre == 1 else f"{n_pre} months"
         have = (
-            f"the data hold {n_pre} month(s) of {event.flow} figures before "
-            f"{series.period_label(event.month, event.month)}"
+            f"The data hold {months} of {event.flow} figures before {when}"
             + ("" if event.month in total.index else " and none for that month")
+            + f"; the model needs at least {min_pre_months} before it."
         )
         return Counterfactual(
-            monthly, None, None, needs_monthly_data_text(event) + f" ({have}.)",
+            monthly, None, None, needs_monthly_data_text(event) + f" {have}",
             controls, controls_message,
         )  # fmt: skip
     offered = controls if controls.shape[1] else None

@@ -3,13 +3,11 @@ counterfactual with its intervals, the claim verdicts as a small table (figures 
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterable
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.transforms import Bbox
 
 from kzaf.event import Event, Impact
 from kzaf.plots.common import finish
@@ -156,44 +154,4 @@ def counterfactual_panels(
         sources=sources,
         note=f"{impact.model}; the dashed line and shaded {level} intervals are model estimates, "
         "not observations",
-    )
-
-
-def verdict_table(ledger: pd.DataFrame, sources: Iterable[str], width: int = 110) -> plt.Figure:
-    """The claim verdicts as a small table (claim, verdict, evidence shortened)."""
-    rows = []
-    for r in ledger.to_dict("records"):
-        evidence = textwrap.shorten(str(r["evidence"]), width=3 * width, placeholder=" …")
-        rows.append(
-            [
-                r["claim_id"],
-                textwrap.fill(str(r["verdict"]), 16),
-                textwrap.fill(evidence, width),
-            ]
-        )
-    heights = [max(cell.count("\n") + 1 for cell in row) for row in rows]
-    _, ax = plt.subplots(figsize=(10, 0.9 + 0.19 * (sum(heights) + 1.5)))
-    ax.axis("off")
-    table = ax.table(
-        cellText=rows,
-        colLabels=["claim", "verdict", "evidence (shortened)"],
-        colWidths=[0.07, 0.17, 0.76],
-        cellLoc="left",
-        bbox=Bbox.from_bounds(0, 0, 1, 1),
-    )
-    table.auto_set_font_size(False)
-    table.set_fontsize(8)
-    for (row, _col), cell in table.get_celld().items():
-        cell.PAD = 0.02
-        cell.set_height(1.5 if row == 0 else heights[row - 1] + 0.6)
-        if row == 0:
-            cell.set_text_props(weight="bold")
-    return finish(
-        ax,
-        title="The article's claims against the data",
-        xlabel="",
-        ylabel="",
-        sources=sources,
-        note="verdicts computed by kzaf.claims from the figures in data/; full evidence in the "
-        "table above",
     )
