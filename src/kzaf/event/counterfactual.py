@@ -294,11 +294,11 @@ class ModelChoice:
 
 
 def _fit(endog: np.ndarray, spec: dict[str, Any], exog: np.ndarray | None) -> tuple:
-    import statsmodels.api as sm
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        model = sm.tsa.UnobservedComponents(endog, exog=exog, **spec)
+        model = UnobservedComponents(endog, exog=exog, **spec)
         result = model.fit(disp=False, cov_type="none")
     return model, result, [f"model fit: {w.message}" for w in caught]
 

@@ -77,17 +77,18 @@ def loglinear_trend(
     origin = years_arr[0]
     # Imported here: statsmodels costs about a second to import, and notebooks that only
     # read the claims (which import this module) never fit a trend.
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools.tools import add_constant
 
-    design = sm.add_constant(years_arr - origin)
-    fit = sm.OLS(np.log(values_arr), design).fit(cov_type=cov_type, use_t=True)
+    design = add_constant(years_arr - origin)
+    fit = OLS(np.log(values_arr), design).fit(cov_type=cov_type, use_t=True)
     slope = fit.params[1]
     # statsmodels' own interval for the slope: t with n - 2 degrees of freedom (use_t=True)
     slope_low, slope_high = np.asarray(fit.conf_int(alpha=alpha))[1]
     dof = len(years_arr) - 2
     last = int(until if until is not None else years_arr[-1])
     grid = np.arange(int(years_arr[0]), last + 1)
-    grid_design = sm.add_constant(grid - origin, has_constant="add")
+    grid_design = add_constant(grid - origin, has_constant="add")
     frame = fit.get_prediction(grid_design).summary_frame(alpha=alpha)
     sigma2 = fit.ssr / dof
     predictions = pd.DataFrame(
