@@ -172,7 +172,7 @@ def test_comparison_page_rows_links_order_and_escaping(tmp_path):
         assert page.count('<tr id="set-') == 3
         assert 'href="s2/01_pair/01_pair.html"' in page
         assert "$300 million" in page and "9,999" not in page  # turnover, not exports
-        assert "In every set: partner = AFG" in page
+        assert "In every set: partner = Afghanistan" in page  # codes read as names
     assert by_set.index('id="set-s1"') < by_set.index('id="set-s2"') < by_set.index('id="set-s3"')
     assert (
         by_latest.index('id="set-s2"')
@@ -190,7 +190,8 @@ def test_comparison_chart_is_svg_with_its_points_and_alt_text(tmp_path):
     assert svg.read_text().lstrip().startswith("<?xml") and "<script" not in svg.read_text()
     with (tmp_path / "compare" / "comparison.csv").open() as handle:
         points = list(csv.DictReader(handle))
-    assert {(p["series"], float(p["y"])) for p in points} >= {("UZB", 300.0), ("TKM", 50.0)}
+    expected = {("Uzbekistan", 300.0), ("Turkmenistan", 50.0)}  # codes read as names
+    assert {(p["series"], float(p["y"])) for p in points} >= expected
     page = (tmp_path / "compare.html").read_text()
     assert 'src="compare/comparison.svg" alt="Chart: Turnover by parameter set' in page
     assert 'href="compare/comparison.csv"' in page
@@ -238,3 +239,20 @@ def test_central_asia_run_file_checks_every_set(tmp_path, capsys):
     out = capsys.readouterr().out
     for reporter in ("KAZ", "UZB", "TKM", "KGZ", "TJK"):
         assert f"reporter-{reporter}_partner-AFG/01_trade_trajectory" in out
+
+
+def test_a_year_without_a_figure_breaks_the_comparison_line(tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    lines = []
+    monkeypatch.setattr(plt, "close", lambda fig: lines.extend(fig.axes[0].lines))
+    points = {2021: 1.0, 2024: 2.0}
+    row = {"set": "s", "values": {}, "series": {"flow": "turnover", "label": "x", "points": points}}
+    assert compare.draw_chart([row], tmp_path) is not None
+    monkeypatch.undo()
+    plt.close("all")
+    (line,) = lines
+    assert list(line.get_xdata()) == [2021, 2022, 2023, 2024]
+    ydata = np.asarray(line.get_ydata(), dtype=float)
+    assert ydata[0] == 1.0 and ydata[3] == 2.0 and np.isnan(ydata[1:3]).all()  # a gap, no line

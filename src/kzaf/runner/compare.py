@@ -70,6 +70,7 @@ def rows_for(
     """One row per set: its values, headline figures, links and short answers."""
     from kzaf.text.numbers import fmt_usd_m
 
+    countries = _country_names()
     rows = []
     for name in sets:
         mine = [e for e in entries if e.get("set") == name]
@@ -108,7 +109,9 @@ def rows_for(
         rows.append(
             {
                 "set": name,
-                "values": {k: plain(v) for k, v in (swept.get(name) or {}).items()},
+                "values": {
+                    k: _readable(plain(v), countries) for k, v in (swept.get(name) or {}).items()
+                },
                 "latest": points.get(latest_year) if latest_year is not None else None,
                 "latest_text": fmt_usd_m(points[latest_year]) if points else "–",
                 "latest_year": latest_year or "",
@@ -121,6 +124,23 @@ def rows_for(
             }
         )
     return rows
+
+
+def _country_names() -> dict[str, str]:
+    """ISO3 code -> country name, from the data's country table (empty if it cannot be read:
+    the page then shows the codes)."""
+    try:
+        from kzaf import data
+
+        countries = data.load().countries
+    except Exception:  # the comparison page never fails for want of names
+        return {}
+    return dict(zip(countries["iso3"], countries["name"], strict=True))
+
+
+def _readable(value: str, countries: Mapping[str, str]) -> str:
+    """A parameter value as a reader reads it: a country's name for its code."""
+    return countries.get(value, value)
 
 
 def ordered(rows: Sequence[dict[str, Any]], by: str) -> list[dict[str, Any]]:
@@ -149,8 +169,10 @@ def draw_chart(rows: Sequence[dict[str, Any]], folder: Path) -> dict[str, str] |
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     flows = {r["series"]["flow"] for r in drawn}
     for row in drawn:
-        years = sorted(row["series"]["points"])
-        values = [row["series"]["points"][y] for y in years]
+        points = row["series"]["points"]
+        years = list(range(min(points), max(points) + 1))
+        # A year without a figure is a gap in the line, not a straight segment across it.
+        values = [points.get(y, float("nan")) for y in years]
         ax.plot(years, values, marker="o", label=_legend(row, names))
     ax.legend(fontsize=9, loc="best")
     what = ", ".join(sorted(flows))
