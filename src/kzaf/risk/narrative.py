@@ -62,18 +62,24 @@ def register_headline(register: pd.DataFrame) -> pd.DataFrame:
             "name": register["name"],
             "likelihood": register["likelihood"].astype(object),
             "impact": register["impact"].astype(object),
-            "rating": register["rating"].astype(object),
-            "figures": register["n_likelihood"].astype(str)
+            "rating (likelihood × impact)": register["rating"].astype(object),
+            "figures used (likelihood + impact)": register["n_likelihood"].astype(str)
             + " + "
             + register["n_impact"].astype(str),
             "status": register["status"],
             "override": np.where(register["overridden"], register["override_note"], ""),
         }
     )
-    for column in ("likelihood", "impact", "rating"):
+    for column, source in (
+        ("likelihood", "likelihood"),
+        ("impact", "impact"),
+        ("rating (likelihood × impact)", "rating"),
+    ):
         table[column] = [
-            "–" if pd.isna(v) else str(int(v)) for v in register[column].astype(object)
+            "–" if pd.isna(v) else str(int(v)) for v in register[source].astype(object)
         ]
+    if not register["overridden"].any():  # an empty column says nothing to a reader
+        table = table.drop(columns="override")
     return table
 
 
