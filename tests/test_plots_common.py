@@ -92,3 +92,22 @@ def test_without_a_folder_the_chart_and_its_data_ride_in_the_output(tmp_path, mo
     assert base64.b64decode(svg).lstrip().startswith(b"<?xml")
     points = re.search(r'href="data:text/csv;base64,([^"]+)" download="00_example.csv"', html)
     assert "474.3" in base64.b64decode(points.group(1)).decode("utf-8")
+
+
+def test_a_heatmap_is_a_chart_whose_cells_are_its_data():
+    table = pd.DataFrame(
+        [[1.0, 2.0, float("nan")], [0.0, 5.0, 3.0]],
+        index=["trade", "goods"],
+        columns=[2021, 2022, 2023],
+    )
+    fig, ax = plt.subplots()
+    sns.heatmap(table, ax=ax, annot=True)  # draws a colour bar too: its gradient is no data
+    cells = {(r["series"], r["x"], r["y"]) for r in chart_files.plotted_points(fig)}
+    plt.close(fig)
+    assert cells == {
+        ("trade", "2021", 1),
+        ("trade", "2022", 2),
+        ("goods", "2021", 0),
+        ("goods", "2022", 5),
+        ("goods", "2023", 3),
+    }  # the empty cell (NaN) is not a point

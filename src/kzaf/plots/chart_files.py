@@ -7,12 +7,13 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.collections import PathCollection, PolyCollection
+from matplotlib.collections import PathCollection, PolyCollection, QuadMesh
 from matplotlib.container import BarContainer
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
@@ -120,8 +121,31 @@ def _axis_points(ax: plt.Axes):
             label = "" if label.startswith("_") else label
             for x, y in np.asarray(collection.get_offsets()):
                 yield _words(label) or "point", "point", _plain(x), _plain(y)
+        elif isinstance(collection, QuadMesh):
+            yield from _heatmap_cells(ax, collection)
         elif isinstance(collection, PolyCollection) and not isinstance(collection, PathCollection):
             continue  # bands (fill_between) restate lines' ranges; their edges are not data
+
+
+def _heatmap_cells(ax: plt.Axes, mesh: QuadMesh) -> Iterator[tuple[str, str, Any, Any]]:
+    """(row, "cell", column, value) for every coloured cell of a heatmap (pcolormesh, seaborn's
+    heatmap): rows and columns by their tick labels where the axis has them."""
+    if ax.get_label() == "<colorbar>":  # the colour scale's own gradient is not data
+        return
+    values: np.ma.MaskedArray = np.ma.masked_invalid(np.ma.asarray(mesh.get_array(), dtype=float))
+    corners = np.asarray(mesh.get_coordinates())  # (rows + 1, columns + 1, 2)
+    rows, columns = corners.shape[0] - 1, corners.shape[1] - 1
+    grid = values.reshape(rows, columns)
+    for i in range(rows):
+        for j in range(columns):
+            if np.ma.is_masked(grid[i, j]):
+                continue
+            x = (corners[i, j, 0] + corners[i, j + 1, 0]) / 2
+            y = (corners[i, j, 1] + corners[i + 1, j, 1]) / 2
+            column = _tick_label(ax.get_xticks(), ax.get_xticklabels(), x)
+            row = _tick_label(ax.get_yticks(), ax.get_yticklabels(), y)
+            value = float(grid[i, j])
+            yield row or str(_plain(y)), "cell", column or _plain(x), _plain(value)
 
 
 def _tick_label(ticks, labels, value: float) -> str | None:
