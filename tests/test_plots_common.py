@@ -111,3 +111,13 @@ def test_a_heatmap_is_a_chart_whose_cells_are_its_data():
         ("goods", "2022", 5),
         ("goods", "2023", 3),
     }  # the empty cell (NaN) is not a point
+
+
+def test_an_empty_chart_says_why_when_the_chart_says_it(monkeypatch):
+    shown = []
+    monkeypatch.setattr(chart_files, "show_missing", lambda title, reason="": shown.append(reason))
+    fig, ax = plt.subplots()
+    ax.text(0.5, 0.5, "No annual value figure\nfor these goods", transform=ax.transAxes)
+    common.finish(ax, title="Goods", xlabel="year", ylabel="t", sources=[])
+    common.save(fig, "00_empty")
+    assert shown == ["No annual value figure for these goods"]

@@ -271,11 +271,19 @@ def show_embedded(svg: bytes, points: str, description: str, name: str) -> None:
     display({"text/html": html, "text/plain": description}, raw=True)
 
 
-def show_missing(title: str) -> None:
-    """One sentence instead of an empty chart."""
+def empty_message(fig: plt.Figure) -> str:
+    """What an empty chart says in its plotting area (the message a chart function writes
+    there when it has nothing to draw), or ""."""
+    texts = [" ".join(t.get_text().split()) for ax in fig.axes for t in ax.texts]
+    return "; ".join(t for t in texts if t)
+
+
+def show_missing(title: str, reason: str = "") -> None:
+    """One sentence instead of an empty chart, with the chart's own reason when it gave one."""
     from IPython.display import Markdown, display
 
     from kzaf.text.escape import escape_markdown
 
-    sentence = f"No chart: nothing to draw for “{escape_markdown(title)}” with these parameters."
-    display(Markdown(f"*{sentence}*"))
+    why = f": {reason.rstrip('.')}." if reason else " with these parameters."
+    sentence = f"No chart for “{title}”{why}"
+    display(Markdown(f"*{escape_markdown(sentence)}*"))

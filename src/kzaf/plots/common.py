@@ -105,8 +105,9 @@ def save(
     rows = chart_files.plotted_points(fig)
     title = chart_files.title_of(fig) or name.replace("_", " ")
     if not rows:
+        reason = chart_files.empty_message(fig)
         plt.close(fig)
-        chart_files.show_missing(title)
+        chart_files.show_missing(title, reason)
         return
     path = figure_path(name, directory)
     caption = chart_files.caption_of(fig)
