@@ -23,21 +23,18 @@ The scheduler and worker this starts listen on 127.0.0.1 only and are stopped by
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from dask_processes import scheduler_and_worker
+
 ROOT = Path(__file__).resolve().parents[1]
 KZAF = [sys.executable, "-m", "kzaf.cli"]
-DASK = str(Path(sys.executable).with_name("dask"))
-LOOPBACK = ["--no-dashboard", "--dashboard-address", "127.0.0.1:0"]
 GRID = [
     "--grid", "start_year=" + ",".join(str(y) for y in range(2005, 2015)),
     "--grid", "source_policy=official_first,latest_first,media_first",
@@ -54,52 +51,6 @@ def _sweep(extra: list[str], reports: Path, notebook: str) -> tuple[float, dict]
         raise SystemExit(f"{' '.join(command)} exited {done.returncode}:\n{done.stderr[-3000:]}")
     newest = sorted(p for p in reports.iterdir() if p.name[:1].isdigit())[-1]
     return wall, json.loads((newest / "manifest.json").read_text(encoding="utf-8"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
-@contextlib.contextmanager
-def _scheduler_and_worker(workers: int, logs: Path):
-    """``dask scheduler`` and ``dask worker`` (``workers`` processes, one thread each)."""
-    import distributed
-
-    address = f"tcp://127.0.0.1:{_free_port()}"
-    port = address.rsplit(":", 1)[1]
-    common = {"stdout": subprocess.DEVNULL, "start_new_session": True}
-    procs = []
-    try:
-        procs.append(
-            subprocess.Popen(
-                [DASK, "scheduler", "--host", "127.0.0.1", "--port", port, *LOOPBACK],
-                stderr=(logs / "scheduler.log").open("w"),
-                **common,
-            )
-        )
-        worker = [DASK, "worker", address, "--host", "127.0.0.1", "--nworkers", str(workers),
-                  "--nthreads", "1", *LOOPBACK]  # fmt: skip
-        procs.append(subprocess.Popen(worker, stderr=(logs / "worker.log").open("w"), **common))
-        with distributed.Client(address, timeout=60) as client:
-            client.wait_for_workers(workers, timeout=60)
-        yield address
-    finally:
-        for proc in reversed(procs):
-            _stop(proc)
 
 
 def main() -> int:
@@ -136,7 +87,7 @@ def main() -> int:
             "Dask LocalCluster",
             *_sweep(["--engine", "dask", "--jobs", str(n)], root / "cluster", args.notebook),
         )
-        with _scheduler_and_worker(n, root) as address:
+        with scheduler_and_worker(n, root) as (address, _):
             show(
                 "scheduler + worker",
                 *_sweep(["--scheduler", address], root / "separate", args.notebook),

@@ -3,12 +3,7 @@ a scheduler and a worker started as separate processes (127.0.0.1, stopped by pr
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import signal
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -18,9 +13,12 @@ from notebook_factory import failing_notebook, ok_notebook
 from sweep_fixtures import pair_notebook
 
 from kzaf import cli
+from kzaf.paths import PROJECT_ROOT
 from kzaf.runner import engines, plan, run
 
 distributed = pytest.importorskip("distributed")
+sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
+from dask_processes import free_port, scheduler_and_worker  # noqa: E402
 
 # papermill (nbclient) run in a Dask worker thread leaves that thread's event loop and kernel
 # sockets for the garbage collector: the libraries' leak, reported as unraisable warnings.
@@ -130,7 +128,7 @@ def test_scheduler_choice_and_conflicts(monkeypatch):
 def test_unreachable_scheduler_is_bad_input(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(engines, "CONNECT_TIMEOUT_S", 1)
     ok_notebook(tmp_path / "nb" / "01_ok.ipynb")
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     code = cli.main(
         ["run", "--notebooks-dir", str(tmp_path / "nb"), "--reports-dir", str(tmp_path / "r"),
          "--scheduler", f"tcp://127.0.0.1:{port}"]
@@ -154,55 +152,11 @@ def test_workers_with_another_environment_are_refused():
 # A separately started scheduler and worker
 
 
-# Dask's HTTP servers listen on every address (the scheduler's on 8787) unless told otherwise.
-LOOPBACK = ["--no-dashboard", "--dashboard-address", "127.0.0.1:0"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """By process id (and its group: a worker's nanny starts children)."""
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
-def _wait_for_workers(address: str, count: int, limit_s: float = 60) -> None:
-    with distributed.Client(address, timeout=limit_s) as client:
-        client.wait_for_workers(count, timeout=limit_s)
-
-
 @pytest.mark.slow
 def test_sweep_on_a_separately_started_scheduler_and_worker(tmp_path):
     pair_notebook(tmp_path / "nb" / "01_pair.ipynb")
     ok_notebook(tmp_path / "nb" / "02_ok.ipynb")
-    port = _free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    dask = str(Path(sys.executable).with_name("dask"))
-    common = {"stdout": subprocess.DEVNULL, "start_new_session": True}
-    procs = []
-    try:
-        procs.append(
-            subprocess.Popen(
-                [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), *LOOPBACK],
-                stderr=(tmp_path / "scheduler.log").open("w"),
-                **common,
-            )
-        )
-        worker = [dask, "worker", address, "--host", "127.0.0.1", "--nworkers", "2",
-                  "--nthreads", "1", *LOOPBACK]  # fmt: skip
-        procs.append(subprocess.Popen(worker, stderr=(tmp_path / "worker.log").open("w"), **common))
-        _wait_for_workers(address, 2)
+    with scheduler_and_worker(2, tmp_path) as (address, procs):
         started = time.monotonic()
         code = cli.main(
             ["sweep", "--notebooks-dir", str(tmp_path / "nb"), "--reports-dir",
@@ -217,7 +171,4 @@ def test_sweep_on_a_separately_started_scheduler_and_worker(tmp_path):
         assert all(e["status"] == "ok" for e in manifest["notebooks"])
         assert "the Dask scheduler at " + address in (folder / "run.log").read_text()
         assert (folder / "compare.html").is_file()
-    finally:
-        for proc in reversed(procs):
-            _stop(proc)
     assert all(proc.poll() is not None for proc in procs)
