@@ -73,16 +73,23 @@ def goods_table(
     table = series.reconcile(point_figures(figures), series.policy_from(policy))
     names = dict(zip(commodities["code"], commodities["name"], strict=True))
     table["commodity_name"] = table["commodity"].map(names).fillna(table["commodity"])
-    table["period_kind"] = [
-        series.period_kind(s, e) if b == "calendar" else b
-        for s, e, b in zip(table["period_start"], table["period_end"], table["basis"], strict=True)
-    ]
+    table = with_period_place(table)
     table["year"] = [p.year for p in table["period_end"]]
-    table["mid_year"] = [
-        _mid_year(s, e) for s, e in zip(table["period_start"], table["period_end"], strict=True)
-    ]
     table = table.sort_values(["commodity", "measure", "period_start", "period_end"])
     return table[columns].reset_index(drop=True)
+
+
+def with_period_place(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with ``period_kind`` (its calendar shape, or its basis such as a marketing
+    year) and ``mid_year`` (where a chart places it), from its period columns."""
+    spans = list(zip(table["period_start"], table["period_end"], strict=True))
+    return table.assign(
+        period_kind=[
+            series.period_kind(s, e) if b == "calendar" else b
+            for (s, e), b in zip(spans, table["basis"], strict=True)
+        ],
+        mid_year=[_mid_year(s, e) for s, e in spans],
+    )
 
 
 def _mid_year(start: pd.Period, end: pd.Period) -> float:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from kzaf import series
 from kzaf.trajectory.figures import MIRROR_FLOW, _empty, _years, point_figures, with_annual_sums
-from kzaf.trajectory.goods import _mid_year
+from kzaf.trajectory.goods import with_period_place
 
 # ---------------------------------------------------------------------------------------------
 # Neighbours and the mirror view
@@ -119,14 +119,8 @@ def neighbour_table(
     if not frames:
         return _empty(columns)
     table = pd.concat(frames, ignore_index=True)
-    table["period_kind"] = [
-        series.period_kind(s, e) if b == "calendar" else b
-        for s, e, b in zip(table["period_start"], table["period_end"], table["basis"], strict=True)
-    ]
+    table = with_period_place(table)
     table["year"] = [p.year for p in table["period_start"]]
-    table["mid_year"] = [
-        _mid_year(s, e) for s, e in zip(table["period_start"], table["period_end"], strict=True)
-    ]
     table = table.sort_values(["country", "reported_by", "flow", "period_start", "period_end"])
     return table[columns].reset_index(drop=True)
 
