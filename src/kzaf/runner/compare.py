@@ -133,7 +133,7 @@ def _country_names() -> dict[str, str]:
         from kzaf import data
 
         countries = data.load().countries
-    except Exception:  # the comparison page never fails for want of names
+    except (OSError, ValueError):  # no data folder, or bad data: the page keeps the codes
         return {}
     return dict(zip(countries["iso3"], countries["name"], strict=True))
 
