@@ -1,13 +1,15 @@
 """Where each notebook spends its time: the slowest cells, then the slowest kzaf functions.
 
-    .venv/bin/python benchmarks/profile_notebooks.py [STEM ...] [--top 6]
+    .venv/bin/python benchmarks/profile_notebooks.py [STEM ...] [--top 6] [--repeat 3]
+        [--cells-only]
 
 For each notebook (default: all four), two views, both on the shipped data and the notebook's
 default parameters:
 
-- cells: the notebook is executed once by papermill in a fresh kernel (a copy in a temporary
-  folder, so nothing in notebooks/ changes) and the cells are ranked by papermill's own
-  per-cell duration;
+- cells: the notebook is executed by papermill in a fresh kernel (a copy in a temporary
+  folder, so nothing in notebooks/ changes), ``--repeat`` times, and the cells are ranked by
+  the median of papermill's own per-cell durations; the total "beyond setup" leaves out the
+  cells up to and including the first that calls ``data.load()`` (imports and loading);
 - functions: the same code cells run in this process under cProfile, and the ``kzaf``
   functions are ranked by cumulative time (imports are paid before profiling starts, so the
   table shows the notebook's own work).
@@ -24,6 +26,7 @@ import io
 import os
 import pstats
 import shutil
+import statistics
 import tempfile
 from pathlib import Path
 
@@ -35,6 +38,12 @@ NOTEBOOKS = ROOT / "notebooks"
 
 def _code_cells(notebook: nbformat.NotebookNode) -> list[str]:
     return [c.source for c in notebook.cells if c.cell_type == "code"]
+
+
+def setup_cell(path: Path) -> int:
+    """The number of the first code cell that loads the data (the imports and setup cell)."""
+    cells = _code_cells(nbformat.read(path, as_version=4))
+    return next((n + 1 for n, source in enumerate(cells) if "data.load(" in source), 0)
 
 
 def cell_times(path: Path, folder: Path) -> list[tuple[float, int, str]]:
@@ -84,6 +93,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("stems", nargs="*", help="notebook name prefixes (default: all)")
     parser.add_argument("--top", type=int, default=6)
+    parser.add_argument("--repeat", type=int, default=1, help="papermill runs (median shown)")
+    parser.add_argument("--cells-only", action="store_true", help="skip the cProfile view")
     args = parser.parse_args()
     paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     if args.stems:
@@ -93,11 +104,25 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="kzaf-profile-") as temporary:
             folder = Path(temporary)
             shutil.copytree(NOTEBOOKS / "params", folder / "params", dirs_exist_ok=True)
-            times = cell_times(path, folder)
+            runs = [cell_times(path, folder) for _ in range(max(1, args.repeat))]
+            times = [
+                (statistics.median(run[i][0] for run in runs), number, first)
+                for i, (_, number, first) in enumerate(runs[0])
+            ]
             total = sum(t for t, _, _ in times)
-            print(f"\n== {path.stem}: {total:.2f} s in {len(times)} code cells")
+            setup = setup_cell(path)
+            beyond = sorted(sum(t for t, n, _ in run if n > setup) for run in runs)
+            print(
+                f"\n== {path.stem}: {total:.2f} s in {len(times)} code cells (median of "
+                f"{len(runs)}); beyond setup cell {setup}: median "
+                f"{statistics.median(beyond):.2f} s (runs: "
+                + ", ".join(f"{b:.2f}" for b in beyond)
+                + f"); load average {os.getloadavg()[0]:.2f}"
+            )
             for seconds, number, first in sorted(times, reverse=True)[: args.top]:
                 print(f"  {seconds:6.2f} s  cell {number:>2}  {first}")
+            if args.cells_only:
+                continue
             print("-- kzaf functions by cumulative time (in-process, imports excluded)")
             print(function_times(path, folder, args.top * 2))
     return 0
