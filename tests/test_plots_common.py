@@ -121,3 +121,48 @@ def test_an_empty_chart_says_why_when_the_chart_says_it(monkeypatch):
     common.finish(ax, title="Goods", xlabel="year", ylabel="t", sources=[])
     common.save(fig, "00_empty")
     assert shown == ["No annual value figure for these goods"]
+
+
+def _captioned_chart(caption_words: int) -> plt.Figure:
+    _, ax = plt.subplots()
+    ax.plot([2021, 2022, 2023], [474.3, 987.9, 567.5], label="turnover")
+    ax.legend()
+    sources = [f"Publisher {n} of figures" for n in range(caption_words)]
+    return common.finish(ax, title="T", xlabel="year", ylabel="USD million", sources=sources)
+
+
+def test_saved_svg_is_matplotlibs_own_svg_byte_for_byte():
+    """kzaf's SVG canvas measures each text once per process (svg_canvas): the file must be the
+    one matplotlib writes itself, also when the font settings change between charts and when
+    the sizes come from the cache (the second round)."""
+    import io
+
+    from matplotlib import rc_context
+
+    from kzaf.plots.svg_canvas import BACKEND
+
+    def svg(fig: plt.Figure, backend: str | None) -> bytes:
+        image = io.BytesIO()
+        options = {"bbox_inches": "tight", "metadata": {"Date": None}, "backend": backend}
+        fig.savefig(image, format="svg", **options)
+        return image.getvalue()
+
+    common.use_style()
+    for _ in range(2):
+        for fonts in (["DejaVu Sans"], ["DejaVu Serif"]):
+            with rc_context({"font.sans-serif": fonts}):
+                fig = _captioned_chart(caption_words=12)
+                ours, theirs = svg(fig, BACKEND), svg(fig, None)
+                plt.close(fig)
+                assert ours == theirs
+                assert (b"DejaVu Serif" in ours) == (fonts == ["DejaVu Serif"])
+
+
+def test_bars_are_read_by_their_category_labels():
+    fig, ax = plt.subplots()
+    ax.barh(["railway", "security", "sanctions"], [3.0, 2.5, 1.0], label="score")
+    ax.bar([0.0], [0.0], alpha=0)  # a second container on the same axis
+    rows = chart_files.plotted_points(fig)
+    plt.close(fig)
+    bars = [(r["y"], r["x"]) for r in rows if r["series"] == "score"]
+    assert bars == [("railway", 3), ("security", 2.5), ("sanctions", 1)]

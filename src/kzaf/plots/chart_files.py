@@ -7,12 +7,13 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axis import Axis
 from matplotlib.collections import PathCollection, PolyCollection, QuadMesh
 from matplotlib.container import BarContainer
 from matplotlib.lines import Line2D
@@ -92,8 +93,13 @@ def _is_heading(handle: Any) -> bool:
     return False
 
 
+# A position on an axis -> the label of the tick there, or None.
+TickLabel = Callable[[float], str | None]
+
+
 def _axis_points(ax: plt.Axes):
     """(series, kind, x, y) for every point drawn on ``ax``."""
+    x_tick, y_tick = _tick_labels(ax.xaxis), _tick_labels(ax.yaxis)
     for line in ax.get_lines():
         label = str(line.get_label())
         x, y = line.get_xdata(orig=False), line.get_ydata(orig=False)
@@ -109,11 +115,11 @@ def _axis_points(ax: plt.Axes):
             for bar in container.patches:
                 if horizontal:
                     x, y = bar.get_width(), bar.get_y() + bar.get_height() / 2
-                    tick = _tick_label(ax.get_yticks(), ax.get_yticklabels(), y)
+                    tick = y_tick(y)
                     yield _words(label) or "bar", "bar", _plain(x), tick if tick else _plain(y)
                 else:
                     x, y = bar.get_x() + bar.get_width() / 2, bar.get_height()
-                    tick = _tick_label(ax.get_xticks(), ax.get_xticklabels(), x)
+                    tick = x_tick(x)
                     yield _words(label) or "bar", "bar", tick if tick else _plain(x), _plain(y)
     for collection in ax.collections:
         if isinstance(collection, PathCollection):
@@ -122,12 +128,14 @@ def _axis_points(ax: plt.Axes):
             for x, y in np.asarray(collection.get_offsets()):
                 yield _words(label) or "point", "point", _plain(x), _plain(y)
         elif isinstance(collection, QuadMesh):
-            yield from _heatmap_cells(ax, collection)
+            yield from _heatmap_cells(ax, collection, x_tick, y_tick)
         elif isinstance(collection, PolyCollection) and not isinstance(collection, PathCollection):
             continue  # bands (fill_between) restate lines' ranges; their edges are not data
 
 
-def _heatmap_cells(ax: plt.Axes, mesh: QuadMesh) -> Iterator[tuple[str, str, Any, Any]]:
+def _heatmap_cells(
+    ax: plt.Axes, mesh: QuadMesh, x_tick: TickLabel, y_tick: TickLabel
+) -> Iterator[tuple[str, str, Any, Any]]:
     """(row, "cell", column, value) for every coloured cell of a heatmap (pcolormesh, seaborn's
     heatmap): rows and columns by their tick labels where the axis has them."""
     if ax.get_label() == "<colorbar>":  # the colour scale's own gradient is not data
@@ -142,17 +150,28 @@ def _heatmap_cells(ax: plt.Axes, mesh: QuadMesh) -> Iterator[tuple[str, str, Any
                 continue
             x = (corners[i, j, 0] + corners[i, j + 1, 0]) / 2
             y = (corners[i, j, 1] + corners[i + 1, j, 1]) / 2
-            column = _tick_label(ax.get_xticks(), ax.get_xticklabels(), x)
-            row = _tick_label(ax.get_yticks(), ax.get_yticklabels(), y)
+            column, row = x_tick(x), y_tick(y)
             value = float(grid[i, j])
             yield row or str(_plain(y)), "cell", column or _plain(x), _plain(value)
 
 
-def _tick_label(ticks, labels, value: float) -> str | None:
-    for tick, label in zip(ticks, labels, strict=False):
-        if abs(tick - value) < 1e-6 and label.get_text():
-            return label.get_text()
-    return None
+def _tick_labels(axis: Axis) -> TickLabel:
+    """The tick label at a position on ``axis`` (None where no labelled tick sits), reading
+    the ticks once, on first use: each read re-runs the axis's locator and formatter, which
+    per bar or per heatmap cell cost more than the rest of the chart's inspection."""
+    ticks: list[tuple[float, str]] | None = None
+
+    def label(value: float) -> str | None:
+        nonlocal ticks
+        if ticks is None:
+            pairs = zip(axis.get_ticklocs(), axis.get_ticklabels(), strict=False)
+            ticks = [(tick, text.get_text()) for tick, text in pairs]
+        for tick, text in ticks:
+            if abs(tick - value) < 1e-6 and text:
+                return text
+        return None
+
+    return label
 
 
 def _plain(value: Any) -> Any:
