@@ -161,3 +161,12 @@ def test_test_methods_name_no_verdict_and_the_tolerances_the_code_uses(tables):
 def test_the_rule_in_data_readme_is_the_rule_in_code():
     readme = (Path(__file__).parents[1] / "data" / "README.md").read_text(encoding="utf-8")
     assert claims.rule_markdown() in readme
+
+
+def test_every_topic_module_lists_exactly_the_claims_it_decides():
+    """evaluate() imports only the topic modules listed for the claims asked about, so a check
+    missing from its module's list would silently read as not testable."""
+    checks = claims.registered_checks()
+    for name, decides in claims.CHECK_MODULES:
+        registered = {claim for claim, check in checks.items() if check.__module__ == name}
+        assert registered == set(decides), name

@@ -4,8 +4,8 @@
 prints and the parts each is split into. A *check* is a function ``(tables, options) ->
 ClaimResult`` registered with :func:`check`. Checks live beside the analysis they use, in
 ``kzaf.claim_checks.<topic>`` modules, so each notebook's team owns its own; :func:`evaluate`
-imports them all and returns one row per claim. A claim without a check is reported as not
-testable, never skipped.
+imports the ones that decide the claims asked for and returns one row per claim. A claim
+without a check is reported as not testable, never skipped.
 
 A check judges each *part* of its claim (:class:`Part`); the claim's verdict is never chosen
 by the check but derived from its parts by :func:`claim_verdict`, the one rule stated in
@@ -229,13 +229,14 @@ def parts_of(result: ClaimResult) -> tuple[Part, ...]:
 Check = Callable[[Tables, Mapping[str, Any]], ClaimResult]
 _CHECKS: dict[str, Check] = {}
 
-# One module per topic; each registers its checks on import. Listed here so that evaluate()
-# finds every check without the notebooks having to import anything.
-CHECK_MODULES: tuple[str, ...] = (
-    "kzaf.claim_checks.trade",  # C1–C3 (trajectory notebook)
-    "kzaf.claim_checks.locomotive",  # C4–C5 (locomotive notebook)
-    "kzaf.claim_checks.risk",  # C9–C12 (risk notebook)
-    "kzaf.claim_checks.events",  # C6–C8, C13, C14 (dated events)
+# One module per topic; each registers its checks on import. Listed here, with the claims each
+# decides, so that evaluate() finds every check without the notebooks having to import
+# anything, and imports only the topics it is asked about (each pulls in its analysis package).
+CHECK_MODULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("kzaf.claim_checks.trade", ("C1", "C2", "C3")),  # trajectory notebook
+    ("kzaf.claim_checks.locomotive", ("C4", "C5")),  # locomotive notebook
+    ("kzaf.claim_checks.risk", ("C9", "C10", "C11", "C12")),  # risk notebook
+    ("kzaf.claim_checks.events", ("C6", "C7", "C8", "C13", "C14")),  # dated events
 )
 
 
@@ -251,8 +252,13 @@ def check(claim_id: str) -> Callable[[Check], Check]:
     return register
 
 
-def registered_checks() -> dict[str, Check]:
-    for name in CHECK_MODULES:
+def registered_checks(claim_ids: Iterable[str] | None = None) -> dict[str, Check]:
+    """The checks registered so far, after importing the topic modules that decide
+    ``claim_ids`` (all of them when None)."""
+    wanted = None if claim_ids is None else set(claim_ids)
+    for name, decides in CHECK_MODULES:
+        if wanted is not None and wanted.isdisjoint(decides):
+            continue
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -277,7 +283,7 @@ def evaluate(
     unknown = sorted(set(wanted) - set(claims["claim_id"]))
     if unknown:
         raise ValueError(f"unknown claim id(s) {unknown}; data/claims.csv has C1–C14")
-    checks = registered_checks()
+    checks = registered_checks(wanted)
     rows = []
     for claim in table_rows(claims[claims["claim_id"].isin(wanted)], index=False):
         if claim.claim_id in checks:
