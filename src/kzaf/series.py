@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kzaf.frames import records as frame_records
@@ -155,7 +156,8 @@ def reported_figures(
     The result has the observation columns, the source's title, publisher, url,
     publication_date and kind, and the period columns of :func:`add_period_columns`.
     """
-    selected = observations
+    # One mask, one selection: filtering column by column would copy the table each time.
+    keep = np.ones(len(observations), dtype=bool)
     for column, wanted in (
         ("reporter", reporter),
         ("partner", partner),
@@ -167,11 +169,12 @@ def reported_figures(
         if wanted is None:
             continue
         values = [wanted] if isinstance(wanted, str) else list(wanted)
-        selected = selected[selected[column].isin(values)]
+        keep &= observations[column].isin(values).to_numpy(dtype=bool)
     if start is not None:
-        selected = selected[selected["period_start"] >= month(start)]
+        keep &= (observations["period_start"] >= month(start)).to_numpy(dtype=bool)
     if end is not None:
-        selected = selected[selected["period_end"] <= month(end)]
+        keep &= (observations["period_end"] <= month(end)).to_numpy(dtype=bool)
+    selected = observations[keep]
     joined = selected.merge(
         sources[["source_id", *_SOURCE_COLUMNS]], on="source_id", how="left", validate="m:1"
     )

@@ -20,23 +20,25 @@ def _as_seen_from(
     observations: pd.DataFrame,
     sources: pd.DataFrame,
     *,
-    country: str,
+    country: str | Iterable[str],
     partner: str,
     flows: Iterable[str],
     commodity: str = "TOTAL",
     start_year: int | None = None,
     end_year: int | None = None,
 ) -> pd.DataFrame:
-    """Figures on ``country``'s trade with ``partner`` from both sides, flows in ``country``'s
-    view once reconciled (rows reported by the partner keep the partner's flow; callers swap
-    export and import). Adds ``country`` and ``reported_by``, and full years summed from
-    twelve monthly figures (:func:`annual_sums`)."""
+    """Figures on each ``country``'s trade with ``partner`` from both sides, flows in the
+    country's view once reconciled (rows reported by the partner keep the partner's flow;
+    callers swap export and import). Adds ``country`` and ``reported_by``, and full years
+    summed from twelve monthly figures (:func:`annual_sums`). Several countries are selected
+    in one pass; their figures never share a group (reporter and partner differ)."""
     flows = list(flows)
+    countries = [country] if isinstance(country, str) else list(dict.fromkeys(country))
     years = _years(start_year, end_year)
     own = series.reported_figures(
         observations,
         sources,
-        reporter=country,
+        reporter=countries,
         partner=partner,
         flow=flows,
         commodity=commodity,
@@ -46,13 +48,13 @@ def _as_seen_from(
         observations,
         sources,
         reporter=partner,
-        partner=country,
+        partner=countries,
         flow=[MIRROR_FLOW[f] for f in flows],
         commodity=commodity,
         **years,
     )
-    own = own.assign(country=country, reported_by=country)
-    other = other.assign(country=country, reported_by=partner)
+    own = own.assign(country=own["reporter"], reported_by=own["reporter"])
+    other = other.assign(country=other["partner"], reported_by=partner)
     frames = [f for f in (own, other) if not f.empty]
     if not frames:
         return own
@@ -94,31 +96,26 @@ def neighbour_table(
         "preferred_publisher",
     ]
     policy = series.policy_from(policy)
-    frames = []
-    for country in dict.fromkeys(countries):
-        if country == partner:
-            continue
-        figures = _as_seen_from(
-            observations,
-            sources,
-            country=country,
-            partner=partner,
-            flows=flows,
-            start_year=start_year,
-            end_year=end_year,
-        )
-        if figures.empty:
-            continue
-        table = series.reconcile(point_figures(figures), policy)
-        table = table.assign(
-            country=country,
-            reported_by=table["reporter"],
-            flow=table["flow"].where(table["reporter"] == country, table["flow"].map(MIRROR_FLOW)),
-        )
-        frames.append(table)
-    if not frames:
+    # Every country at once: one selection and one reconciliation instead of one per country
+    # (groups never mix countries, so the rows are the same).
+    figures = _as_seen_from(
+        observations,
+        sources,
+        country=[c for c in dict.fromkeys(countries) if c != partner],
+        partner=partner,
+        flows=flows,
+        start_year=start_year,
+        end_year=end_year,
+    )
+    if figures.empty:
         return _empty(columns)
-    table = pd.concat(frames, ignore_index=True)
+    table = series.reconcile(point_figures(figures), policy)
+    mirrored = table["reporter"] == partner
+    table = table.assign(
+        country=table["partner"].where(mirrored, table["reporter"]),
+        reported_by=table["reporter"],
+        flow=table["flow"].where(~mirrored, table["flow"].map(MIRROR_FLOW)),
+    )
     table = with_period_place(table)
     table["year"] = [p.year for p in table["period_start"]]
     table = table.sort_values(["country", "reported_by", "flow", "period_start", "period_end"])
