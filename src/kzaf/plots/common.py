@@ -100,7 +100,7 @@ def save(
     file path.
     """
     from kzaf.plots import chart_files
-    from kzaf.plots.svg_canvas import BACKEND
+    from kzaf.plots.svg_canvas import write_svg
 
     chart_files.tidy(fig)
     rows = chart_files.plotted_points(fig)
@@ -115,15 +115,13 @@ def save(
     description = alt or chart_files.describe(fig, rows)
     if path is None:
         image = io.BytesIO()
-        fig.savefig(
-            image, format="svg", bbox_inches="tight", metadata={"Date": None}, backend=BACKEND
-        )
+        write_svg(fig, image)
         plt.close(fig)
         points = chart_files.points_csv(rows, caption)
         chart_files.show_embedded(image.getvalue(), points, description, name)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="svg", bbox_inches="tight", metadata={"Date": None}, backend=BACKEND)
+    write_svg(fig, path)
     data_path = chart_files.write_points(rows, path.with_suffix(".csv"), caption)
     plt.close(fig)
     chart_files.show(path, data_path, description)

@@ -14,16 +14,21 @@ Used through savefig's ``backend`` argument (``backend=BACKEND``), so nothing gl
 from __future__ import annotations
 
 import codecs
+import io
 from functools import lru_cache
+from pathlib import Path
+from typing import IO, Any
 
 import matplotlib as mpl
 from matplotlib import cbook
 from matplotlib.backends import backend_svg
 from matplotlib.backends.backend_mixed import MixedModeRenderer
+from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
+from matplotlib.transforms import Bbox
 
-__all__ = ["BACKEND", "FigureCanvas"]
+__all__ = ["BACKEND", "FigureCanvas", "tight_bbox", "write_svg"]
 
 BACKEND = f"module://{__name__}"
 
@@ -60,11 +65,49 @@ class RendererSVG(backend_svg.RendererSVG):
     """matplotlib's SVG renderer with plain text (not mathtext or TeX) measured through one
     cache shared by every renderer."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Read once per drawing (the settings do not change while a figure is drawn).
+        self._font_settings = _font_settings()
+
     def get_text_width_height_descent(self, s, prop, ismath):
         if ismath:
             return super().get_text_width_height_descent(s, prop, ismath)
         # A copy: FontProperties is mutable and hashes by its current state.
-        return _text_size(s, prop.copy(), _font_settings())
+        return _text_size(s, prop.copy(), self._font_settings)
+
+
+def tight_bbox(fig: Figure) -> Bbox:
+    """The box ``savefig(..., format="svg", bbox_inches="tight")`` crops to, measured the way
+    it measures (an SVG renderer, the figure at 72 dpi, ``savefig.pad_inches`` around) but
+    without the layout pass savefig runs first: passed as ``bbox_inches``, the chart is laid
+    out once, while it is written. Same box, same file (``tests/test_plots_common.py``)."""
+    dpi = fig.dpi
+    fig.dpi = 72  # as the SVG canvas draws
+    try:
+        width, height = fig.get_size_inches()
+        renderer = MixedModeRenderer(
+            fig, width, height, dpi, RendererSVG(width * 72, height * 72, io.StringIO())
+        )
+        # The renderer savefig measures with (it hands its methods to the SVG renderer).
+        bbox = fig.get_tightbbox(renderer)  # type: ignore[arg-type]
+    finally:
+        fig.dpi = dpi
+    pad = mpl.rcParams["savefig.pad_inches"]
+    return bbox.padded(pad, pad)
+
+
+def write_svg(fig: Figure, target: str | Path | IO[bytes]) -> None:
+    """``fig.savefig(target, format="svg", bbox_inches="tight")`` without a date in the file,
+    drawn once: the tight box comes from :func:`tight_bbox` and the text sizes from the shared
+    cache."""
+    fig.savefig(
+        target,
+        format="svg",
+        bbox_inches=tight_bbox(fig),
+        metadata={"Date": None},
+        backend=BACKEND,
+    )
 
 
 class FigureCanvas(backend_svg.FigureCanvasSVG):
