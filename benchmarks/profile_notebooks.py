@@ -8,8 +8,10 @@ default parameters:
 
 - cells: the notebook is executed by papermill in a fresh kernel (a copy in a temporary
   folder, so nothing in notebooks/ changes), ``--repeat`` times, and the cells are ranked by
-  the median of papermill's own per-cell durations; the total "beyond setup" leaves out the
-  cells up to and including the first that calls ``data.load()`` (imports and loading);
+  the median of papermill's own per-cell durations (wall time), with the kernel's CPU time
+  per cell beside it (steadier when other work shares the cores); the totals "beyond setup"
+  leave out the cells up to and including the first that calls ``data.load()`` (imports and
+  loading);
 - functions: the same code cells run in this process under cProfile, and the ``kzaf``
   functions are ranked by cumulative time (imports are paid before profiling starts, so the
   table shows the notebook's own work).
@@ -23,6 +25,7 @@ import argparse
 import contextlib
 import cProfile
 import io
+import json
 import os
 import pstats
 import shutil
@@ -46,20 +49,39 @@ def setup_cell(path: Path) -> int:
     return next((n + 1 for n, source in enumerate(cells) if "data.load(" in source), 0)
 
 
-def cell_times(path: Path, folder: Path) -> list[tuple[float, int, str]]:
-    """(seconds, code cell number, first line) per cell, from one papermill execution."""
+# Run first in the kernel: records the kernel's CPU seconds per cell (less disturbed than
+# wall time when other work shares the cores), printed as JSON by a last added cell.
+_CPU_HOOKS = """\
+import json as _kzaf_json, time as _kzaf_time
+_kzaf_cpu, _kzaf_start = [], [None]
+def _kzaf_pre(info): _kzaf_start[0] = _kzaf_time.process_time()
+def _kzaf_post(result):
+    if _kzaf_start[0] is not None: _kzaf_cpu.append(_kzaf_time.process_time() - _kzaf_start[0])
+get_ipython().events.register("pre_run_cell", _kzaf_pre)
+get_ipython().events.register("post_run_cell", _kzaf_post)
+"""
+
+
+def cell_times(path: Path, folder: Path) -> list[tuple[float, float, int, str]]:
+    """(wall seconds, kernel CPU seconds, code cell number, first line) per cell, from one
+    papermill execution."""
     import papermill
 
-    output = folder / path.name
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(_CPU_HOOKS))
+    notebook.cells.append(nbformat.v4.new_code_cell("print(_kzaf_json.dumps(_kzaf_cpu))"))
+    source, output = folder / f"profiled_{path.name}", folder / path.name
+    nbformat.write(notebook, source)
     papermill.execute_notebook(
-        str(path), str(output), cwd=str(folder), progress_bar=False, kernel_name="python3"
+        str(source), str(output), cwd=str(folder), progress_bar=False, kernel_name="python3"
     )
-    executed = nbformat.read(output, as_version=4)
+    executed = [c for c in nbformat.read(output, as_version=4).cells if c.cell_type == "code"]
+    cpu = json.loads(executed[-1].outputs[0]["text"])
     times = []
-    for number, cell in enumerate(c for c in executed.cells if c.cell_type == "code"):
+    for number, cell in enumerate(executed[1:-1]):
         duration = cell.metadata.get("papermill", {}).get("duration") or 0.0
         first = next((s for s in cell.source.splitlines() if s.strip()), "")
-        times.append((duration, number + 1, first[:70]))
+        times.append((duration, cpu[number], number + 1, first[:70]))
     return times
 
 
@@ -106,21 +128,26 @@ def main() -> int:
             shutil.copytree(NOTEBOOKS / "params", folder / "params", dirs_exist_ok=True)
             runs = [cell_times(path, folder) for _ in range(max(1, args.repeat))]
             times = [
-                (statistics.median(run[i][0] for run in runs), number, first)
-                for i, (_, number, first) in enumerate(runs[0])
+                (
+                    statistics.median(run[i][0] for run in runs),
+                    statistics.median(run[i][1] for run in runs),
+                    number,
+                    first,
+                )
+                for i, (_, _, number, first) in enumerate(runs[0])
             ]
-            total = sum(t for t, _, _ in times)
             setup = setup_cell(path)
-            beyond = sorted(sum(t for t, n, _ in run if n > setup) for run in runs)
+            wall = sorted(sum(t[0] for t in run if t[2] > setup) for run in runs)
+            cpu = sorted(sum(t[1] for t in run if t[2] > setup) for run in runs)
             print(
-                f"\n== {path.stem}: {total:.2f} s in {len(times)} code cells (median of "
-                f"{len(runs)}); beyond setup cell {setup}: median "
-                f"{statistics.median(beyond):.2f} s (runs: "
-                + ", ".join(f"{b:.2f}" for b in beyond)
-                + f"); load average {os.getloadavg()[0]:.2f}"
+                f"\n== {path.stem}: {sum(t[0] for t in times):.2f} s in {len(times)} code cells "
+                f"(median of {len(runs)}); beyond setup cell {setup}: wall median "
+                f"{statistics.median(wall):.2f} s (runs: {', '.join(f'{w:.2f}' for w in wall)}), "
+                f"kernel CPU median {statistics.median(cpu):.2f} s; "
+                f"load average {os.getloadavg()[0]:.2f}"
             )
-            for seconds, number, first in sorted(times, reverse=True)[: args.top]:
-                print(f"  {seconds:6.2f} s  cell {number:>2}  {first}")
+            for seconds, cpu_seconds, number, first in sorted(times, reverse=True)[: args.top]:
+                print(f"  {seconds:6.2f} s  ({cpu_seconds:5.2f} CPU)  cell {number:>2}  {first}")
             if args.cells_only:
                 continue
             print("-- kzaf functions by cumulative time (in-process, imports excluded)")
