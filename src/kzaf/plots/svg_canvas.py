@@ -25,6 +25,7 @@ from matplotlib.backends import backend_svg
 from matplotlib.backends.backend_mixed import MixedModeRenderer
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.textpath import TextToPath
 from matplotlib.transforms import Bbox
 
@@ -99,15 +100,25 @@ def tight_bbox(fig: Figure) -> Bbox:
 
 def write_svg(fig: Figure, target: str | Path | IO[bytes]) -> None:
     """``fig.savefig(target, format="svg", bbox_inches="tight")`` without a date in the file,
-    drawn once: the tight box comes from :func:`tight_bbox` and the text sizes from the shared
-    cache."""
-    fig.savefig(
-        target,
-        format="svg",
-        bbox_inches=tight_bbox(fig),
-        metadata={"Date": None},
-        backend=BACKEND,
-    )
+    laid out once: the tight box comes from :func:`tight_bbox` and the text sizes from the
+    shared cache, so savefig only draws the file."""
+    options: dict[str, Any] = {"format": "svg", "metadata": {"Date": None}, "backend": BACKEND}
+    engine = fig.get_layout_engine()
+    if engine is not None and not isinstance(engine, PlaceHolderLayoutEngine):
+        # A layout engine (constrained layout) places the axes while drawing: only savefig's
+        # own pass can find the box then.
+        fig.savefig(target, bbox_inches="tight", **options)
+        return
+    bbox = tight_bbox(fig)
+    # fig.tight_layout() leaves a placeholder engine, which lays out nothing but makes savefig
+    # draw the whole figure once more before writing it: set it aside while saving.
+    with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
+    try:
+        fig.savefig(target, bbox_inches=bbox, **options)
+    finally:
+        if engine is not None:
+            fig.set_layout_engine(engine)
 
 
 class FigureCanvas(backend_svg.FigureCanvasSVG):
