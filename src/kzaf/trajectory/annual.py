@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from kzaf import series
+from kzaf.frames import records as frame_records
 from kzaf.trajectory.figures import ANNUAL_COLUMNS, FLOWS, _empty, _full_years, point_figures
 
 # ---------------------------------------------------------------------------------------------
@@ -235,13 +236,29 @@ def trade_balance(
     if calendar.empty:
         return _empty(columns)
     preferred = series.reconcile(calendar, series.policy_from(policy))
+    # Each period's figures, first row and preferred values gathered in one pass over the
+    # rows, not by filtering both tables again for every period.
+    by_period: dict[tuple[Any, Any], dict[str, list[float]]] = {}
+    first_rows: dict[tuple[Any, Any], dict[str, Any]] = {}
+    for row in frame_records(calendar):
+        period = (row["period_start"], row["period_end"])
+        by_period.setdefault(period, {f: [] for f in FLOWS}).setdefault(row["flow"], [])
+        by_period[period][row["flow"]].append(row["value"])
+        first_rows.setdefault(period, row)
+    best_values = {
+        (start, end, flow): value
+        for start, end, flow, value in zip(
+            preferred["period_start"],
+            preferred["period_end"],
+            preferred["flow"],
+            preferred["preferred_value"],
+            strict=True,
+        )
+    }
     rows = []
-    for (start, end), group in calendar.groupby(["period_start", "period_end"], sort=True):
-        values = {f: list(group.loc[group["flow"] == f, "value"]) for f in FLOWS}
-        pref_rows = preferred[
-            (preferred["period_start"] == start) & (preferred["period_end"] == end)
-        ].set_index("flow")["preferred_value"]
-        best = {f: float(pref_rows.get(f, math.nan)) for f in FLOWS}
+    for start, end in sorted(by_period):
+        values = by_period[(start, end)]
+        best = {f: float(best_values.get((start, end, f), math.nan)) for f in FLOWS}
         x, m, t = values["export"], values["import"], values["turnover"]
         if x and m:
             pairs = [a - b for a in x for b in m]
@@ -258,7 +275,7 @@ def trade_balance(
         else:
             continue
         gap = best["turnover"] - best["export"] - best["import"] if x and m and t else math.nan
-        first = group.iloc[0]
+        first = first_rows[(start, end)]
         rows.append(
             {
                 "period_label": first["period_label"],
