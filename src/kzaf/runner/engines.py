@@ -65,10 +65,13 @@ def open_engine(
     engine: str, scheduler: str | None, slots: int, workers_log: IO[str]
 ) -> Iterator[Engine]:
     if engine == "local":
+        from kzaf.runner import kernel_server
         from kzaf.runner.pool import LocalPool
 
-        pool = LocalPool(slots, workers_log)
-        yield Engine(pool, f"{slots} local worker(s)", pool.stop, pool.started)
+        # Kernels forked from one warm process: their imports are paid once per run.
+        with kernel_server.running(workers_log) as kernel_env:
+            pool = LocalPool(slots, workers_log, kernel_env)
+            yield Engine(pool, f"{slots} local worker(s)", pool.stop, pool.started)
         return
     distributed = _distributed()
     with contextlib.ExitStack() as stack:
