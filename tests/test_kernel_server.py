@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from notebook_factory import make_notebook
 
 from kzaf.runner import kernel_launcher, kernel_server
 
@@ -187,3 +189,41 @@ def test_switched_off_by_the_environment(monkeypatch):
     monkeypatch.setenv(kernel_server.DISABLE_ENV, "1")
     with kernel_server.running() as env:
         assert env == {}
+
+
+def _run_probes(tmp_path: Path, count: int) -> list[dict]:
+    """``kzaf run`` on ``count`` probe notebooks, with no server of the session's."""
+    notebooks = tmp_path / "notebooks"
+    for number in range(count):
+        make_notebook(
+            notebooks / f"0{number}_probe.ipynb",
+            "n: int = 1  # unused",
+            [
+                "import json, os, sys\n"
+                'json.dump({"warm": "pandas" in sys.modules,\n'
+                '           "server": os.environ.get("KZAF_KERNEL_SERVER")},\n'
+                '          open("probe.json", "w"))'
+            ],
+        )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KZAF_") and k != "JUPYTER_PATH"}
+    reports = tmp_path / "reports"
+    done = subprocess.run(
+        [sys.executable, "-m", "kzaf.cli", "run", "--notebooks-dir", str(notebooks),
+         "--reports-dir", str(reports), "--jobs", "2"],
+        capture_output=True, text=True, stdin=subprocess.DEVNULL, env=env, timeout=600,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    return [json.loads(p.read_text()) for p in sorted(reports.glob("latest/default/*/probe.json"))]
+
+
+def test_a_run_of_several_notebooks_forks_warm_kernels_and_leaves_no_server(tmp_path: Path):
+    probes = _run_probes(tmp_path, 3)
+    assert len(probes) == 3
+    assert all(p["warm"] and p["server"] for p in probes), probes
+    assert not Path(probes[0]["server"]).exists(), "the run's server is gone with the run"
+
+
+def test_a_run_of_one_notebook_starts_an_ordinary_kernel(tmp_path: Path):
+    (probe,) = _run_probes(tmp_path, 1)
+    assert probe == {"warm": False, "server": None}

@@ -92,17 +92,21 @@ def in_use() -> bool:
 
 
 @contextlib.contextmanager
-def running(log: IO[str] | None = None) -> Iterator[dict[str, str]]:
+def running(log: IO[str] | None = None, start: bool = True) -> Iterator[dict[str, str]]:
     """Start a kernel server; yield the environment variables that make ``python3`` kernels
     come from it (for worker processes); stop it, and every kernel it forked, at the end.
 
-    Yields no variables (kernels start afresh) when ``$KZAF_KERNEL_SERVER_OFF`` is set, and
-    the current ones when this process already uses a server."""
+    Yields the current variables when this process already uses a server, and none (kernels
+    start afresh) when ``$KZAF_KERNEL_SERVER_OFF`` is set or ``start`` is false (one kernel
+    gains nothing from a server: its imports are paid either way)."""
     if os.environ.get(DISABLE_ENV):
         yield {}
         return
     if in_use():
         yield {"JUPYTER_PATH": os.environ["JUPYTER_PATH"], SERVER_ENV: os.environ[SERVER_ENV]}
+        return
+    if not start:
+        yield {}
         return
     # /tmp rather than the run folder: a Unix socket's path must stay under ~100 bytes.
     folder = Path(tempfile.mkdtemp(prefix="kzaf-kernels-"))
