@@ -46,14 +46,10 @@ def _gone(pid: int, within_s: float = 10.0) -> bool:
 
 
 @pytest.fixture
-def server_env(monkeypatch: pytest.MonkeyPatch):
-    """A server of this test's own (not the session's), its variables in os.environ."""
-    for name in (kernel_server.SERVER_ENV, "JUPYTER_PATH"):
-        monkeypatch.delenv(name, raising=False)
-    with kernel_server.running() as env:
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        yield env
+def server_env():
+    """The test process's server (started for every test run by the root conftest.py)."""
+    assert kernel_server.in_use(), "conftest.py starts a kernel server for the test run"
+    return {name: os.environ[name] for name in (kernel_server.SERVER_ENV, "JUPYTER_PATH")}
 
 
 def _probe(km) -> dict:
@@ -105,6 +101,13 @@ def test_kernels_come_from_the_server_and_take_the_requesters_folder_and_environ
     assert seen[0]["draw"] != seen[1]["draw"], "numpy's global state must be reseeded per kernel"
     for kernel in seen:
         assert _gone(kernel["pid"]), "a shut-down kernel's process must end"
+    # The server outlives the kernels it forked, and serves the next one.
+    km = _kernel(first)
+    try:
+        launcher = km.provisioner.process.pid  # type: ignore[union-attr]
+        assert _probe(km)["pid"] != launcher
+    finally:
+        km.shutdown_kernel(now=True)
 
 
 def test_a_killed_launcher_takes_its_kernel_with_it(server_env, tmp_path: Path):
@@ -224,6 +227,8 @@ def test_a_run_of_several_notebooks_forks_warm_kernels_and_leaves_no_server(tmp_
     assert not Path(probes[0]["server"]).exists(), "the run's server is gone with the run"
 
 
-def test_a_run_of_one_notebook_starts_an_ordinary_kernel(tmp_path: Path):
-    (probe,) = _run_probes(tmp_path, 1)
-    assert probe == {"warm": False, "server": None}
+def test_a_run_of_one_notebook_starts_no_server(monkeypatch):
+    for name in (kernel_server.SERVER_ENV, "JUPYTER_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    with kernel_server.running(start=False) as env:
+        assert env == {}

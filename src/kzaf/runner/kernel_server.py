@@ -231,12 +231,14 @@ class Server:
         while not self.stopping and os.getppid() == self.parent:
             connections = list(self.kernels.values())
             readable, _, _ = select.select([self.listener, *connections], [], [], POLL_S)
-            self.reap()
+            self.reap()  # may close connections listed as readable: looked up again below
             for sock in readable:
                 if sock is self.listener:
                     self.accept()
-                elif not sock.recv(16):  # the launcher is gone: so must its kernel be
-                    self.kill(next(p for p, c in self.kernels.items() if c is sock))
+                    continue
+                pid = next((p for p, c in self.kernels.items() if c is sock), None)
+                if pid is not None and not sock.recv(16):  # its launcher is gone
+                    self.kill(pid)
         for pid in list(self.kernels):
             self.kill(pid)
         deadline = time.monotonic() + 5
