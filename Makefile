@@ -16,16 +16,16 @@ run: $(STAMP)
 	$(BIN)/kzaf run
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests notebooks benchmarks tools
-	$(BIN)/ruff format --check src tests notebooks benchmarks tools
+	$(BIN)/ruff check conftest.py src tests notebooks benchmarks tools
+	$(BIN)/ruff format --check conftest.py src tests notebooks benchmarks tools
 	$(BIN)/mypy src/kzaf
 	$(BIN)/python -m pytest -n auto
 
 # The inner loop: everything but the tests that execute notebooks or run long simulations
 # (about a minute). CI runs `make test`, which includes them.
 test-fast: $(STAMP)
-	$(BIN)/ruff check src tests notebooks benchmarks tools
-	$(BIN)/ruff format --check src tests notebooks benchmarks tools
+	$(BIN)/ruff check conftest.py src tests notebooks benchmarks tools
+	$(BIN)/ruff format --check conftest.py src tests notebooks benchmarks tools
 	$(BIN)/mypy src/kzaf
 	$(BIN)/python -m pytest tests -n auto -m "not notebook and not slow"
 

@@ -10,6 +10,8 @@ temporary folder, with the real data:
   ``kzaf run NN --force --jobs 1``; target on 2 cores: at most 1.15;
 - the slowest notebook alone / a *floor* notebook that only does that notebook's imports and
   ``data.load()``; target: at most 1.5;
+- the same whole run with every kernel started afresh (``$KZAF_KERNEL_SERVER_OFF``), to show
+  what the kernel server (kzaf.runner.kernel_server) saves;
 - a no-op ``kzaf run`` (nothing changed, everything reused); target: at most 0.3 s;
 - peak memory of the largest process of a run (a kernel, in practice), from the operating
   system's accounting of finished child processes;
@@ -47,10 +49,13 @@ tables = data.load()
 """
 
 
-def _timed(command: list[str], cwd: Path) -> tuple[float, float]:
+def _timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall seconds and the peak resident memory (MB) of the largest child process."""
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, check=True, capture_output=True, stdin=subprocess.DEVNULL)
+    subprocess.run(
+        command, cwd=cwd, check=True, capture_output=True, stdin=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
+    )  # fmt: skip
     wall = time.perf_counter() - start
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return wall, peak_kb / 1024
@@ -98,11 +103,13 @@ def main() -> int:
         common = ["--notebooks-dir", str(notebooks), "--reports-dir", str(reports)]
         _timed([*KZAF, "run", *common], ROOT)  # warm-up; also records durations
         slowest = _slowest(reports)
-        whole, alone, floor, noop, peaks = [], [], [], [], []
+        whole, fresh, alone, floor, noop, peaks = [], [], [], [], [], []
         for _ in range(args.rounds):
-            wall, peak = _timed([*KZAF, "run", "--force", "--engine", args.engine, *common], ROOT)
+            forced = [*KZAF, "run", "--force", "--engine", args.engine, *common]
+            wall, peak = _timed(forced, ROOT)
             whole.append(wall)
             peaks.append(peak)
+            fresh.append(_timed(forced, ROOT, {"KZAF_KERNEL_SERVER_OFF": "1"})[0])
             single = [*KZAF, "run", slowest, "--force", "--jobs", "1", *common]
             alone.append(_timed(single, ROOT)[0])
             floor.append(
@@ -116,6 +123,7 @@ def main() -> int:
     med = statistics.median
     print(f"rounds: {args.rounds} (medians)")
     print(f"kzaf run --force (4 notebooks):     {med(whole):6.1f} s   (engine: {args.engine})")
+    print(f"  the same, every kernel afresh:    {med(fresh):6.1f} s   (no kernel server)")
     print(f"slowest notebook alone ({slowest}): {med(alone):6.1f} s")
     print(f"floor notebook (imports + load):    {med(floor):6.1f} s")
     print(f"no-op run:                          {med(noop):6.2f} s   (target <= 0.3 s)")

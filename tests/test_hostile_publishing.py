@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import pytest
 from notebook_factory import make_notebook
+from run_env import without_kzaf_variables
 
 from kzaf import cli
 from kzaf.runner import run
@@ -36,9 +37,7 @@ ATTACKS = (
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KZAF_")}
-    env.update(COMTRADE_API_KEY=SECRET, **extra)
-    return env
+    return without_kzaf_variables(COMTRADE_API_KEY=SECRET, **extra)
 
 
 def _kzaf(*args: str) -> subprocess.CompletedProcess[str]:

@@ -30,6 +30,7 @@ from notebook_factory import (
     secret_notebook,
     sleeping_notebook,
 )
+from run_env import without_kzaf_variables
 
 from kzaf import cli
 from kzaf.paths import DATA_DIR, PROJECT_ROOT
@@ -40,9 +41,7 @@ MARKER = "kzaf-fixture-environment-marker-1234"
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KZAF_")}
-    env.update(COMTRADE_API_KEY=SECRET, KZAF_FIXTURE_MARKER=MARKER, **extra)
-    return env
+    return without_kzaf_variables(COMTRADE_API_KEY=SECRET, KZAF_FIXTURE_MARKER=MARKER, **extra)
 
 
 def kzaf(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -347,7 +346,7 @@ class _FakePool(Executor):
     interrupt = False
     executed: ClassVar[list[str]] = []
 
-    def __init__(self, slots, log):
+    def __init__(self, slots, log, env=None):
         _FakePool.executed = []
         self.started = queue.Queue()
 

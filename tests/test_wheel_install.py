@@ -53,7 +53,10 @@ def test_wheel_runs_a_notebook_from_a_folder_with_data(tmp_path):
     shutil.rmtree(project / "data" / "imported", ignore_errors=True)
     (project / "notebooks").mkdir()
     shutil.copy(PROJECT_ROOT / "notebooks" / "00_data_audit.ipynb", project / "notebooks")
+    # Nothing of this environment's: no KZAF_* variable, and no kernel spec of its kernel
+    # server on JUPYTER_PATH (the installed kzaf starts its own, from the fresh venv).
     env = {k: v for k, v in os.environ.items() if not k.startswith("KZAF_")}
+    env.pop("JUPYTER_PATH", None)
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     kzaf = venv / "bin" / "kzaf"
     _run(kzaf, "run", "--jobs", "1", cwd=project, env=env, timeout=900)

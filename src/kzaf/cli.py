@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from kzaf import __version__
+from kzaf import __version__, startup  # noqa: F401  (startup: before anything loads nbformat)
 
 # What the commands report as they work goes to the log (plain lines on stdout; -q silences
 # it); what a command is asked to print (a codebook, a parameter list) goes to stdout as is.

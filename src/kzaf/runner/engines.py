@@ -62,13 +62,16 @@ def _distributed() -> Any:
 
 @contextlib.contextmanager
 def open_engine(
-    engine: str, scheduler: str | None, slots: int, workers_log: IO[str]
+    engine: str, scheduler: str | None, slots: int, workers_log: IO[str], notebooks: int = 2
 ) -> Iterator[Engine]:
     if engine == "local":
+        from kzaf.runner import kernel_server
         from kzaf.runner.pool import LocalPool
 
-        pool = LocalPool(slots, workers_log)
-        yield Engine(pool, f"{slots} local worker(s)", pool.stop, pool.started)
+        # Kernels forked from one warm process: their imports are paid once per run.
+        with kernel_server.running(workers_log, start=notebooks > 1) as kernel_env:
+            pool = LocalPool(slots, workers_log, kernel_env)
+            yield Engine(pool, f"{slots} local worker(s)", pool.stop, pool.started)
         return
     distributed = _distributed()
     with contextlib.ExitStack() as stack:

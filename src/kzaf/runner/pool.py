@@ -34,7 +34,8 @@ def function_name(fn: Callable[..., Any]) -> str:
 
 
 class LocalPool(Executor):
-    def __init__(self, slots: int, log: IO[str] | None = None):
+    def __init__(self, slots: int, log: IO[str] | None = None, env: dict[str, str] | None = None):
+        self._env = env or {}  # added to the workers' environment (kernel_server.running)
         self._todo: queue.Queue[tuple[int, str, tuple[Any, ...], Future[Any]] | None]
         self._todo = queue.Queue()
         self.started: queue.Queue[Any] = queue.Queue()  # the first argument of each started call
@@ -74,7 +75,7 @@ class LocalPool(Executor):
     # -- workers -------------------------------------------------------------------------
 
     def _spawn(self, slot: int) -> subprocess.Popen[str]:
-        env = dict(os.environ)
+        env = {**os.environ, **self._env}
         env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiet the kernel's debugger note
         env["PYTHONUNBUFFERED"] = "1"
         env["KZAF_POOL_WORKER"] = "1"  # kzaf.runner.worker.POOL_WORKER_ENV

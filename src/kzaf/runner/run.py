@@ -355,7 +355,9 @@ def execute(p: Plan, log: Log, executor: Executor | None = None) -> int:
                     (work / "workers.log").open("a", encoding="utf-8")
                 )
                 try:
-                    engine = stack.enter_context(_engine(p, executor, slots, workers_log))
+                    engine = stack.enter_context(
+                        _engine(p, executor, slots, workers_log, len(to_run))
+                    )
                 except plan.PlanError as exc:
                     log(f"kzaf run: {exc}", error=True)
                     log.close()
@@ -422,7 +424,7 @@ def _upload(target: store.Store, final: Path, may_move: bool, code: int, log: Lo
 
 @contextlib.contextmanager
 def _engine(
-    p: Plan, executor: Executor | None, slots: int, workers_log: IO[str]
+    p: Plan, executor: Executor | None, slots: int, workers_log: IO[str], notebooks: int
 ) -> Iterator[engines.Engine]:
     """The engine, stopped (workers and kernels ended, queued jobs cancelled) when the run is
     interrupted; closed when it ends."""
@@ -434,7 +436,7 @@ def _engine(
         )
         opened: contextlib.AbstractContextManager[engines.Engine] = contextlib.nullcontext(given)
     else:
-        opened = engines.open_engine(p.engine, p.scheduler, slots, workers_log)
+        opened = engines.open_engine(p.engine, p.scheduler, slots, workers_log, notebooks)
     with opened as engine:
         try:
             yield engine

@@ -28,6 +28,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from kzaf import startup  # noqa: F401  (before papermill: skips a slow optional import)
+
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 

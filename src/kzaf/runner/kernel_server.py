@@ -1,0 +1,305 @@
+"""Kernels forked from one warm process, so a run pays the kernel's imports once, not per notebook.
+
+A fresh Jupyter kernel spends about 3 CPU-seconds before a notebook's first line does any work:
+starting the interpreter and ipykernel, then importing numpy, pandas, matplotlib, seaborn,
+scipy and statsmodels. The kernel server pays that once: it imports those libraries (never
+kzaf itself, whose source may change between runs) and then forks one child per kernel
+request. Each child sets the requester's folder, environment and arguments and becomes an
+ordinary ipykernel; the notebook sees the same kernel, only started in milliseconds.
+
+How a kernel is requested: :func:`running` writes a ``python3`` kernel spec, in a private
+folder put first on ``JUPYTER_PATH``, whose command is ``kernel_launcher.py``. jupyter_client
+(papermill, nbval, JupyterLab) starts that launcher as if it were the kernel; the launcher
+hands its arguments, folder, environment and standard streams to the server over a Unix
+socket and stands in for the forked kernel (signals relayed, exit status returned). A launcher
+that cannot use the server starts an ordinary kernel instead.
+
+What differs from a fresh kernel, and why it does not matter here:
+
+- libraries imported by the server are already in ``sys.modules`` (so a ``matplotlibrc`` in the
+  notebook's folder is not read: kzaf sets its style in code);
+- numpy's global random state is reseeded in each child, as a fresh process would be; Python's
+  ``random`` reseeds itself after a fork.
+
+The server refuses requests from another Python environment (another ``sys.prefix``), exits
+when the process that started it ends, and kills each kernel whose launcher has gone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+# This file runs as a script too (the server, started by path): it imports nothing of kzaf, so
+# that kzaf modules, which read the environment, load afresh inside each kernel.
+SERVER_ENV = "KZAF_KERNEL_SERVER"  # the socket's path; kernel_launcher.SERVER_ENV says the same
+MAX_REQUEST = 1 << 20  # bytes: the launcher's environment travels with its request
+LAUNCHER = Path(__file__).with_name("kernel_launcher.py")
+DISABLE_ENV = "KZAF_KERNEL_SERVER_OFF"  # set (to anything) to start every kernel afresh
+KERNEL_NAME = "python3"  # the kernel the notebooks declare
+# What a kzaf notebook's kernel imports before its first line of work, kzaf excepted.
+PRELOAD = (
+    "IPython",
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "numpy",
+    "pandas",
+    "scipy.special",
+    "scipy.stats",
+    "matplotlib.pyplot",
+    "seaborn",
+    "statsmodels.regression.linear_model",
+    "statsmodels.tools.tools",
+    "statsmodels.tools.numdiff",
+    "statsmodels.tsa.statespace.structural",
+)
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel would choose
+POLL_S = 0.2
+
+
+# -- the client side: a spec folder and a server for the length of a run ------------------
+
+
+def kernel_spec(address: str) -> dict[str, Any]:
+    """The ``python3`` kernel spec that starts kernels through the server at ``address``."""
+    return {
+        "argv": [sys.executable, str(LAUNCHER), "-f", "{connection_file}"],
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "metadata": {"debugger": True},
+        "env": {SERVER_ENV: address},
+    }
+
+
+def in_use() -> bool:
+    """Whether this process's kernels already come from a server (a test session's, say)."""
+    address = os.environ.get(SERVER_ENV, "")
+    return bool(address) and Path(address).is_socket() and "JUPYTER_PATH" in os.environ
+
+
+@contextlib.contextmanager
+def running(log: IO[str] | None = None, start: bool = True) -> Iterator[dict[str, str]]:
+    """Start a kernel server; yield the environment variables that make ``python3`` kernels
+    come from it (for worker processes); stop it, and every kernel it forked, at the end.
+
+    Yields the current variables when this process already uses a server, and none (kernels
+    start afresh) when ``$KZAF_KERNEL_SERVER_OFF`` is set or ``start`` is false (one kernel
+    gains nothing from a server: its imports are paid either way)."""
+    if os.environ.get(DISABLE_ENV):
+        yield {}
+        return
+    if in_use():
+        yield {"JUPYTER_PATH": os.environ["JUPYTER_PATH"], SERVER_ENV: os.environ[SERVER_ENV]}
+        return
+    if not start:
+        yield {}
+        return
+    # /tmp rather than the run folder: a Unix socket's path must stay under ~100 bytes.
+    folder = Path(tempfile.mkdtemp(prefix="kzaf-kernels-"))
+    address = str(folder / "server.sock")
+    spec = folder / "kernels" / KERNEL_NAME
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps(kernel_spec(address), indent=1), "utf-8")
+    server = subprocess.Popen(
+        [sys.executable, __file__, address, str(os.getpid())],
+        stdin=subprocess.DEVNULL,
+        stdout=log if log is not None else subprocess.DEVNULL,
+        stderr=log if log is not None else subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    paths = [str(folder), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
+    try:
+        _wait_listening(server, Path(address))
+        yield {"JUPYTER_PATH": os.pathsep.join(paths), SERVER_ENV: address}
+    finally:
+        stop(server)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _wait_listening(server: subprocess.Popen[Any], address: Path, within_s: float = 10) -> None:
+    """The server binds its socket before its imports (milliseconds after it starts); a
+    launcher that came earlier would find no socket and start an ordinary kernel."""
+    deadline = time.monotonic() + within_s
+    while not address.is_socket() and server.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def stop(server: subprocess.Popen[Any], grace_s: float = 5.0) -> None:
+    """SIGTERM (the server kills its kernels and exits), then SIGKILL after ``grace_s``."""
+    if server.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=grace_s)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+# -- the server ----------------------------------------------------------------------------
+
+
+def preload() -> None:
+    os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)  # read when matplotlib is imported
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    for name in PRELOAD:
+        try:
+            __import__(name)
+        except ImportError as exc:  # a smaller environment: that import is paid by the kernel
+            print(f"kernel server: not preloaded: {name} ({exc})", file=sys.stderr)
+    # The inline backend must load inside the kernel, where it hooks into IPython's display.
+    assert "matplotlib_inline.backend_inline" not in sys.modules, "backend loaded too early"
+
+
+def refusal(request: dict[str, Any]) -> str | None:
+    """Why a request cannot be served by this process (None: it can)."""
+    if request.get("prefix") != sys.prefix or request.get("version") != sys.version:
+        return f"the kernel server runs {sys.prefix} (Python {sys.version.split()[0]})"
+    return None
+
+
+def become_kernel(request: dict[str, Any], streams: list[int], keep_closed: list[int]) -> None:
+    """In the forked child: take the launcher's streams, folder and environment, then run
+    ipykernel as ``python -m ipykernel_launcher`` would. Never returns."""
+    code = 1
+    try:
+        os.setsid()  # its own process group: the server can end it with whatever it started
+        for fd in keep_closed:
+            os.close(fd)
+        for target, fd in enumerate(streams):
+            os.dup2(fd, target)
+            os.close(fd)
+        for signum in (signal.SIGTERM, signal.SIGCHLD):
+            signal.signal(signum, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        launcher = importlib.util.find_spec("ipykernel_launcher")
+        sys.argv = [
+            (launcher and launcher.origin) or "ipykernel_launcher",
+            *request["argv"],
+            # The kernel ends if the server dies (ipykernel read $JPY_PARENT_PID on import,
+            # in the server, so it is given here).
+            f"--IPKernelApp.parent_handle={os.getppid()}",
+        ]
+        sys.path[0] = request["cwd"]  # as ``python -m`` puts the working folder first
+        if "numpy" in sys.modules:
+            sys.modules["numpy"].random.seed()
+        from ipykernel import kernelapp
+
+        kernelapp.launch_new_instance()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
+
+
+class Server:
+    def __init__(self, address: str, parent: int):
+        self.parent = parent
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.listener.bind(address)
+        os.chmod(address, 0o600)  # the environment (secrets included) travels over it
+        self.listener.listen(64)
+        self.kernels: dict[int, socket.socket] = {}  # pid -> its launcher's connection
+        self.stopping = False
+
+    def serve(self) -> None:
+        signal.signal(signal.SIGTERM, lambda *_: setattr(self, "stopping", True))
+        while not self.stopping and os.getppid() == self.parent:
+            connections = list(self.kernels.values())
+            readable, _, _ = select.select([self.listener, *connections], [], [], POLL_S)
+            self.reap()  # may close connections listed as readable: looked up again below
+            for sock in readable:
+                if sock is self.listener:
+                    self.accept()
+                    continue
+                pid = next((p for p, c in self.kernels.items() if c is sock), None)
+                if pid is not None and not sock.recv(16):  # its launcher is gone
+                    self.kill(pid)
+        for pid in list(self.kernels):
+            self.kill(pid)
+        deadline = time.monotonic() + 5
+        while self.kernels and time.monotonic() < deadline:
+            self.reap()
+            time.sleep(0.05)
+
+    def accept(self) -> None:
+        connection, _ = self.listener.accept()
+        try:
+            message, streams, _, _ = socket.recv_fds(connection, MAX_REQUEST, 3)
+            request = json.loads(message)
+        except (OSError, ValueError) as exc:
+            print(f"kernel server: bad request ({exc})", file=sys.stderr)
+            connection.close()
+            return
+        why = refusal(request) or (None if len(streams) == 3 else "three streams expected")
+        if why:
+            connection.send(json.dumps({"refused": why}).encode())
+            connection.close()
+            for fd in streams:
+                os.close(fd)
+            return
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            others = [self.listener.fileno(), connection.fileno()]
+            become_kernel(request, streams, others + [c.fileno() for c in self.kernels.values()])
+        for fd in streams:
+            os.close(fd)
+        self.kernels[pid] = connection
+        connection.send(json.dumps({"pid": pid}).encode())
+
+    def kill(self, pid: int) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+
+    def reap(self) -> None:
+        while self.kernels:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            connection = self.kernels.pop(pid, None)
+            if connection is not None:
+                with contextlib.suppress(OSError):
+                    code = os.waitstatus_to_exitcode(status)
+                    connection.send((json.dumps({"exit": code}) + "\n").encode())
+                connection.close()
+
+
+def main(argv: list[str]) -> int:
+    address, parent = argv[0], int(argv[1])
+    server = Server(address, parent)  # listening before the imports: launchers queue
+    preload()
+    server.serve()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
