@@ -28,6 +28,7 @@ when the process that started it ends, and kills each kernel whose launcher has 
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib.util
 import json
 import os
@@ -61,7 +62,12 @@ PRELOAD = (
     "scipy.special",
     "scipy.stats",
     "matplotlib.pyplot",
+    "matplotlib.backends.backend_agg",  # the inline backend draws with it
+    "matplotlib.backends.backend_svg",  # kzaf saves charts as SVG
+    "IPython.core.pylabtools",
     "seaborn",
+    "pandas.io.formats.string",
+    "statsmodels.base.covtype",
     "statsmodels.regression.linear_model",
     "statsmodels.tools.tools",
     "statsmodels.tools.numdiff",
@@ -164,6 +170,9 @@ def preload() -> None:
             print(f"kernel server: not preloaded: {name} ({exc})", file=sys.stderr)
     # The inline backend must load inside the kernel, where it hooks into IPython's display.
     assert "matplotlib_inline.backend_inline" not in sys.modules, "backend loaded too early"
+    # What is loaded now lives as long as every kernel: the collector need never scan it again
+    # (and leaving it alone keeps its memory shared between the forked kernels).
+    gc.freeze()
 
 
 def refusal(request: dict[str, Any]) -> str | None:
