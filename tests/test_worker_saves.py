@@ -1,0 +1,70 @@
+"""The worker writes a running notebook at most once a second, and always when it ends."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from notebook_factory import make_notebook
+from papermill import engines
+
+from kzaf.runner import worker
+
+pytestmark = pytest.mark.notebook
+
+
+@pytest.fixture
+def writes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many cells had run at each write of the output notebook (the class's own save is
+    restored after the test: the throttle patches it for the whole process)."""
+    monkeypatch.setattr(
+        engines.NotebookExecutionManager, "save", engines.NotebookExecutionManager.save
+    )
+    seen: list[int] = []
+    original = engines.write_ipynb
+
+    def counting(nb, path):
+        seen.append(sum(1 for c in nb.cells if c.get("execution_count")))
+        return original(nb, path)
+
+    monkeypatch.setattr(engines, "write_ipynb", counting)
+    return seen
+
+
+def _job(path: Path, folder: Path) -> dict:
+    return {"input": str(path), "parameters": {}, "kernel": "python3", "timeout": 120}
+
+
+def _executed(output: Path) -> list[dict]:
+    cells = json.loads(output.read_text(encoding="utf-8"))["cells"]
+    return [c for c in cells if c["cell_type"] == "code"]
+
+
+def test_forty_quick_cells_are_written_a_few_times_and_completely_at_the_end(tmp_path, writes):
+    path = make_notebook(
+        tmp_path / "quick.ipynb", "n: int = 1  # unused", [f"print({i})" for i in range(40)]
+    )
+    output = tmp_path / "out" / "quick.ipynb"
+    output.parent.mkdir()
+    assert worker._execute(_job(path, tmp_path), output, output.parent) is None
+    assert len(writes) <= 6, f"papermill would write about 80 times; the worker wrote {len(writes)}"
+    assert writes[-1] == 41  # the last write holds every executed cell (parameters included)
+    cells = _executed(output)
+    assert ["".join(c["outputs"][0]["text"]) for c in cells[1:]] == [f"{i}\n" for i in range(40)]
+
+
+def test_a_failing_notebook_is_written_with_its_error(tmp_path, writes):
+    path = make_notebook(
+        tmp_path / "boom.ipynb",
+        "n: int = 1  # unused",
+        ["x = 1", "raise ValueError('boom')", "y = 2"],
+    )
+    output = tmp_path / "out" / "boom.ipynb"
+    output.parent.mkdir()
+    error = worker._execute(_job(path, tmp_path), output, output.parent)
+    assert error is not None and "boom" in str(error)
+    failed = [
+        c for c in _executed(output) if any(o.get("ename") == "ValueError" for o in c["outputs"])
+    ]
+    assert len(failed) == 1
