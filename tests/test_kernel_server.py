@@ -232,3 +232,37 @@ def test_a_run_of_one_notebook_starts_no_server(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     with kernel_server.running(start=False) as env:
         assert env == {}
+
+
+def test_bad_data_stops_the_early_server_and_leaves_nothing(tmp_path: Path, data_copy: Path):
+    """The server starts while the data are checked; a bad row still exits 2, leaving no
+    server, no spec folder and no reports folder."""
+    path = data_copy / "observations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace(",474.3,", ",-474.3,")  # a negative trade value
+    path.write_text("".join(lines), encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "kzaf.cli", "data", "rehash"], check=True, capture_output=True,
+        env={**os.environ, "KZAF_DATA_DIR": str(data_copy)},
+    )  # fmt: skip
+    for number in range(2):
+        make_notebook(tmp_path / "nb" / f"0{number}_n.ipynb", "n: int = 1  # unused", ["n"])
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    env = {
+        **{
+            k: v for k, v in os.environ.items() if not k.startswith("KZAF_") and k != "JUPYTER_PATH"
+        },
+        "KZAF_DATA_DIR": str(data_copy),
+        "TMPDIR": str(private_tmp),  # where the server's folder would be made
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "kzaf.cli", "run", "--notebooks-dir", str(tmp_path / "nb"),
+         "--reports-dir", str(tmp_path / "reports")],
+        capture_output=True, text=True, stdin=subprocess.DEVNULL, env=env, timeout=300,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "observations.csv" in done.stderr
+    assert not (tmp_path / "reports").exists()
+    assert list(private_tmp.iterdir()) == [], "the server's folder is removed"

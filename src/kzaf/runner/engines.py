@@ -20,6 +20,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from kzaf.runner import kernel_server
 from kzaf.runner.plan import PlanError
 
 ENGINES = ("local", "dask")
@@ -62,14 +63,19 @@ def _distributed() -> Any:
 
 @contextlib.contextmanager
 def open_engine(
-    engine: str, scheduler: str | None, slots: int, workers_log: IO[str], notebooks: int = 2
+    engine: str,
+    scheduler: str | None,
+    slots: int,
+    workers_log: IO[str],
+    notebooks: int = 2,
+    kernels: kernel_server.Started | None = None,
 ) -> Iterator[Engine]:
     if engine == "local":
-        from kzaf.runner import kernel_server
         from kzaf.runner.pool import LocalPool
 
-        # Kernels forked from one warm process: their imports are paid once per run.
-        with kernel_server.running(workers_log, start=notebooks > 1) as kernel_env:
+        # Kernels forked from one warm process: their imports are paid once per run. The
+        # server may already be running (``kernels``, started while the run was checked).
+        with _kernel_server(kernels, workers_log, notebooks) as kernel_env:
             pool = LocalPool(slots, workers_log, kernel_env)
             yield Engine(pool, f"{slots} local worker(s)", pool.stop, pool.started)
         return
@@ -107,6 +113,20 @@ def open_engine(
                 executor.shutdown(wait=False)  # cancels every future not finished
 
         yield Engine(executor, where, stop)
+
+
+@contextlib.contextmanager
+def _kernel_server(
+    started: kernel_server.Started | None, workers_log: IO[str], notebooks: int
+) -> Iterator[dict[str, str]]:
+    if started is None:
+        with kernel_server.running(workers_log, start=notebooks > 1) as env:
+            yield env
+        return
+    try:
+        yield started.env
+    finally:
+        started.stop(workers_log)
 
 
 def check_environment(client: Any) -> None:

@@ -97,14 +97,61 @@ def in_use() -> bool:
     return bool(address) and Path(address).is_socket() and "JUPYTER_PATH" in os.environ
 
 
+class Started:
+    """A kernel server this process started: the variables that send kernels to it, and stop().
+
+    Its messages (rare: a library it could not preload, a crash) go to ``server.log`` in its
+    private folder until :meth:`stop` copies them to the log it is given."""
+
+    def __init__(self) -> None:
+        # /tmp rather than the run folder: a Unix socket's path must stay under ~100 bytes.
+        self.folder = Path(tempfile.mkdtemp(prefix="kzaf-kernels-"))
+        address = str(self.folder / "server.sock")
+        spec = self.folder / "kernels" / KERNEL_NAME
+        spec.mkdir(parents=True)
+        (spec / "kernel.json").write_text(json.dumps(kernel_spec(address), indent=1), "utf-8")
+        self.log = self.folder / "server.log"
+        with self.log.open("w", encoding="utf-8") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, __file__, address, str(os.getpid())],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
+        inherited = os.environ.get("JUPYTER_PATH", "").split(os.pathsep)
+        paths = [str(self.folder), *filter(None, inherited)]
+        self.env = {"JUPYTER_PATH": os.pathsep.join(paths), SERVER_ENV: address}
+        _wait_listening(self.process, Path(address))
+
+    def stop(self, log: IO[str] | None = None) -> None:
+        """End the server and every kernel it forked; copy its messages to ``log``."""
+        stop(self.process)
+        with contextlib.suppress(OSError):
+            said = self.log.read_text(encoding="utf-8")
+            if said and log is not None:
+                log.write(said)
+                log.flush()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def start(notebooks: int) -> Started | None:
+    """A new server for a run that executes ``notebooks`` notebooks, or None when kernels
+    should start afresh: one notebook gains nothing from a server (its imports are paid either
+    way), ``$KZAF_KERNEL_SERVER_OFF`` is set, or this process already uses a server (a test
+    run's), whose variables are inherited."""
+    if notebooks < 2 or os.environ.get(DISABLE_ENV) or in_use():
+        return None
+    return Started()
+
+
 @contextlib.contextmanager
 def running(log: IO[str] | None = None, start: bool = True) -> Iterator[dict[str, str]]:
     """Start a kernel server; yield the environment variables that make ``python3`` kernels
     come from it (for worker processes); stop it, and every kernel it forked, at the end.
 
     Yields the current variables when this process already uses a server, and none (kernels
-    start afresh) when ``$KZAF_KERNEL_SERVER_OFF`` is set or ``start`` is false (one kernel
-    gains nothing from a server: its imports are paid either way)."""
+    start afresh) when ``$KZAF_KERNEL_SERVER_OFF`` is set or ``start`` is false."""
     if os.environ.get(DISABLE_ENV):
         yield {}
         return
@@ -114,26 +161,11 @@ def running(log: IO[str] | None = None, start: bool = True) -> Iterator[dict[str
     if not start:
         yield {}
         return
-    # /tmp rather than the run folder: a Unix socket's path must stay under ~100 bytes.
-    folder = Path(tempfile.mkdtemp(prefix="kzaf-kernels-"))
-    address = str(folder / "server.sock")
-    spec = folder / "kernels" / KERNEL_NAME
-    spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps(kernel_spec(address), indent=1), "utf-8")
-    server = subprocess.Popen(
-        [sys.executable, __file__, address, str(os.getpid())],
-        stdin=subprocess.DEVNULL,
-        stdout=log if log is not None else subprocess.DEVNULL,
-        stderr=log if log is not None else subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    paths = [str(folder), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
+    server = Started()
     try:
-        _wait_listening(server, Path(address))
-        yield {"JUPYTER_PATH": os.pathsep.join(paths), SERVER_ENV: address}
+        yield server.env
     finally:
-        stop(server)
-        shutil.rmtree(folder, ignore_errors=True)
+        server.stop(log)
 
 
 def _wait_listening(server: subprocess.Popen[Any], address: Path, within_s: float = 10) -> None:
