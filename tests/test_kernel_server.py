@@ -266,3 +266,51 @@ def test_bad_data_stops_the_early_server_and_leaves_nothing(tmp_path: Path, data
     assert "observations.csv" in done.stderr
     assert not (tmp_path / "reports").exists()
     assert list(private_tmp.iterdir()) == [], "the server's folder is removed"
+
+
+def _user_spec(folder: Path, spec: dict) -> None:
+    (folder / "kernels" / "python3").mkdir(parents=True)
+    (folder / "kernels" / "python3" / "kernel.json").write_text(json.dumps(spec))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"argv": ["/opt/other/bin/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"]},
+        {
+            "argv": [
+                "python",
+                "-m",
+                "ipykernel_launcher",
+                "--matplotlib=agg",
+                "-f",
+                "{connection_file}",
+            ]
+        },
+        {"env": {"SOMETHING": "1"}},
+    ],
+    ids=["another python", "other arguments", "extra environment"],
+)
+def test_a_python3_spec_of_another_kind_is_left_to_start_its_own_kernels(
+    monkeypatch, tmp_path: Path, change: dict
+):
+    for name in (kernel_server.SERVER_ENV, "JUPYTER_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    _user_spec(tmp_path, {**kernel_server.NATIVE_SPEC, **change})
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    assert kernel_server.python3_spec() is None
+    assert kernel_server.start(notebooks=4) is None
+    with kernel_server.running() as env:
+        assert env == {}
+
+
+def test_the_servers_spec_keeps_the_standard_specs_name_and_metadata(monkeypatch, tmp_path):
+    for name in (kernel_server.SERVER_ENV, "JUPYTER_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    standard = {**kernel_server.NATIVE_SPEC, "display_name": "Mine", "metadata": {"x": 1}}
+    _user_spec(tmp_path, standard)
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    assert kernel_server.python3_spec() == standard
+    made = kernel_server.kernel_spec("/x.sock", standard)
+    assert made["display_name"] == "Mine" and made["metadata"] == {"x": 1}
+    assert made["env"] == {kernel_server.SERVER_ENV: "/x.sock"}

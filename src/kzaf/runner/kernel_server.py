@@ -80,13 +80,20 @@ POLL_S = 0.2
 # -- the client side: a spec folder and a server for the length of a run ------------------
 
 
-def kernel_spec(address: str) -> dict[str, Any]:
-    """The ``python3`` kernel spec that starts kernels through the server at ``address``."""
+NATIVE_SPEC: dict[str, Any] = {  # ipykernel's own, when no python3 spec is installed
+    "argv": ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+    "display_name": "Python 3 (ipykernel)",
+    "language": "python",
+    "metadata": {"debugger": True},
+}
+
+
+def kernel_spec(address: str, standard: dict[str, Any] = NATIVE_SPEC) -> dict[str, Any]:
+    """The ``standard`` python3 kernel spec, made to start kernels through the server at
+    ``address`` (everything else, its name and metadata, as it was)."""
     return {
+        **standard,
         "argv": [sys.executable, str(LAUNCHER), "-f", "{connection_file}"],
-        "display_name": "Python 3 (ipykernel)",
-        "language": "python",
-        "metadata": {"debugger": True},
         "env": {SERVER_ENV: address},
     }
 
@@ -103,13 +110,14 @@ class Started:
     Its messages (rare: a library it could not preload, a crash) go to ``server.log`` in its
     private folder until :meth:`stop` copies them to the log it is given."""
 
-    def __init__(self) -> None:
+    def __init__(self, standard: dict[str, Any] = NATIVE_SPEC) -> None:
         # /tmp rather than the run folder: a Unix socket's path must stay under ~100 bytes.
         self.folder = Path(tempfile.mkdtemp(prefix="kzaf-kernels-"))
         address = str(self.folder / "server.sock")
         spec = self.folder / "kernels" / KERNEL_NAME
         spec.mkdir(parents=True)
-        (spec / "kernel.json").write_text(json.dumps(kernel_spec(address), indent=1), "utf-8")
+        text = json.dumps(kernel_spec(address, standard), indent=1)
+        (spec / "kernel.json").write_text(text, "utf-8")
         self.log = self.folder / "server.log"
         with self.log.open("w", encoding="utf-8") as log:
             self.process = subprocess.Popen(
@@ -135,14 +143,42 @@ class Started:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+STANDARD_ARGS = ["-m", "ipykernel_launcher", "-f", "{connection_file}"]
+
+
+def python3_spec() -> dict[str, Any] | None:
+    """The ``python3`` kernel spec found first, if it starts this very interpreter with
+    ipykernel's standard arguments (the server forks this interpreter, so it may stand in for
+    that spec only); None for a ``python3`` spec of the user's that names another Python,
+    other arguments or extra environment variables: it starts its own kernels."""
+    from jupyter_core.paths import jupyter_path
+
+    for folder in jupyter_path("kernels"):
+        path = Path(folder) / KERNEL_NAME / "kernel.json"
+        if not path.is_file():
+            continue
+        try:
+            spec: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        argv = spec.get("argv") or [""]
+        # jupyter_client itself runs a spec's bare "python" as its own interpreter.
+        major, minor = sys.version_info[:2]
+        own = {"python", f"python{major}", f"python{major}.{minor}"}
+        same = argv[0] in own or os.path.realpath(argv[0]) == os.path.realpath(sys.executable)
+        return spec if same and argv[1:] == STANDARD_ARGS and not spec.get("env") else None
+    return NATIVE_SPEC  # no spec on disk: jupyter_client starts ipykernel here
+
+
 def start(notebooks: int) -> Started | None:
     """A new server for a run that executes ``notebooks`` notebooks, or None when kernels
     should start afresh: one notebook gains nothing from a server (its imports are paid either
-    way), ``$KZAF_KERNEL_SERVER_OFF`` is set, or this process already uses a server (a test
-    run's), whose variables are inherited."""
+    way), ``$KZAF_KERNEL_SERVER_OFF`` is set, ``python3`` names another interpreter, or this
+    process already uses a server (a test run's), whose variables are inherited."""
     if notebooks < 2 or os.environ.get(DISABLE_ENV) or in_use():
         return None
-    return Started()
+    spec = python3_spec()
+    return Started(spec) if spec is not None else None
 
 
 @contextlib.contextmanager
@@ -158,10 +194,11 @@ def running(log: IO[str] | None = None, start: bool = True) -> Iterator[dict[str
     if in_use():
         yield {"JUPYTER_PATH": os.environ["JUPYTER_PATH"], SERVER_ENV: os.environ[SERVER_ENV]}
         return
-    if not start:
+    spec = python3_spec() if start else None
+    if spec is None:
         yield {}
         return
-    server = Started()
+    server = Started(spec)
     try:
         yield server.env
     finally:
