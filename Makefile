@@ -10,23 +10,32 @@ STAMP  := $(VENV)/.kzaf-env
 # uv installs the lock in seconds; pinned so every machine resolves the same way.
 UV_VERSION := 0.13.9
 
-.PHONY: run test test-fast env lint lock lab clean-env notebooks kernel
+.PHONY: run test test-fast env lint suite suite-fast lock lab clean-env notebooks kernel
 
 run: $(STAMP)
 	$(BIN)/kzaf run
 
+LINTED := conftest.py src tests notebooks benchmarks tools
+
+# Lint and tests side by side (make -j2): mypy's quarter-minute on one core fits beside the
+# test run, which leaves some of the second core idle while kernels and browsers start.
 test: $(STAMP)
-	$(BIN)/ruff check conftest.py src tests notebooks benchmarks tools
-	$(BIN)/ruff format --check conftest.py src tests notebooks benchmarks tools
-	$(BIN)/mypy src/kzaf
-	$(BIN)/python -m pytest -n auto
+	$(MAKE) --no-print-directory -j2 lint suite
 
 # The inner loop: everything but the tests that execute notebooks or run long simulations
 # (about a minute). CI runs `make test`, which includes them.
 test-fast: $(STAMP)
-	$(BIN)/ruff check conftest.py src tests notebooks benchmarks tools
-	$(BIN)/ruff format --check conftest.py src tests notebooks benchmarks tools
+	$(MAKE) --no-print-directory -j2 lint suite-fast
+
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy src/kzaf
+
+suite: $(STAMP)
+	$(BIN)/python -m pytest -n auto
+
+suite-fast: $(STAMP)
 	$(BIN)/python -m pytest tests -n auto -m "not notebook and not slow"
 
 env: $(STAMP)
