@@ -48,6 +48,9 @@ $(STAMP): requirements.lock pyproject.toml Makefile
 	# many containers) every kernel would otherwise recompile pandas, seaborn and statsmodels.
 	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python --no-deps --editable .
+	# kzaf is installed editable, so its own modules are compiled here (uv compiles only what
+	# it installs into the venv): every kernel imports them.
+	$(BIN)/python -m compileall -q src/kzaf
 	touch $(STAMP)
 
 # Re-execute the committed notebooks in place with their default parameters (so their saved
