@@ -299,7 +299,7 @@ def test_a_python3_spec_of_another_kind_is_left_to_start_its_own_kernels(
     _user_spec(tmp_path, {**kernel_server.NATIVE_SPEC, **change})
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
     assert kernel_server.python3_spec() is None
-    assert kernel_server.start(notebooks=4) is None
+    assert kernel_server.start_server(notebooks=4) is None
     with kernel_server.running() as env:
         assert env == {}
 
@@ -314,3 +314,11 @@ def test_the_servers_spec_keeps_the_standard_specs_name_and_metadata(monkeypatch
     made = kernel_server.kernel_spec("/x.sock", standard)
     assert made["display_name"] == "Mine" and made["metadata"] == {"x": 1}
     assert made["env"] == {kernel_server.SERVER_ENV: "/x.sock"}
+
+
+def test_no_private_folder_means_fresh_kernels_not_a_failed_run(monkeypatch, tmp_path, capsys):
+    for name in (kernel_server.SERVER_ENV, "JUPYTER_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(kernel_server.tempfile, "tempdir", str(tmp_path / "missing"))
+    assert kernel_server.start_server(notebooks=4) is None
+    assert "kernels start afresh" in capsys.readouterr().err

@@ -170,7 +170,7 @@ def python3_spec() -> dict[str, Any] | None:
     return NATIVE_SPEC  # no spec on disk: jupyter_client starts ipykernel here
 
 
-def start(notebooks: int) -> Started | None:
+def start_server(notebooks: int) -> Started | None:
     """A new server for a run that executes ``notebooks`` notebooks, or None when kernels
     should start afresh: one notebook gains nothing from a server (its imports are paid either
     way), ``$KZAF_KERNEL_SERVER_OFF`` is set, ``python3`` names another interpreter, or this
@@ -178,7 +178,13 @@ def start(notebooks: int) -> Started | None:
     if notebooks < 2 or os.environ.get(DISABLE_ENV) or in_use():
         return None
     spec = python3_spec()
-    return Started(spec) if spec is not None else None
+    if spec is None:
+        return None
+    try:
+        return Started(spec)
+    except OSError as exc:  # no private temporary folder or socket: kernels start afresh
+        print(f"kzaf: kernel server not started ({exc}); kernels start afresh", file=sys.stderr)
+        return None
 
 
 @contextlib.contextmanager
@@ -194,11 +200,10 @@ def running(log: IO[str] | None = None, start: bool = True) -> Iterator[dict[str
     if in_use():
         yield {"JUPYTER_PATH": os.environ["JUPYTER_PATH"], SERVER_ENV: os.environ[SERVER_ENV]}
         return
-    spec = python3_spec() if start else None
-    if spec is None:
+    server = start_server(notebooks=2) if start else None
+    if server is None:
         yield {}
         return
-    server = Started(spec)
     try:
         yield server.env
     finally:

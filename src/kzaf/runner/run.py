@@ -193,7 +193,7 @@ def _before_executing(p: Plan, dry_run: bool) -> None:
     if not to_execute:
         return
     if p.engine == "local" and not dry_run:
-        p.kernels = kernel_server.start(to_execute)
+        p.kernels = kernel_server.start_server(to_execute)
     try:
         _check_data_content(p.data_dir)
     except plan.PlanError:
