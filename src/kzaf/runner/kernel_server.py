@@ -218,17 +218,26 @@ def _wait_listening(server: subprocess.Popen[Any], address: Path, within_s: floa
         time.sleep(0.01)
 
 
-def stop(server: subprocess.Popen[Any], grace_s: float = 5.0) -> None:
-    """SIGTERM (the server kills its kernels and exits), then SIGKILL after ``grace_s``."""
-    if server.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGTERM)
+def stop_groups(processes: list[subprocess.Popen[Any]], grace_s: float = 5.0) -> None:
+    """End processes that lead their own process groups (and whatever they started): SIGTERM
+    to every group at once, then SIGKILL to each group still there after ``grace_s``. Also
+    what the local pool does with its workers."""
+    for process in processes:
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
         try:
-            server.wait(timeout=grace_s)
+            process.wait(timeout=grace_s)
         except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def stop(server: subprocess.Popen[Any], grace_s: float = 5.0) -> None:
+    """SIGTERM (the server kills its kernels and exits), then SIGKILL after ``grace_s``."""
+    stop_groups([server], grace_s)
 
 
 # -- the server ----------------------------------------------------------------------------

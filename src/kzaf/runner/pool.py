@@ -18,13 +18,14 @@ import itertools
 import json
 import os
 import queue
-import signal
 import subprocess
 import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from typing import IO, Any
+
+from kzaf.runner import kernel_server
 
 STOP_GRACE_S = 10.0
 
@@ -157,16 +158,6 @@ class LocalPool(Executor):
             self._todo.put(None)
         with self._lock:
             procs = list(self._procs.values())
-        for proc in procs:
-            if proc.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(timeout=STOP_GRACE_S)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        kernel_server.stop_groups(procs, STOP_GRACE_S)
         for thread in self._threads:
             thread.join(timeout=1.0)
