@@ -22,7 +22,7 @@ from kzaf.trajectory.figures import (
 from kzaf.trajectory.forecast import Forecast, trend_forecast
 from kzaf.trajectory.mirror import mirror_table
 from kzaf.trajectory.target import distance_to_target, target_applies
-from kzaf.trajectory.year_to_date import run_rate
+from kzaf.trajectory.year_to_date import run_rate, seasonal_shares
 
 # The two changes the story turns on: the doubling and the fall.
 STORY_CHANGES = ((2021, 2022), (2022, 2023))
@@ -90,6 +90,7 @@ def build(
     figures = trade_figures(observations, sources, **pair_of, **years)
     annual = annual_trade(figures, policy, flows=flows, **years)
     forecast = trend_forecast(annual, flow=flow, until=target_year, alpha=alpha)
+    shares = seasonal_shares(figures)  # every flow's; the run-rates of each flow use it
     applies = target_applies(reporter, partner)
     return Trajectory(
         reporter=reporter,
@@ -108,7 +109,9 @@ def build(
         annual=annual,
         growth=yoy_growth(annual, figures),
         changes=period_changes(annual, figures, list(STORY_CHANGES), flow=flow),
-        run_rates=pd.concat([run_rate(figures, policy, flow=f) for f in flows], ignore_index=True),
+        run_rates=pd.concat(
+            [run_rate(figures, policy, flow=f, shares=shares) for f in flows], ignore_index=True
+        ),
         forecast=forecast,
         target_applies=applies,
         claims_apply=claims_apply(reporter, partner),

@@ -179,9 +179,12 @@ def run_rate(
     policy: series.SourcePolicy | str | Mapping[str, Any] = "official_first",
     *,
     flow: str = "turnover",
+    shares: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Estimates of the full year for every calendar year that has a year-to-date figure and no
-    full-year figure (an incomplete year), from its longest year-to-date period.
+    full-year figure (an incomplete year), from its longest year-to-date period. ``shares`` is
+    :func:`seasonal_shares` of the same figures, when the caller has it (it covers every flow,
+    so a caller estimating several flows computes it once).
 
     Two methods, each a row, labelled ``estimate=True``:
 
@@ -212,7 +215,7 @@ def run_rate(
         return _empty(columns)
     ytd = ytd[ytd["flow"] == flow]
     full_years = set(full.loc[full["flow"] == flow, "year"]) if not full.empty else set()
-    shares = seasonal_shares(figures)
+    shares = seasonal_shares(figures) if shares is None else shares
     shares = shares[(shares["flow"] == flow) & shares["consistent"]]
     table = year_to_date_table(ytd, policy)
     rows = []
