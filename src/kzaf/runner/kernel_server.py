@@ -7,8 +7,10 @@ kzaf itself, whose source may change between runs) and then forks one child per 
 request. Each child sets the requester's folder, environment and arguments and becomes an
 ordinary ipykernel; the notebook sees the same kernel, only started in milliseconds.
 
-How a kernel is requested: :func:`running` writes a ``python3`` kernel spec, in a private
-folder put first on ``JUPYTER_PATH``, whose command is ``kernel_launcher.py``. jupyter_client
+How a kernel is requested: a started server (:class:`Started`) writes a ``python3`` kernel
+spec, in a private folder put first on ``JUPYTER_PATH``, whose command is
+``kernel_launcher.py`` (only when the ``python3`` spec it stands in for would start this same
+interpreter the standard way: :func:`python3_spec`). jupyter_client
 (papermill, nbval, JupyterLab) starts that launcher as if it were the kernel; the launcher
 hands its arguments, folder, environment and standard streams to the server over a Unix
 socket and stands in for the forked kernel (signals relayed, exit status returned). A launcher
