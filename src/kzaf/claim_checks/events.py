@@ -46,6 +46,15 @@ def _ids(frame: pd.DataFrame) -> str:
     return ", ".join(f"{d} ({i})" for d, i in zip(frame["date"], frame["event_id"], strict=True))
 
 
+def _recorded(
+    name: str, records: pd.DataFrame, found: str, missing: str, measure: str = ""
+) -> Part:
+    """A part any record confirms (listed after ``found``); not testable without one."""
+    if len(records):
+        return Part(name, CONFIRMED, f"{found}: {_ids(records)}.", measure)
+    return Part(name, NOT_TESTABLE, missing, measure)
+
+
 def _cite(*frames: pd.DataFrame) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s for f in frames for s in f["source_id"]))
 
@@ -86,18 +95,18 @@ def forum_and_trading_house(tables: Tables, options: Mapping[str, Any]) -> Claim
     planned = _mentions(forum, "trading house")
     announced = pd.concat([planned, houses[houses["date"].str.startswith("2023-04")]])
     later = _mentions(events[events["date"] > "2023-12"], "trading house in Kabul")
-    forum_part = Part(
+    forum_part = _recorded(
         "a Kazakh–Afghan business forum was held in Kabul in April 2023",
-        CONFIRMED if len(forum) else NOT_TESTABLE,
-        f"Recorded: {_ids(forum)}." if len(forum) else "No April 2023 forum in Kabul recorded.",
+        forum,
+        "Recorded",
+        "No April 2023 forum in Kabul recorded.",
         "date",
     )
-    house_part = Part(
+    house_part = _recorded(
         "a Kazakh trading house in Afghanistan was announced then",
-        CONFIRMED if len(announced) else NOT_TESTABLE,
-        f"Announced in April 2023: {_ids(announced)}."
-        if len(announced)
-        else "No April 2023 announcement of a trading house recorded.",
+        announced,
+        "Announced in April 2023",
+        "No April 2023 announcement of a trading house recorded.",
         "date",
     )
     place = trading_house_in_kabul(houses)
@@ -176,19 +185,17 @@ def rozanak_section(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
         if lengths
         else "No recorded length of the section.",
     )
-    company = Part(
+    company = _recorded(
         "a Kazakh company builds it",
-        CONFIRMED if len(kazakh) else NOT_TESTABLE,
-        f"Contracts with a Kazakh company: {_ids(kazakh)}."
-        if len(kazakh)
-        else "No contract with a Kazakh company recorded.",
+        kazakh,
+        "Contracts with a Kazakh company",
+        "No contract with a Kazakh company recorded.",
     )
-    resumed = Part(
+    resumed = _recorded(
         "a contract signed in October 2023 resumed construction",
-        CONFIRMED if len(october_2023) else NOT_TESTABLE,
-        f"Recorded: {_ids(october_2023)}."
-        if len(october_2023)
-        else "No October 2023 contract is recorded (contracts on record: "
+        october_2023,
+        "Recorded",
+        "No October 2023 contract is recorded (contracts on record: "
         f"{_ids(contracts) or 'none'}), so the resumption date cannot be checked.",
         "date",
     )
@@ -209,16 +216,18 @@ def ministers(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
             "date",
         )
     else:
-        promoted = Part(
+        promoted = _recorded(
             "the trade minister became deputy prime minister in September 2023",
-            CONFIRMED if len(deputy_then) else NOT_TESTABLE,
-            f"Recorded: {_ids(deputy_then)}." if len(deputy_then) else "No dated record.",
+            deputy_then,
+            "Recorded",
+            "No dated record.",
             "date",
         )
-    ministry = Part(
+    ministry = _recorded(
         "a Ministry of Transport was announced in September 2023",
-        CONFIRMED if len(transport) else NOT_TESTABLE,
-        f"Announced: {_ids(transport)}." if len(transport) else "No dated record.",
+        transport,
+        "Announced",
+        "No dated record.",
         "date",
     )
     return from_parts("C13", [promoted, ministry], _cite(transport, deputy_before, deputy_then))
@@ -231,10 +240,11 @@ def trade_representations(tables: Tables, options: Mapping[str, Any]) -> ClaimRe
     closed = _mentions(in_2023, "Russia")
     opened = in_2023[~in_2023.index.isin(closed.index)]
     working = _mentions(_tagged(tables, "C6"), "trade house officially working")
-    closing = Part(
+    closing = _recorded(
         "Kazakhstan closed its trade representation in Russia in 2023",
-        CONFIRMED if len(closed) else NOT_TESTABLE,
-        f"Closed: {_ids(closed)}." if len(closed) else "No 2023 record of the closure.",
+        closed,
+        "Closed",
+        "No 2023 record of the closure.",
         "date",
     )
     opening = Part(
