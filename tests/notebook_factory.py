@@ -8,15 +8,25 @@ import nbformat
 
 
 def make_notebook(
-    path: Path, parameters: str, cells: list[str], title: str = "Fixture notebook"
+    path: Path,
+    parameters: str,
+    cells: list[str],
+    title: str = "Fixture notebook",
+    rules: str | None = None,
 ) -> Path:
-    """A notebook in the collection's shape: title, parameters cell, code cells."""
+    """A notebook in the collection's shape: title, parameters cell, its rules cell (when
+    ``rules`` is given), code cells."""
     parameters_cell = nbformat.v4.new_code_cell(parameters)
     parameters_cell.metadata["tags"] = ["parameters"]
+    rules_cells = []
+    if rules is not None:
+        rules_cells.append(nbformat.v4.new_code_cell(rules))
+        rules_cells[0].metadata["tags"] = ["parameter-rules"]
     notebook = nbformat.v4.new_notebook(
         cells=[
             nbformat.v4.new_markdown_cell(f"# {title}\n\nA fixture for the runner's tests."),
             parameters_cell,
+            *rules_cells,
             *[nbformat.v4.new_code_cell(source) for source in cells],
         ]
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
+from notebook_factory import make_notebook
 
 PAIR_CODE = """\
 # A made-up yearly series from the parameters: a fixture, not data.
@@ -24,26 +24,11 @@ Path("figures/where.txt").write_text(str(Path.cwd()))
 
 def pair_notebook(path: Path, title: str = "Fixture pair") -> Path:
     """Parameters reporter/partner with a rule (partner differs from reporter)."""
-    parameters = nbformat.v4.new_code_cell(
+    return make_notebook(
+        path,
         'reporter: str = "KAZ"  # reporting country (ISO3)\n'
-        'partner: str = "AFG"  # partner country (ISO3)'
+        'partner: str = "AFG"  # partner country (ISO3)',
+        [PAIR_CODE],
+        title,
+        rules='PARAMETER_RULES = {"partner": "partner != reporter"}',
     )
-    parameters.metadata["tags"] = ["parameters"]
-    rules = nbformat.v4.new_code_cell('PARAMETER_RULES = {"partner": "partner != reporter"}')
-    rules.metadata["tags"] = ["parameter-rules"]
-    notebook = nbformat.v4.new_notebook(
-        cells=[
-            nbformat.v4.new_markdown_cell(f"# {title}\n\nA fixture for the sweep tests."),
-            parameters,
-            rules,
-            nbformat.v4.new_code_cell(PAIR_CODE),
-        ]
-    )
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(notebook, str(path))
-    return path
