@@ -14,11 +14,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-# At import, not inside the functions: the model is what this module is for, and a notebook
-# then pays for loading statsmodels in its imports cell rather than in the first analysis cell.
-from statsmodels.tools.numdiff import approx_hess
-from statsmodels.tsa.statespace.structural import UnobservedComponents
-
 from kzaf import series
 from kzaf.event.monthly import monthly_series
 from kzaf.event.shipment import UNIT, Event
@@ -299,6 +294,10 @@ class ModelChoice:
 
 
 def _fit(endog: np.ndarray, spec: dict[str, Any], exog: np.ndarray | None) -> tuple:
+    # statsmodels loads on the first fit, not when kzaf.event is imported (the CLI's dry run
+    # and every check of an event claim import it without fitting anything).
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model = UnobservedComponents(endog, exog=exog, **spec)
@@ -484,6 +483,8 @@ def _forecast_paths(
 ) -> tuple[np.ndarray, list[str]]:
     """``n_draws`` x ``steps`` forecast paths, with parameter uncertainty when
     ``parameter_draws`` > 0 (see :func:`pulse_effect`)."""
+    from statsmodels.tools.numdiff import approx_hess
+
     if parameter_draws <= 0:
         mean, cov = _forecast_moments(result, steps, exog_future)
         return _mvn_draws(mean, cov, n_draws, rng), []
