@@ -67,15 +67,14 @@ def open_engine(
     scheduler: str | None,
     slots: int,
     workers_log: IO[str],
-    notebooks: int = 2,
     kernels: kernel_server.Started | None = None,
 ) -> Iterator[Engine]:
     if engine == "local":
         from kzaf.runner.pool import LocalPool
 
-        # Kernels forked from one warm process: their imports are paid once per run. The
-        # server may already be running (``kernels``, started while the run was checked).
-        with _kernel_server(kernels, workers_log, notebooks) as kernel_env:
+        # Kernels forked from one warm process (``kernels``, started while the run was checked
+        # when it executes several notebooks): their imports are paid once per run.
+        with _kernel_server(kernels, workers_log) as kernel_env:
             pool = LocalPool(slots, workers_log, kernel_env)
             yield Engine(pool, f"{slots} local worker(s)", pool.stop, pool.started)
         return
@@ -117,11 +116,12 @@ def open_engine(
 
 @contextlib.contextmanager
 def _kernel_server(
-    started: kernel_server.Started | None, workers_log: IO[str], notebooks: int
+    started: kernel_server.Started | None, workers_log: IO[str]
 ) -> Iterator[dict[str, str]]:
+    """The variables that send the workers' kernels to ``started`` (stopped at the end); none
+    without it (fresh kernels, or those of a server this process uses, inherited)."""
     if started is None:
-        with kernel_server.running(workers_log, start=notebooks > 1) as env:
-            yield env
+        yield {}
         return
     try:
         yield started.env

@@ -190,19 +190,19 @@ def start_server(notebooks: int) -> Started | None:
 
 
 @contextlib.contextmanager
-def running(log: IO[str] | None = None, start: bool = True) -> Iterator[dict[str, str]]:
+def running(log: IO[str] | None = None) -> Iterator[dict[str, str]]:
     """Start a kernel server; yield the environment variables that make ``python3`` kernels
-    come from it (for worker processes); stop it, and every kernel it forked, at the end.
+    come from it; stop it, and every kernel it forked, at the end (a test run's server).
 
     Yields the current variables when this process already uses a server, and none (kernels
-    start afresh) when ``$KZAF_KERNEL_SERVER_OFF`` is set or ``start`` is false."""
+    start afresh) when :func:`start_server` starts none."""
     if os.environ.get(DISABLE_ENV):
         yield {}
         return
     if in_use():
         yield {"JUPYTER_PATH": os.environ["JUPYTER_PATH"], SERVER_ENV: os.environ[SERVER_ENV]}
         return
-    server = start_server(notebooks=2) if start else None
+    server = start_server(notebooks=2)
     if server is None:
         yield {}
         return

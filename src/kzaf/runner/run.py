@@ -380,9 +380,7 @@ def _execute(p: Plan, log: Log, executor: Executor | None) -> int:
                     (work / "workers.log").open("a", encoding="utf-8")
                 )
                 try:
-                    engine = stack.enter_context(
-                        _engine(p, executor, slots, workers_log, len(to_run))
-                    )
+                    engine = stack.enter_context(_engine(p, executor, slots, workers_log))
                 except plan.PlanError as exc:
                     log(f"kzaf run: {exc}", error=True)
                     log.close()
@@ -449,7 +447,7 @@ def _upload(target: store.Store, final: Path, may_move: bool, code: int, log: Lo
 
 @contextlib.contextmanager
 def _engine(
-    p: Plan, executor: Executor | None, slots: int, workers_log: IO[str], notebooks: int
+    p: Plan, executor: Executor | None, slots: int, workers_log: IO[str]
 ) -> Iterator[engines.Engine]:
     """The engine, stopped (workers and kernels ended, queued jobs cancelled) when the run is
     interrupted; closed when it ends."""
@@ -461,9 +459,7 @@ def _engine(
         )
         opened: contextlib.AbstractContextManager[engines.Engine] = contextlib.nullcontext(given)
     else:
-        opened = engines.open_engine(
-            p.engine, p.scheduler, slots, workers_log, notebooks, p.kernels
-        )
+        opened = engines.open_engine(p.engine, p.scheduler, slots, workers_log, p.kernels)
     with opened as engine:
         try:
             yield engine
