@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from notebook_factory import make_notebook
+from run_env import without_kernel_server
 
 from kzaf.runner import kernel_launcher, kernel_server
 
@@ -43,6 +44,13 @@ def _gone(pid: int, within_s: float = 10.0) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+@pytest.fixture
+def no_test_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As outside the test run: no kernel server in use, no spec of its on JUPYTER_PATH."""
+    for name in (kernel_server.SERVER_ENV, "JUPYTER_PATH"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
@@ -139,9 +147,9 @@ def test_an_interrupt_reaches_the_forked_kernel(server_env, tmp_path: Path):
         km.shutdown_kernel(now=True)
 
 
-def test_stopping_the_server_ends_every_kernel_it_forked(monkeypatch, tmp_path: Path):
-    for name in (kernel_server.SERVER_ENV, "JUPYTER_PATH"):
-        monkeypatch.delenv(name, raising=False)
+def test_stopping_the_server_ends_every_kernel_it_forked(
+    no_test_server, monkeypatch, tmp_path: Path
+):
     with kernel_server.running() as env:
         for name, value in env.items():
             monkeypatch.setenv(name, value)
@@ -208,7 +216,7 @@ def _run_probes(tmp_path: Path, count: int) -> list[dict]:
                 '          open("probe.json", "w"))'
             ],
         )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KZAF_") and k != "JUPYTER_PATH"}
+    env = without_kernel_server()
     reports = tmp_path / "reports"
     done = subprocess.run(
         [sys.executable, "-m", "kzaf.cli", "run", "--notebooks-dir", str(notebooks),
@@ -227,9 +235,7 @@ def test_a_run_of_several_notebooks_forks_warm_kernels_and_leaves_no_server(tmp_
     assert not Path(probes[0]["server"]).exists(), "the run's server is gone with the run"
 
 
-def test_a_run_of_one_notebook_starts_no_server(monkeypatch):
-    for name in (kernel_server.SERVER_ENV, "JUPYTER_PATH"):
-        monkeypatch.delenv(name, raising=False)
+def test_a_run_of_one_notebook_starts_no_server(no_test_server):
     assert kernel_server.start_server(notebooks=1) is None
 
 
@@ -248,13 +254,8 @@ def test_bad_data_stops_the_early_server_and_leaves_nothing(tmp_path: Path, data
         make_notebook(tmp_path / "nb" / f"0{number}_n.ipynb", "n: int = 1  # unused", ["n"])
     private_tmp = tmp_path / "tmp"
     private_tmp.mkdir()
-    env = {
-        **{
-            k: v for k, v in os.environ.items() if not k.startswith("KZAF_") and k != "JUPYTER_PATH"
-        },
-        "KZAF_DATA_DIR": str(data_copy),
-        "TMPDIR": str(private_tmp),  # where the server's folder would be made
-    }
+    # TMPDIR: where the server's folder would be made.
+    env = without_kernel_server(KZAF_DATA_DIR=str(data_copy), TMPDIR=str(private_tmp))
     done = subprocess.run(
         [sys.executable, "-m", "kzaf.cli", "run", "--notebooks-dir", str(tmp_path / "nb"),
          "--reports-dir", str(tmp_path / "reports")],
@@ -291,10 +292,8 @@ def _user_spec(folder: Path, spec: dict) -> None:
     ids=["another python", "other arguments", "extra environment"],
 )
 def test_a_python3_spec_of_another_kind_is_left_to_start_its_own_kernels(
-    monkeypatch, tmp_path: Path, change: dict
+    no_test_server, monkeypatch, tmp_path: Path, change: dict
 ):
-    for name in (kernel_server.SERVER_ENV, "JUPYTER_PATH"):
-        monkeypatch.delenv(name, raising=False)
     _user_spec(tmp_path, {**kernel_server.NATIVE_SPEC, **change})
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
     assert kernel_server.python3_spec() is None
@@ -303,9 +302,9 @@ def test_a_python3_spec_of_another_kind_is_left_to_start_its_own_kernels(
         assert env == {}
 
 
-def test_the_servers_spec_keeps_the_standard_specs_name_and_metadata(monkeypatch, tmp_path):
-    for name in (kernel_server.SERVER_ENV, "JUPYTER_PATH"):
-        monkeypatch.delenv(name, raising=False)
+def test_the_servers_spec_keeps_the_standard_specs_name_and_metadata(
+    no_test_server, monkeypatch, tmp_path
+):
     standard = {**kernel_server.NATIVE_SPEC, "display_name": "Mine", "metadata": {"x": 1}}
     _user_spec(tmp_path, standard)
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
@@ -315,9 +314,9 @@ def test_the_servers_spec_keeps_the_standard_specs_name_and_metadata(monkeypatch
     assert made["env"] == {kernel_server.SERVER_ENV: "/x.sock"}
 
 
-def test_no_private_folder_means_fresh_kernels_not_a_failed_run(monkeypatch, tmp_path, capsys):
-    for name in (kernel_server.SERVER_ENV, "JUPYTER_PATH"):
-        monkeypatch.delenv(name, raising=False)
+def test_no_private_folder_means_fresh_kernels_not_a_failed_run(
+    no_test_server, monkeypatch, tmp_path, capsys
+):
     monkeypatch.setattr(kernel_server.tempfile, "tempdir", str(tmp_path / "missing"))
     assert kernel_server.start_server(notebooks=4) is None
     assert "kernels start afresh" in capsys.readouterr().err

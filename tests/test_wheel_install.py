@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from run_env import without_kernel_server
 
 from kzaf.paths import PROJECT_ROOT
 
@@ -53,10 +54,8 @@ def test_wheel_runs_a_notebook_from_a_folder_with_data(tmp_path):
     shutil.rmtree(project / "data" / "imported", ignore_errors=True)
     (project / "notebooks").mkdir()
     shutil.copy(PROJECT_ROOT / "notebooks" / "00_data_audit.ipynb", project / "notebooks")
-    # Nothing of this environment's: no KZAF_* variable, and no kernel spec of its kernel
-    # server on JUPYTER_PATH (the installed kzaf starts its own, from the fresh venv).
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KZAF_")}
-    env.pop("JUPYTER_PATH", None)
+    # Nothing of this environment's kzaf (the installed one starts its own kernel server).
+    env = without_kernel_server()
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     kzaf = venv / "bin" / "kzaf"
     _run(kzaf, "run", "--jobs", "1", cwd=project, env=env, timeout=900)
