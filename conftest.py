@@ -2,8 +2,8 @@
 
 One kernel server per test process: every kernel the tests start (nbval's, papermill's, those
 of the ``kzaf run`` commands they call, which reuse it) is forked warm instead of importing
-pandas, matplotlib and statsmodels again (:mod:`kzaf.runner.kernel_server`). Hooks rather than
-a fixture, because nbval's notebook items use no fixtures. It preloads in the background
+pandas, matplotlib and statsmodels again (:mod:`kzaf.runner.execute.kernel_server`). Hooks
+rather than a fixture, because nbval's notebook items use no fixtures. It preloads in the background
 (about 3 CPU-seconds), and even the fast tier starts dozens of kernels.
 """
 
@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from kzaf.runner import kernel_server
+from kzaf.runner.execute import kernel_server
 
 _SERVER = contextlib.ExitStack()
 

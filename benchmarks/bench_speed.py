@@ -11,7 +11,7 @@ temporary folder, with the real data:
 - the slowest notebook alone / a *floor* notebook that only does that notebook's imports and
   ``data.load()``; target: at most 1.5;
 - the same whole run with every kernel started afresh (``$KZAF_KERNEL_SERVER_OFF``), to show
-  what the kernel server (kzaf.runner.kernel_server) saves;
+  what the kernel server (kzaf.runner.execute.kernel_server) saves;
 - a no-op ``kzaf run`` (nothing changed, everything reused); target: at most 0.3 s;
 - peak memory of the largest process of a run (a kernel, in practice), from the operating
   system's accounting of finished child processes;

@@ -2,7 +2,7 @@
 
 import os
 
-from kzaf.runner import kernel_server
+from kzaf.runner.execute import kernel_server
 
 
 def without_kzaf_variables(**extra: str) -> dict[str, str]:

@@ -22,9 +22,10 @@ from notebook_factory import make_notebook
 from run_env import without_kzaf_variables
 
 from kzaf import cli
+from kzaf.redaction import redact_tree
 from kzaf.runner import run
-from kzaf.runner.redact import redact_tree
-from kzaf.runner.sanitize import sanitize_output_data
+from kzaf.runner.publish.latest import move_latest
+from kzaf.runner.site.sanitize import sanitize_output_data
 from kzaf.text import escape_markdown
 
 # A secret that needs escaping in every format a run writes: HTML, JSON, URLs, Markdown.
@@ -467,9 +468,9 @@ def test_a_run_never_moves_latest_back_past_a_newer_run_and_says_so(tmp_path):
     newer = run.new_run_id()
     for run_id in (older, newer):
         (reports / run_id).mkdir(parents=True)
-    assert run._move_latest(reports, newer) == (None, newer)
+    assert move_latest(reports, newer) == (None, newer)
     # The older run finishes last: latest stays with the newer one, and the older run knows.
-    assert run._move_latest(reports, older) == (None, newer)
+    assert move_latest(reports, older) == (None, newer)
     assert os.readlink(reports / "latest") == newer
 
 

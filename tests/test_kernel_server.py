@@ -14,7 +14,7 @@ import pytest
 from notebook_factory import make_notebook
 from run_env import without_kernel_server
 
-from kzaf.runner import kernel_launcher, kernel_server
+from kzaf.runner.execute import kernel_launcher, kernel_server
 
 pytestmark = pytest.mark.notebook
 

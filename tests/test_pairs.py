@@ -43,7 +43,8 @@ import nbformat
 import pytest
 
 from kzaf import paths
-from kzaf.runner import pages, plan
+from kzaf.runner.plan import notebooks as plan
+from kzaf.runner.site import pages
 
 pytestmark = pytest.mark.notebook
 

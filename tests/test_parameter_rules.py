@@ -11,7 +11,8 @@ import pytest
 from kzaf import cli
 from kzaf.parameter_rules import ParameterRuleError, broken, check, rules_of
 from kzaf.paths import NOTEBOOKS_DIR
-from kzaf.runner import plan, run
+from kzaf.runner import run
+from kzaf.runner.plan import notebooks as plan
 
 
 @pytest.mark.parametrize(

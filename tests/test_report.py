@@ -84,7 +84,7 @@ def test_verdicts_show_each_part_with_its_evidence_and_the_rule(monkeypatch):
 
 
 def test_index_ledger_lists_each_claims_parts_escaped(monkeypatch):
-    from kzaf.runner import index
+    from kzaf.runner.site import index
 
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda bundle, raw: shown.append(bundle))

@@ -33,8 +33,12 @@ from notebook_factory import (
 from run_env import without_kzaf_variables
 
 from kzaf import cli
+from kzaf.checksums import file_sha256
 from kzaf.paths import DATA_DIR, PROJECT_ROOT
-from kzaf.runner import cache, index, parameter_values, plan, run
+from kzaf.runner import parameter_values, run
+from kzaf.runner.plan import jobs, notebooks
+from kzaf.runner.plan.run_files import read_run_file
+from kzaf.runner.site import index
 
 SECRET = "kzaf-fixture-secret-9f8e7d6c5b4a"
 MARKER = "kzaf-fixture-environment-marker-1234"
@@ -175,7 +179,7 @@ def test_manifest_records_code_data_packages_and_each_notebook(collection):
     assert isinstance(manifest["code"]["dirty"], bool)
     assert manifest["code"]["requirements_lock_sha256"].startswith("sha256:")
     data = manifest["data"]["files"]
-    assert data["observations.csv"]["sha256"] == cache.file_sha256(DATA_DIR / "observations.csv")
+    assert data["observations.csv"]["sha256"] == file_sha256(DATA_DIR / "observations.csv")
     assert data["observations.csv"]["recorded"] == data["observations.csv"]["sha256"]
     packages = manifest["software"]["packages"]
     assert packages["papermill"] and packages["pandas"] and packages["kzaf"]
@@ -232,12 +236,12 @@ def test_unchanged_run_reuses_outputs(collection):
 
 
 def test_force_and_changed_parameters_execute_again(collection, tmp_path, monkeypatch, capsys):
-    import kzaf.runner.pool
+    import kzaf.runner.execute.pool
 
     reports = tmp_path / "reports"
     shutil.copytree(collection.reports, reports, symlinks=True)
     before = latest(reports)
-    monkeypatch.setattr(kzaf.runner.pool, "LocalPool", _FakePool)
+    monkeypatch.setattr(kzaf.runner.execute.pool, "LocalPool", _FakePool)
     monkeypatch.setattr(_FakePool, "executed", [])
     base = ["run", "--notebooks-dir", str(collection.notebooks), "--reports-dir", str(reports)]
 
@@ -365,12 +369,12 @@ class _FakePool(Executor):
 
 
 def test_ctrl_c_keeps_partial_folder_and_previous_run(tmp_path, monkeypatch):
-    import kzaf.runner.pool
+    import kzaf.runner.execute.pool
 
     make_notebook(tmp_path / "nb/01_a.ipynb", "n: int = 1  # a number", ["n"])
     reports = tmp_path / "reports"
     args = ["run", "--notebooks-dir", str(tmp_path / "nb"), "--reports-dir", str(reports)]
-    monkeypatch.setattr(kzaf.runner.pool, "LocalPool", _FakePool)
+    monkeypatch.setattr(kzaf.runner.execute.pool, "LocalPool", _FakePool)
     assert cli.main(args) == 0
     (first,) = final_runs(reports)
     assert latest(reports) == first
@@ -537,7 +541,7 @@ def test_run_file_errors_name_the_file_and_key(tmp_path, capsys):
 
 def test_scheduled_run_file_is_valid(tmp_path, capsys):
     path = PROJECT_ROOT / "runs" / "scheduled.yaml"
-    run_file = plan.read_run_file(path)
+    run_file = read_run_file(path)
     assert run_file.output == PROJECT_ROOT / "reports" / "scheduled"
     names = [s.name for s in run_file.sets]
     assert names == ["default", "uzbekistan"]
@@ -552,19 +556,19 @@ def test_scheduled_run_file_is_valid(tmp_path, capsys):
 
 
 def test_cache_key_changes_with_each_input(tmp_path):
-    notebook = plan.read_notebook(ok_notebook(tmp_path / "01_ok.ipynb"))
+    notebook = notebooks.read_notebook(ok_notebook(tmp_path / "01_ok.ipynb"))
     effective = {p.name: p.default for p in notebook.parameters}
-    job = plan.Job("default", notebook, {}, effective, {})
+    job = jobs.Job("default", notebook, {}, effective, {})
     shared = {"data": {"a.csv": "sha256:1"}, "requirements_lock": "x", "kzaf_source": "y"}
-    key = cache.job_key(job, shared, None)
-    assert key == cache.job_key(plan.Job("other", notebook, {}, dict(effective), {}), shared, None)
-    changed_parameter = plan.Job("default", notebook, {}, {**effective, "scale": 2.0}, {})
-    assert cache.job_key(changed_parameter, shared, None) != key
+    key = jobs.job_key(job, shared, None)
+    assert key == jobs.job_key(jobs.Job("other", notebook, {}, dict(effective), {}), shared, None)
+    changed_parameter = jobs.Job("default", notebook, {}, {**effective, "scale": 2.0}, {})
+    assert jobs.job_key(changed_parameter, shared, None) != key
     for name, value in [("data", {"a.csv": "sha256:2"}), ("requirements_lock", "z"),
                         ("kzaf_source", "w")]:  # fmt: skip
-        assert cache.job_key(job, {**shared, name: value}, None) != key
+        assert jobs.job_key(job, {**shared, name: value}, None) != key
     edited = make_notebook(tmp_path / "01_ok.ipynb", "scale: float = 1.0  # m", ["1"])
-    assert cache.job_key(plan.Job("default", plan.read_notebook(edited), {}, effective, {}),
+    assert jobs.job_key(jobs.Job("default", notebooks.read_notebook(edited), {}, effective, {}),
                          shared, None) != key  # fmt: skip
 
 

@@ -14,7 +14,9 @@ from sweep_fixtures import pair_notebook
 
 from kzaf import cli
 from kzaf.paths import PROJECT_ROOT
-from kzaf.runner import engines, plan, run
+from kzaf.runner import run
+from kzaf.runner.errors import PlanError
+from kzaf.runner.execute import dispatch, engines
 
 distributed = pytest.importorskip("distributed")
 sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
@@ -31,7 +33,7 @@ pytestmark = [
 def _args(*argv: str):
     parsed = cli.build_parser().parse_args(list(argv))
     parsed.argv = ["kzaf", *argv]
-    return parsed
+    return cli.run_options(parsed)
 
 
 @pytest.fixture
@@ -96,10 +98,10 @@ def test_a_job_without_its_commit_marker_is_not_taken_as_done(tmp_path):
 
     future: Future = Future()
     future.set_result({"status": "ok", "files": {}})
-    result = run._outcome(future, tmp_path / ".committed")
+    result = dispatch.outcome(future, tmp_path / ".committed")
     assert result["status"] == "failed" and result["error"]["ename"] == "NotCommitted"
     (tmp_path / ".committed").write_text("{}")
-    assert run._outcome(future, tmp_path / ".committed")["status"] == "ok"
+    assert dispatch.outcome(future, tmp_path / ".committed")["status"] == "ok"
 
 
 def test_dask_engine_without_distributed_names_the_extra(tmp_path, monkeypatch, capsys):
@@ -121,7 +123,7 @@ def test_scheduler_choice_and_conflicts(monkeypatch):
     monkeypatch.setenv(engines.SCHEDULER_ENV, "tcp://127.0.0.1:2")
     assert engines.choose(None, None) == ("dask", "tcp://127.0.0.1:2")
     assert engines.choose("local", None) == ("local", None)  # the environment yields
-    with pytest.raises(plan.PlanError, match="exclude each other"):
+    with pytest.raises(PlanError, match="exclude each other"):
         engines.choose("local", "tcp://127.0.0.1:1")
 
 
@@ -144,7 +146,7 @@ def test_workers_with_another_environment_are_refused():
             found = fn()
             return {"tcp://127.0.0.1:9": {**found, "kzaf_source": "sha256:other"}}
 
-    with pytest.raises(plan.PlanError, match=r"runs a different environment.*kzaf_source"):
+    with pytest.raises(PlanError, match=r"runs a different environment.*kzaf_source"):
         engines.check_environment(Client())
 
 

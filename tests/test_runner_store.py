@@ -15,7 +15,8 @@ from fsspec.implementations.memory import MemoryFileSystem
 from notebook_factory import failing_notebook, secret_notebook
 
 from kzaf import cli
-from kzaf.runner import run, store
+from kzaf.runner import run
+from kzaf.runner.publish import runs, store
 
 SECRET = "kzaf-fixture-secret-store-5e4d3c2b1a"
 
@@ -61,7 +62,7 @@ def _assert_whole(target: store.Store, run_id: str) -> dict:
 def recorded(monkeypatch):
     """Every redaction pass and store write, in order."""
     events: list[tuple[str, str]] = []
-    redact = run.redact_tree
+    redact = runs.redact_tree
     put, pipe = MemoryFileSystem.put_file, MemoryFileSystem.pipe_file
 
     def redact_tree(folder, secrets):
@@ -76,7 +77,7 @@ def recorded(monkeypatch):
         events.append(("write", str(path)))
         return pipe(self, path, value, *args, **kwargs)
 
-    monkeypatch.setattr(run, "redact_tree", redact_tree)
+    monkeypatch.setattr(runs, "redact_tree", redact_tree)
     monkeypatch.setattr(MemoryFileSystem, "put_file", put_file)
     monkeypatch.setattr(MemoryFileSystem, "pipe_file", pipe_file)
     return events
@@ -224,6 +225,6 @@ def test_run_file_output_may_be_a_store_url(tmp_path, monkeypatch, capsys):
 
 
 def plan_output(run_file: Path) -> object:
-    from kzaf.runner import plan
+    from kzaf.runner.plan.run_files import read_run_file
 
-    return plan.read_run_file(run_file).output
+    return read_run_file(run_file).output

@@ -11,8 +11,13 @@ import pytest
 from sweep_fixtures import pair_notebook
 
 from kzaf import cli
-from kzaf.runner import compare, plan, run, sweep
-from kzaf.runner.parameter_values import Given
+from kzaf.runner import run
+from kzaf.runner.errors import PlanError
+from kzaf.runner.parameter_values import Assignments, Given
+from kzaf.runner.plan import sweep
+from kzaf.runner.plan.run_files import read_run_file
+from kzaf.runner.plan.sets import SET_NAME, ParameterSet
+from kzaf.runner.site import compare
 
 # ---------------------------------------------------------------------------------------------
 # Expansion
@@ -27,7 +32,7 @@ def test_grid_option_splits_values_but_not_inside_brackets():
 
 @pytest.mark.parametrize("text", ["reporter", "=KAZ", "reporter=KAZ,", "reporter=KAZ,,UZB"])
 def test_bad_grid_option_is_named(text):
-    with pytest.raises(plan.PlanError, match=re.escape(repr(text))):
+    with pytest.raises(PlanError, match=re.escape(repr(text))):
         sweep.parse_grid_option(text)
 
 
@@ -48,8 +53,8 @@ def test_expand_crosses_every_value_first_axis_slowest():
 
 def test_expand_crosses_run_file_sets_and_keeps_their_values():
     base = [
-        plan.ParameterSet("default", None),
-        plan.ParameterSet("late", ["01"], plan.Assignments({"start_year": Given(2020, "f")})),
+        ParameterSet("default", None),
+        ParameterSet("late", ["01"], Assignments({"start_year": Given(2020, "f")})),
     ]
     sets = sweep.expand([sweep.parse_grid_option("01:reporter=KAZ,UZB")], base)
     assert [s.name for s in sets] == [
@@ -64,26 +69,26 @@ def test_expand_names_are_safe_and_unique_for_hostile_values():
     axis = sweep.Axis("note", (Given("a b", "t"), Given("a-b", "t"), Given("<x>/..", "t")))
     names = [s.name for s in sweep.expand([axis])]
     assert names == ["note-a-b", "note-a-b.2", "note-x"]
-    assert all(plan._SET_NAME.match(n) for n in names)
+    assert all(SET_NAME.match(n) for n in names)
 
 
 def test_expand_refuses_a_parameter_swept_twice():
     axis = sweep.parse_grid_option("reporter=KAZ")
-    with pytest.raises(plan.PlanError, match="swept twice"):
+    with pytest.raises(PlanError, match="swept twice"):
         sweep.expand([axis, axis])
 
 
 def test_run_file_grid_is_read_and_checked(tmp_path):
     path = tmp_path / "sweep.yaml"
     path.write_text("grid:\n  reporter: [KAZ, UZB]\n  partner: AFG\n")
-    found = plan.read_run_file(path)
+    found = read_run_file(path)
     assert [(a.name, [g.value for g in a.values]) for a in found.grid] == [
         ("reporter", ["KAZ", "UZB"]),
         ("partner", ["AFG"]),
     ]
     path.write_text("grid: [reporter]\n")
-    with pytest.raises(plan.PlanError, match="'grid' maps parameter names"):
-        plan.read_run_file(path)
+    with pytest.raises(PlanError, match="'grid' maps parameter names"):
+        read_run_file(path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -231,7 +236,7 @@ def test_central_asia_run_file_checks_every_set(tmp_path, capsys):
     from kzaf.paths import PROJECT_ROOT
 
     path = PROJECT_ROOT / "runs" / "central_asia.yaml"
-    found = plan.read_run_file(path)
+    found = read_run_file(path)
     assert [a.name for a in found.grid] == ["reporter", "partner"]
     args = ["run", "--run-file", str(path), "--dry-run", "--reports-dir", str(tmp_path / "r")]
     args += ["--log", str(tmp_path / "log")]

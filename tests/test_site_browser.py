@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kzaf.runner.browser import WIDTHS, check_site, chromium_path
+from kzaf.runner.site.browser import WIDTHS, check_site, chromium_path
 
 pytestmark = pytest.mark.notebook  # runs the whole collection once: not in the fast tier
 

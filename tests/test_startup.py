@@ -22,7 +22,7 @@ def _loaded(module: str) -> str:
 
 
 def test_the_worker_and_the_cli_never_load_rfc3987_syntax():
-    assert _loaded("kzaf.runner.worker") == "None"
+    assert _loaded("kzaf.runner.execute.worker") == "None"
     assert _loaded("kzaf.cli") == "None"
 
 

@@ -9,7 +9,7 @@ import pytest
 from notebook_factory import make_notebook
 from papermill import engines
 
-from kzaf.runner import worker
+from kzaf.runner.execute import worker
 
 pytestmark = pytest.mark.notebook
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kzaf.runner.browser import check_site, reader_pages
+from kzaf.runner.site.browser import check_site, reader_pages
 
 
 def main(argv: list[str]) -> int:

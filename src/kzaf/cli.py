@@ -6,8 +6,13 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kzaf import __version__, startup  # noqa: F401  (startup: before anything loads nbformat)
+
+if TYPE_CHECKING:
+    from kzaf.runner.plan.options import RunOptions
 
 # What the commands report as they work goes to the log (plain lines on stdout; -q silences
 # it); what a command is asked to print (a codebook, a parameter list) goes to stdout as is.
@@ -170,10 +175,38 @@ def _cmd_import_comtrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_options(args: argparse.Namespace) -> RunOptions:
+    """``kzaf run`` / ``kzaf sweep``'s flags as the runner's typed options (the only place a
+    Namespace is read: nothing below the CLI sees argparse)."""
+    from kzaf.runner.plan.options import RunOptions
+
+    def paths(values: Sequence[str] | None) -> tuple[Path, ...]:
+        return tuple(Path(v) for v in values or ())
+
+    return RunOptions(
+        notebooks=tuple(args.notebooks or ()),
+        parameters=tuple(tuple(p) for p in args.cli_parameters or ()),
+        parameter_files=paths(args.parameter_files),
+        parameter_yaml=tuple(args.yaml or ()),
+        run_file=Path(args.run_file) if args.run_file else None,
+        grid=tuple(getattr(args, "grid", None) or ()),
+        jobs=args.jobs,
+        force=args.force,
+        timeout=args.timeout,
+        reports_dir=args.reports_dir,
+        notebooks_dir=Path(args.notebooks_dir) if args.notebooks_dir else None,
+        log=Path(args.log) if args.log else None,
+        dry_run=args.dry_run,
+        engine=args.engine,
+        scheduler=args.scheduler,
+        argv=tuple(getattr(args, "argv", ()) or ()),
+    )
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from kzaf import runner
 
-    return runner.main(args)
+    return runner.main(run_options(args))
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
@@ -183,7 +216,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         print("kzaf sweep: give at least one --grid NAME=V1,V2 (or a run file with grid:)",
               file=sys.stderr)  # fmt: skip
         return EXIT_INPUT
-    return runner.main(args)
+    return runner.main(run_options(args))
 
 
 def _cmd_params(args: argparse.Namespace) -> int:
@@ -231,6 +264,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_loudness(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
+    common = _run_flags()
+    _add_run_commands(commands, common)
+    _add_params_command(commands)
+    _add_data_commands(commands)
+    _add_fetch_command(commands)
+    _add_import_command(commands)
+    for command in commands.choices.values():  # -v/-q after the subcommand too
+        _add_loudness(command, default=argparse.SUPPRESS)
+    return parser
+
+
+def _run_flags() -> argparse.ArgumentParser:
+    """The flags ``kzaf run`` and ``kzaf sweep`` share (a parent parser)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "notebooks",
@@ -272,6 +318,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YAML",
         help="parameter values as a YAML string",
     )
+    _add_run_flags(common)
+    return common
+
+
+def _add_run_flags(common: argparse.ArgumentParser) -> None:
+    """Where and how a run goes: run file, parallelism, reuse, timeout, folders, engine."""
     common.add_argument("--run-file", metavar="FILE", help="YAML run file: parameter sets, output")
     common.add_argument(
         "-j",
@@ -317,6 +369,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="run on an existing Dask cluster (tcp://HOST:8786; default: "
         "$DASK_SCHEDULER_ADDRESS if set)",
     )
+
+
+def _add_run_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     run = commands.add_parser(
         "run",
         parents=[common],
@@ -350,6 +405,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sweep.set_defaults(handler=_cmd_sweep)
 
+
+def _add_params_command(commands: Any) -> None:
     params = commands.add_parser(
         "params", help="list a notebook's parameters: name, type, default, comment"
     )
@@ -358,6 +415,8 @@ def build_parser() -> argparse.ArgumentParser:
     params.add_argument("--json", action="store_true", help="print JSON")
     params.set_defaults(handler=_cmd_params)
 
+
+def _add_data_commands(commands: Any) -> None:
     data_cmd = commands.add_parser("data", help="validate the data tables or record checksums")
     data_cmd.add_argument("--data-dir", default=None, help="default: the project's data/")
     data_sub = data_cmd.add_subparsers(dest="data_command", metavar="ACTION", required=True)
@@ -376,10 +435,6 @@ def build_parser() -> argparse.ArgumentParser:
     data_sub.add_parser(
         "readme", help="regenerate the codebook, data report and verdict rule in data/README.md"
     ).set_defaults(handler=_cmd_data_readme)
-    _add_comtrade_commands(commands)
-    for command in commands.choices.values():  # -v/-q after the subcommand too
-        _add_loudness(command, default=argparse.SUPPRESS)
-    return parser
 
 
 def _add_loudness(parser: argparse.ArgumentParser, default: object = None) -> None:
@@ -400,7 +455,7 @@ def _add_loudness(parser: argparse.ArgumentParser, default: object = None) -> No
     )
 
 
-def _add_comtrade_commands(commands) -> None:
+def _add_fetch_command(commands: Any) -> None:
     fetch = commands.add_parser("fetch", help="download data from an outside source")
     fetch_sub = fetch.add_subparsers(dest="fetch_source", metavar="SOURCE", required=True)
     comtrade = fetch_sub.add_parser(
@@ -436,6 +491,8 @@ def _add_comtrade_commands(commands) -> None:
     comtrade.add_argument("--import-dir", default=None, help="default: data/imported/comtrade")
     comtrade.set_defaults(handler=_cmd_fetch_comtrade)
 
+
+def _add_import_command(commands: Any) -> None:
     import_cmd = commands.add_parser("import", help="import a file from an outside source")
     import_sub = import_cmd.add_subparsers(dest="import_source", metavar="SOURCE", required=True)
     comtrade_import = import_sub.add_parser(

@@ -136,7 +136,7 @@ class RunLog:
 
     def __init__(self, secrets: Mapping[str, str] | None = None) -> None:
         if secrets is None:
-            from kzaf.runner.redact import secret_variables
+            from kzaf.redaction import secret_variables
 
             secrets = secret_variables()
         self._secrets = dict(secrets)
@@ -182,7 +182,7 @@ class RunLog:
         self._progress.set_postfix_str(f"about {left:.0f} s left (earlier runs)")
 
     def __call__(self, text: str, error: bool = False) -> None:
-        from kzaf.runner.redact import redact_text
+        from kzaf.redaction import redact_text
 
         text = redact_text(text, self._secrets)
         self._logger.log(logging.ERROR if error else logging.INFO, text)

@@ -1,21 +1,37 @@
 """Run the notebook collection: ``kzaf run``, ``kzaf sweep`` and ``kzaf params``.
 
-- :mod:`kzaf.runner.parameter_values`  parameter values: parsing, type checks, per-notebook values
-- :mod:`kzaf.runner.plan`        notebooks, run files and parameter sets -> jobs
-- :mod:`kzaf.runner.cache`       fingerprints of inputs; reuse of unchanged notebook runs
-- :mod:`kzaf.runner.sweep`       a grid of parameter values -> parameter sets
-- :mod:`kzaf.runner.engines`     where jobs run: the local pool, a Dask LocalCluster or scheduler
-- :mod:`kzaf.runner.pool`        the local pool: long-lived worker processes as an Executor
-- :mod:`kzaf.runner.worker`      papermill execution and HTML rendering (in a worker process)
-- :mod:`kzaf.runner.manifest`    the run manifest (code, data, packages, per-notebook status)
-- :mod:`kzaf.runner.index`       the run's index.html
-- :mod:`kzaf.runner.compare`     compare.html: the parameter sets side by side, with a chart
-- :mod:`kzaf.runner.redact`      secrets from the environment kept out of every output
-- :mod:`kzaf.runner.run`         the whole run: check, reuse, execute, publish
+Four wings, imports pointing one way (plan -> execute -> publish -> site), joined by the core:
 
-Importing this package is cheap; papermill and nbconvert load only in worker processes.
+- :mod:`kzaf.runner.plan`     options resolved once; notebooks, run files, parameter sets,
+  sweeps -> checked jobs, keyed for reuse
+- :mod:`kzaf.runner.execute`  engines (local pool, Dask), workers, kernel server and launcher
+- :mod:`kzaf.runner.publish`  fingerprints, manifest, reuse record, files written anew and
+  renamed, ``latest``, stores
+- :mod:`kzaf.runner.site`     templates, reader/analyst pages, index, comparison, browser check
+- :mod:`kzaf.runner.run`      the core: plan -> execute -> publish, interrupts, exit statuses
+- :mod:`kzaf.runner.errors`   the one bad-input error the wings share
+- :mod:`kzaf.runner.parameter_values`  parameter values: parsing, type checks, per notebook
+
+Secrets (:mod:`kzaf.redaction`) and logging (:mod:`kzaf.logs`) sit below the runner. Importing
+this package is cheap; papermill and nbconvert load only in worker processes.
 """
 
-from kzaf.runner.run import main, show_parameters
+from __future__ import annotations
+
+from typing import Any
+
+
+def main(options: Any) -> int:
+    """``kzaf run`` / ``kzaf sweep`` with :class:`kzaf.runner.plan.options.RunOptions`."""
+    from kzaf.runner.run import main as run_main
+
+    return run_main(options)
+
+
+def show_parameters(notebook: str, notebooks_dir: str | None, as_json: bool) -> int:
+    from kzaf.runner.run import show_parameters as show
+
+    return show(notebook, notebooks_dir, as_json)
+
 
 __all__ = ["main", "show_parameters"]

@@ -1,6 +1,6 @@
 """Start a Jupyter kernel by asking a kzaf kernel server to fork one (``kernel_server``).
 
-The kernel spec written by :mod:`kzaf.runner.kernel_server` names this file, run by path (so
+The kernel spec written by :mod:`kzaf.runner.execute.kernel_server` names this file, run by path (so
 nothing of kzaf is imported here: the launcher must start in milliseconds). It stands in for
 the kernel in front of jupyter_client, which launched it: it relays signals (an interrupt, a
 terminate) to the forked kernel and exits with the kernel's exit status. When the server is

@@ -1,8 +1,8 @@
 """A worker process of ``kzaf run``: executes notebooks with papermill and renders them.
 
-The runner starts ``python -m kzaf.runner.worker`` once per parallel slot. The worker imports
-papermill and nbconvert once, then reads one job per line (JSON) on stdin and answers on its
-original stdout with a ``start`` line and a ``done`` line (JSON); anything else it or its
+The runner starts ``python -m kzaf.runner.execute.worker`` once per parallel slot. The worker
+imports papermill and nbconvert once, then reads one job per line (JSON) on stdin and answers on
+its original stdout with a ``start`` line and a ``done`` line (JSON); anything else it or its
 libraries print goes to stderr (the run's ``workers.log``). On SIGTERM it stops the kernel and
 exits, leaving whatever the notebook had written so far.
 
@@ -97,7 +97,7 @@ class Renderer:
             from nbconvert import HTMLExporter
 
             # nbconvert's basic template: the notebook's body only, no JupyterLab CSS and no
-            # scripts from other hosts; kzaf.runner.pages wraps it in the site's shell.
+            # scripts from other hosts; kzaf.runner.site.pages wraps it in the site's shell.
             self.reader = HTMLExporter(
                 template_name="basic",
                 exclude_input=True,
@@ -122,15 +122,16 @@ class Renderer:
         self._ready.wait()
         if self._failure is not None:
             raise RuntimeError(f"nbconvert could not be loaded: {self._failure}")
-        from kzaf.runner import pages
-        from kzaf.runner.sanitize import sanitize_notebook
+        from kzaf.runner.site import pages
+        from kzaf.runner.site.references import source_catalogue
+        from kzaf.runner.site.sanitize import sanitize_notebook
 
         notebook = sanitize_notebook(notebook)
         page = {**(page or {}), "stem": stem}
         if self._catalogue is None:
             from kzaf.paths import data_dir
 
-            self._catalogue = pages.source_catalogue(data_dir())
+            self._catalogue = source_catalogue(data_dir())
         written = {}
         for view, exporter, name, shown in (
             ("reader", self.reader, f"{stem}.html", pages.for_readers(notebook, title)),
@@ -240,11 +241,6 @@ def _execute(job: dict[str, Any], output: Path, folder: Path) -> Exception | Non
 
 
 def run_job(job: dict[str, Any], renderer: Renderer, secrets: dict[str, str]) -> dict[str, Any]:
-    import nbformat
-
-    from kzaf import report
-    from kzaf.runner.redact import redact_object, redact_text
-
     folder = Path(job["folder"])
     stem = job["stem"]
     folder.mkdir(parents=True, exist_ok=True)
@@ -266,50 +262,68 @@ def run_job(job: dict[str, Any], renderer: Renderer, secrets: dict[str, str]) ->
         "verdicts": [],
         "files": {},
     }
-    executed = None
-    if output.exists():
-        executed = redact_object(json.loads(output.read_text(encoding="utf-8")), secrets)
-        # Paths inside the run folder are relative, so the folder can move (and be renamed).
-        executed.get("metadata", {}).get("papermill", {})["output_path"] = output.name
-        output.write_text(json.dumps(executed, indent=1, ensure_ascii=False) + "\n", "utf-8")
-        result["files"]["notebook"] = output.name
-        result["headline"] = report.read_outputs(executed, report.HEADLINE_MIME)
-        result["verdicts"] = report.read_outputs(executed, report.VERDICTS_MIME)
-        result["answer"] = report.read_outputs(executed, report.ANSWER_MIME)
-        result["key_points"] = report.read_outputs(executed, report.KEY_POINTS_MIME)
-        titles = report.read_outputs(executed, report.TITLE_MIME)
-        result["title"] = titles[-1].get("text") if titles else None
-        result["question"] = report.question(executed)
+    executed = _read_executed(output, secrets, result) if output.exists() else None
     if error is not None:
+        from kzaf.redaction import redact_object
+
         result["error"] = redact_object(describe_error(error, executed), secrets)
     clock = time.perf_counter()
     if executed is not None:
-        try:
-            node = nbformat.reads(json.dumps(executed), as_version=4)
-            result["files"].update(
-                renderer.write(
-                    node,
-                    folder,
-                    stem,
-                    result.get("title") or job["title"],
-                    job.get("page"),
-                    result["error"],
-                )
-            )
-            for name in ("reader", "analyst"):
-                path = folder / result["files"][name]
-                path.write_text(redact_text(path.read_text("utf-8"), secrets), "utf-8")
-        except Exception as exc:  # rendering failed: keep the executed notebook, say so
-            result["status"] = "failed"
-            result["error"] = result["error"] or {
-                "ename": f"HTML rendering: {type(exc).__name__}",
-                "evalue": str(exc)[:2000],
-            }
+        _render(executed, folder, job, renderer, secrets, result)
     result["render_s"] = round(time.perf_counter() - clock, 2)
     result["worker"] = f"{socket.gethostname()}:{os.getpid()}"
     # Written last: a folder without it (a worker killed mid-way) is not a finished job.
     (folder / COMMIT_MARKER).write_text(json.dumps({"status": result["status"]}) + "\n", "utf-8")
     return result
+
+
+def _read_executed(output: Path, secrets: dict[str, str], result: dict[str, Any]) -> Any:
+    """The executed notebook, redacted and written back, with its payloads in ``result``."""
+    from kzaf import report
+    from kzaf.redaction import redact_object
+
+    executed = redact_object(json.loads(output.read_text(encoding="utf-8")), secrets)
+    # Paths inside the run folder are relative, so the folder can move (and be renamed).
+    executed.get("metadata", {}).get("papermill", {})["output_path"] = output.name
+    output.write_text(json.dumps(executed, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    result["files"]["notebook"] = output.name
+    result["headline"] = report.read_outputs(executed, report.HEADLINE_MIME)
+    result["verdicts"] = report.read_outputs(executed, report.VERDICTS_MIME)
+    result["answer"] = report.read_outputs(executed, report.ANSWER_MIME)
+    result["key_points"] = report.read_outputs(executed, report.KEY_POINTS_MIME)
+    titles = report.read_outputs(executed, report.TITLE_MIME)
+    result["title"] = titles[-1].get("text") if titles else None
+    result["question"] = report.question(executed)
+    return executed
+
+
+def _render(
+    executed: Any,
+    folder: Path,
+    job: dict[str, Any],
+    renderer: Renderer,
+    secrets: dict[str, str],
+    result: dict[str, Any],
+) -> None:
+    """The reader and analyst pages; a rendering failure fails the job, keeping the notebook."""
+    import nbformat
+
+    from kzaf.redaction import redact_text
+
+    try:
+        node = nbformat.reads(json.dumps(executed), as_version=4)
+        title = result.get("title") or job["title"]
+        written = renderer.write(node, folder, job["stem"], title, job.get("page"), result["error"])
+        result["files"].update(written)
+        for name in ("reader", "analyst"):
+            path = folder / result["files"][name]
+            path.write_text(redact_text(path.read_text("utf-8"), secrets), "utf-8")
+    except Exception as exc:  # rendering failed: keep the executed notebook, say so
+        result["status"] = "failed"
+        result["error"] = result["error"] or {
+            "ename": f"HTML rendering: {type(exc).__name__}",
+            "evalue": str(exc)[:2000],
+        }
 
 
 _STATE: dict[str, Any] = {}
@@ -318,7 +332,7 @@ _STATE: dict[str, Any] = {}
 def warm() -> None:
     """Load once per process what every job needs (nbconvert loads in the background)."""
     if "renderer" not in _STATE:
-        from kzaf.runner.redact import secret_variables
+        from kzaf.redaction import secret_variables
 
         _STATE["secrets"] = secret_variables()
         _STATE["renderer"] = Renderer()
@@ -348,7 +362,7 @@ def execute_job(job: dict[str, Any]) -> dict[str, Any]:
 def environment() -> dict[str, str | None]:
     """What must match between the client and a worker for results to mean the same."""
     from kzaf import __version__
-    from kzaf.runner.cache import library_sha256, lock_sha256
+    from kzaf.runner.publish.fingerprints import library_sha256, lock_sha256
 
     return {
         "python": sys.version.split()[0],

@@ -1,7 +1,8 @@
 """The local pool: long-lived worker processes behind a ``concurrent.futures.Executor``.
 
-Each slot runs one ``python -m kzaf.runner.worker`` process for the whole run, so interpreter
-start and the imports of papermill and nbconvert are paid once per worker, not per notebook.
+Each slot runs one ``python -m kzaf.runner.execute.worker`` process for the whole run, so
+interpreter start and the imports of papermill and nbconvert are paid once per worker, not per
+notebook.
 Calls go to the first free worker in the order they were submitted (the runner submits the
 longest notebooks first). A call is a function named by module and name with JSON arguments,
 and its result comes back as JSON: what a notebook job needs, and nothing that must be pickled.
@@ -25,7 +26,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from typing import IO, Any
 
-from kzaf.runner import kernel_server
+from kzaf.runner.execute import kernel_server
 
 STOP_GRACE_S = 10.0
 
@@ -79,9 +80,9 @@ class LocalPool(Executor):
         env = {**os.environ, **self._env}
         env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiet the kernel's debugger note
         env["PYTHONUNBUFFERED"] = "1"
-        env["KZAF_POOL_WORKER"] = "1"  # kzaf.runner.worker.POOL_WORKER_ENV
+        env["KZAF_POOL_WORKER"] = "1"  # kzaf.runner.execute.worker.POOL_WORKER_ENV
         proc = subprocess.Popen(
-            [sys.executable, "-m", "kzaf.runner.worker"],
+            [sys.executable, "-m", "kzaf.runner.execute.worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._log if self._log is not None else subprocess.DEVNULL,

@@ -4,17 +4,20 @@ date, version, data accessed, parameters that differ from the defaults), a table
 and how to cite.
 
 nbconvert's ``basic`` template renders the notebook's body (no JupyterLab CSS, no require.js or
-MathJax from a third-party host), after :mod:`kzaf.runner.sanitize` made every output inert; the
-shell is a jinja2 template with autoescape, so the only unescaped value is that body.
+MathJax from a third-party host), after :mod:`kzaf.runner.site.sanitize` made every output
+inert; the shell is a jinja2 template with autoescape, so the only unescaped value is that body.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
+from collections.abc import Sequence
 from typing import Any
 
-from kzaf.runner.index import _environment, site_css
+from kzaf.runner.site.references import cite_sources
+from kzaf.runner.site.shell import environment, site_css
 
 ERROR_CELL_TAG = "papermill-error-cell-tag"
 ANALYST_TAG = "analyst"  # a cell about the code (e.g. "the cell below..."): not on reader pages
@@ -95,7 +98,8 @@ def render(
     catalogue: dict[str, Any] | None = None,
 ) -> str:
     """A whole page around nbconvert's ``body``; ``page`` is the job's site context. On the
-    reader page, sources are numbered references (``catalogue``: :func:`source_catalogue`)."""
+    reader page, sources are numbered references (``catalogue``:
+    :func:`kzaf.runner.site.references.source_catalogue`)."""
     from markupsafe import Markup
 
     references: list[dict[str, str]] = []
@@ -108,7 +112,7 @@ def render(
         else {"href": f"{stem}.html", "label": "for readers"}
     )
     return (
-        _environment()
+        environment()
         .get_template("page.html.j2")
         .render(
             css=site_css(),
@@ -125,79 +129,38 @@ def render(
     )
 
 
-# ---------------------------------------------------------------------------------------------
-# Sources as numbered references
+def page_contexts(
+    jobs: Sequence[Any], run_id: str, started: dt.datetime, commit: str, accessed: str
+) -> dict[int, dict[str, Any]]:
+    """Per job (by position in ``jobs``, each with ``set_name``, ``notebook.stem``,
+    ``notebook.title`` and ``overrides``): links to the index and to the previous and next
+    notebook of the same set, and the stamp every page carries."""
+    from kzaf import __version__
 
-RECORD_ID = re.compile(r"\b[A-Z]{2,4}-\d{3}\b")
-# Notes point at the research leads they came from, e.g. "(KZAF-078)": an analyst's trail,
-# not a source (the note's figure is cited through its own record), so readers do not see it.
-LEAD_REFERENCE = re.compile(r"\s*\((?:KZAF-\d{3}[,;]?\s*)+\)")
-_TAG_OR_TEXT = re.compile(r"(<[^>]+>)")
-
-
-def source_catalogue(data_dir: Any) -> dict[str, Any]:
-    """Record id -> source id, and source id -> its citation (publisher, title, date, URL),
-    read from the data tables with the csv module (the worker stays free of pandas here)."""
-    import csv
-    from pathlib import Path
-
-    folder = Path(data_dir)
-    records: dict[str, str] = {}
-    sources: dict[str, dict[str, str]] = {}
-    for table in sorted(folder.glob("*.csv")):
-        with table.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            fields = reader.fieldnames or []
-            if table.name == "sources.csv":
-                sources = {row["source_id"]: row for row in reader}
-                continue
-            id_column = next((f for f in fields if f.endswith("_id") and f != "source_id"), None)
-            if id_column and "source_id" in fields:
-                for row in reader:
-                    if row.get(id_column) and row.get("source_id"):
-                        records[row[id_column]] = row["source_id"]
-    return {"records": records, "sources": sources}
-
-
-def cite_sources(body: str, catalogue: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
-    """Record ids and source ids in the page's text become numbered links to a reference list
-    (publisher, title, date, URL); readers never see internal ids. Tags and attributes are
-    left alone: only text between tags is rewritten."""
-    records, sources = catalogue.get("records", {}), catalogue.get("sources", {})
-    numbers: dict[str, int] = {}
-
-    def number(source_id: str) -> str:
-        if source_id not in numbers:
-            numbers[source_id] = len(numbers) + 1
-        n = numbers[source_id]
-        return f'<a class="ref" href="#ref-{n}">[{n}]</a>'
-
-    def in_text(match: re.Match[str]) -> str:
-        token = match[0]
-        source_id = records.get(token) or (token if token in sources else None)
-        return number(source_id) if source_id else token
-
-    longest_first = sorted(sources, key=len, reverse=True)  # no slug cut inside a longer one
-    alternatives = "|".join(map(re.escape, longest_first))
-    source_pattern = re.compile(rf"\b({alternatives})\b") if sources else None
-    parts = _TAG_OR_TEXT.split(body)
-    for i, part in enumerate(parts):
-        if not part or part.startswith("<"):
-            continue
-        text = RECORD_ID.sub(in_text, LEAD_REFERENCE.sub("", part))
-        if source_pattern is not None:
-            text = source_pattern.sub(in_text, text)
-        parts[i] = text
-    references = []
-    for source_id, n in sorted(numbers.items(), key=lambda item: item[1]):
-        row = sources.get(source_id, {})
-        references.append(
-            {
-                "n": str(n),
-                "publisher": row.get("publisher", ""),
-                "title": row.get("title", source_id),
-                "date": row.get("publication_date", ""),
-                "url": row.get("url", ""),
-            }
+    context = {}
+    for index, job in enumerate(jobs):
+        siblings = sorted(
+            (j for j in jobs if j.set_name == job.set_name), key=lambda j: j.notebook.stem
         )
-    return "".join(parts), references
+        at = siblings.index(job)
+        context[index] = {
+            "nav": {
+                "index": "../../index.html",
+                "prev": _link(siblings[at - 1]) if at > 0 else None,
+                "next": _link(siblings[at + 1]) if at + 1 < len(siblings) else None,
+            },
+            "stamp": {
+                "run_id": run_id,
+                "run_date": f"{started:%Y-%m-%d %H:%M} UTC",
+                "version": __version__,
+                "commit": commit,
+                "data_accessed": accessed,
+                "changed": ", ".join(f"{k} = {v}" for k, v in job.overrides.items()),
+            },
+        }
+    return context
+
+
+def _link(job: Any) -> dict[str, str]:
+    stem = job.notebook.stem
+    return {"href": f"../{stem}/{stem}.html", "title": job.notebook.title}

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kzaf.runner.errors import PlanError
 from kzaf.runner.parameter_values import Assignments, Given
-from kzaf.runner.plan import DEFAULT_SET, ParameterSet, PlanError
+from kzaf.runner.plan.sets import DEFAULT_SET, ParameterSet
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")
 MAX_SETS = 10_000  # a grid this large is a typo, not a sweep

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from kzaf.runner.index import _environment, href, plain, site_css
+from kzaf.runner.site.shell import environment, href, plain, site_css
 
 PAGES = {"set": "compare.html", "latest": "compare-latest.html"}
 CHART = "compare/comparison"  # .svg and .csv, under the run folder
@@ -79,33 +79,8 @@ def rows_for(
         points = series["points"] if series else {}
         latest_year = max(points) if points else None
         peak_year = max(points, key=lambda y: points[y]) if points else None
-        reports = []
-        for entry in mine:
-            outputs = entry.get("outputs") or {}
-            target = outputs.get("reader") or outputs.get("notebook")
-            reports.append(
-                {
-                    "label": entry["notebook"].split("_", 1)[-1].replace("_", " "),
-                    "href": href(target) if target else None,
-                    "status": entry.get("status") or "not run",
-                }
-            )
-        answers = []
-        for entry, result in zip(mine, outcomes, strict=True):
-            points_text = [
-                str(p)
-                for payload in result.get("key_points") or []
-                if isinstance(payload, Mapping)
-                for p in payload.get("points", [])
-            ]
-            texts = (
-                points_text[:1]
-                or [
-                    a.get("text", "") for a in result.get("answer") or [] if isinstance(a, Mapping)
-                ][:1]
-            )
-            if texts:
-                answers.append({"notebook": entry["notebook"], "text": texts[0]})
+        reports = [_report_link(entry) for entry in mine]
+        answers = _short_answers(mine, outcomes)
         rows.append(
             {
                 "set": name,
@@ -124,6 +99,37 @@ def rows_for(
             }
         )
     return rows
+
+
+def _report_link(entry: Mapping[str, Any]) -> dict[str, Any]:
+    outputs = entry.get("outputs") or {}
+    target = outputs.get("reader") or outputs.get("notebook")
+    return {
+        "label": entry["notebook"].split("_", 1)[-1].replace("_", " "),
+        "href": href(target) if target else None,
+        "status": entry.get("status") or "not run",
+    }
+
+
+def _short_answers(
+    entries: Sequence[Mapping[str, Any]], outcomes: Sequence[Mapping[str, Any]]
+) -> list[dict[str, str]]:
+    """Each notebook's first key point, else its first answer."""
+    answers = []
+    for entry, result in zip(entries, outcomes, strict=True):
+        points_text = [
+            str(p)
+            for payload in result.get("key_points") or []
+            if isinstance(payload, Mapping)
+            for p in payload.get("points", [])
+        ]
+        texts = (
+            points_text[:1]
+            or [a.get("text", "") for a in result.get("answer") or [] if isinstance(a, Mapping)][:1]
+        )
+        if texts:
+            answers.append({"notebook": entry["notebook"], "text": texts[0]})
+    return answers
 
 
 def _country_names() -> dict[str, str]:
@@ -219,7 +225,7 @@ def write(
     rows = rows_for(sets, swept, entries, results)
     chart = draw_chart(rows, folder)
     names, same = varying(rows)
-    template = _environment().get_template("compare.html.j2")
+    template = environment().get_template("compare.html.j2")
     for by, page in PAGES.items():
         text = template.render(
             css=site_css(),

@@ -1,6 +1,6 @@
 """Where notebook jobs run: any ``concurrent.futures.Executor``.
 
-- ``local`` (default): :class:`kzaf.runner.pool.LocalPool`, long-lived worker processes.
+- ``local`` (default): :class:`kzaf.runner.execute.pool.LocalPool`, long-lived worker processes.
 - ``dask``: a ``distributed.LocalCluster`` started for the run on 127.0.0.1, one worker
   process per slot with one thread each (a kernel's memory is invisible to Dask's limits, so
   workers are sized by cores, not by memory).
@@ -20,8 +20,8 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from kzaf.runner import kernel_server
-from kzaf.runner.plan import PlanError
+from kzaf.runner.errors import PlanError
+from kzaf.runner.execute import kernel_server
 
 ENGINES = ("local", "dask")
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
@@ -70,7 +70,7 @@ def open_engine(
     kernels: kernel_server.Started | None = None,
 ) -> Iterator[Engine]:
     if engine == "local":
-        from kzaf.runner.pool import LocalPool
+        from kzaf.runner.execute.pool import LocalPool
 
         # Kernels forked from one warm process (``kernels``, started while the run was checked
         # when it executes several notebooks): their imports are paid once per run.
@@ -132,7 +132,7 @@ def _kernel_server(
 def check_environment(client: Any) -> None:
     """Refuse workers whose kzaf source, lock or Python differ from the client's: their
     results would not be the run the manifest describes."""
-    from kzaf.runner.worker import environment
+    from kzaf.runner.execute.worker import environment
 
     here = environment()
     try:

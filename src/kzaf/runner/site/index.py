@@ -9,53 +9,16 @@ builds HTML by hand.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from functools import cache
-from importlib import resources
 from typing import Any
-from urllib.parse import quote
+
+from kzaf.runner.site.references import cite_sources
+from kzaf.runner.site.shell import environment, href, plain, site_css
 
 # A claim's parts are listed under the ledger, not squeezed into a table cell.
 VERDICT_COLUMNS = ["claim_id", "verdict", "statement", "evidence", "sources"]
-
-
-@cache
-def _environment() -> Any:
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("kzaf.runner", "templates"),
-        autoescape=True,  # every {{ value }} is escaped: the one rule for pages kzaf builds
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
-def site_css() -> str:
-    """The stylesheet every page of a run shares (inlined: a page opens offline, alone)."""
-    return resources.files("kzaf.runner").joinpath("templates/site.css").read_text("utf-8")
-
-
-def plain(value: Any) -> str:
-    """A value as text for a table cell: "–" for missing, numbers without float noise."""
-    if value is None or (isinstance(value, float) and value != value):
-        return "–"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:,.10g}"
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-def href(path: str) -> str:
-    """A relative link with its path quoted (escaping for the attribute is the template's)."""
-    target, _, fragment = path.partition("#")
-    return quote(target) + (f"#{quote(fragment)}" if fragment else "")
 
 
 def _tables(payloads: Any, columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
@@ -211,9 +174,9 @@ def render(
     compare: str | None = None,
 ) -> str:
     """The page. ``results`` maps ``set/stem`` to the worker's result (headline, verdicts);
-    with ``catalogue`` (:func:`kzaf.runner.pages.source_catalogue`) record ids in answers and
-    claims become numbered references to their sources; ``compare`` links the comparison page
-    of a run with several parameter sets."""
+    with ``catalogue`` (:func:`kzaf.runner.site.references.source_catalogue`) record ids in
+    answers and claims become numbered references to their sources; ``compare`` links the
+    comparison page of a run with several parameter sets."""
     code = manifest.get("code", {})
     entries = manifest.get("notebooks", [])
     failed = [e for e in entries if e.get("status") != "ok"]
@@ -224,7 +187,7 @@ def render(
     )
     cards = [_card(e, results.get(f"{e['set']}/{e['notebook']}", {})) for e in entries]
     page = (
-        _environment()
+        environment()
         .get_template("index.html.j2")
         .render(
             css=site_css(),
@@ -241,9 +204,7 @@ def render(
     )
     if not catalogue:
         return page
-    from kzaf.runner import pages
-
     head, _, rest = page.partition('<p class="cite">')
-    body, references = pages.cite_sources(head, dict(catalogue))
-    listing = _environment().get_template("references.html.j2").render(references=references)
+    body, references = cite_sources(head, dict(catalogue))
+    listing = environment().get_template("references.html.j2").render(references=references)
     return body + listing + '<p class="cite">' + rest
