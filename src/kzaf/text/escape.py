@@ -51,23 +51,40 @@ SAFE_TAGS = frozenset(
         "details", "summary",
     }
 )  # fmt: skip
+# No ``id`` from an output: it could take over the page's own anchors (``#ref-1``).
 SAFE_ATTRIBUTES = {
-    "*": ["class", "id", "title", "lang"],
+    "*": ["class", "title", "lang"],
     "a": ["href", "title"],
-    "img": ["src", "alt", "title", "width", "height"],
     "td": ["colspan", "rowspan"],
     "th": ["colspan", "rowspan", "scope"],
 }
+IMAGE_ATTRIBUTES = frozenset({"alt", "title", "width", "height"})
 SAFE_PROTOCOLS = frozenset({"http", "https", "mailto"})
 _ACTIVE_BLOCKS = re.compile(r"<(style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+_URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+
+
+def local_image(src: str) -> bool:
+    """Whether an image's ``src`` stays inside the run folder: a relative path (a chart under
+    ``figures/``), never a URL of another host (a reader's browser would tell it the page
+    was opened), a scheme, or an absolute path."""
+    value = "".join(html.unescape(src).split())  # browsers ignore whitespace inside URLs
+    return bool(value) and not _URL_SCHEME.match(value) and not value.startswith(("/", "\\"))
+
+
+def _image_attribute(tag: str, name: str, value: str) -> bool:
+    if name == "src":
+        return local_image(value)
+    return name in IMAGE_ATTRIBUTES or name in SAFE_ATTRIBUTES["*"]
 
 
 def sanitize_html(fragment: str) -> str:
     """An HTML fragment from a notebook output with everything active made inert.
 
     Tags outside :data:`SAFE_TAGS` are escaped (shown as text, not run), attributes outside
-    :data:`SAFE_ATTRIBUTES` dropped, links to anything but http(s)/mailto removed (no
-    ``javascript:``), comments dropped. Text from data may reach outputs unescaped through a
+    :data:`SAFE_ATTRIBUTES` dropped (``id`` among them), links to anything but http(s)/mailto
+    removed (no ``javascript:``), images from anywhere but the run folder removed (no request
+    to another host), comments dropped. Text from data may reach outputs unescaped through a
     notebook's own Markdown; this is the exporter's second line of defence.
     """
     import bleach  # nbconvert's own dependency; imported here, only the runner renders pages
@@ -78,7 +95,7 @@ def sanitize_html(fragment: str) -> str:
     return bleach.clean(
         fragment,
         tags=SAFE_TAGS,
-        attributes=SAFE_ATTRIBUTES,
+        attributes={**SAFE_ATTRIBUTES, "img": _image_attribute},
         protocols=SAFE_PROTOCOLS,
         strip=False,
         strip_comments=True,
