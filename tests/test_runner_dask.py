@@ -174,3 +174,29 @@ def test_sweep_on_a_separately_started_scheduler_and_worker(tmp_path):
         assert "the Dask scheduler at " + address in (folder / "run.log").read_text()
         assert (folder / "compare.html").is_file()
     assert all(proc.poll() is not None for proc in procs)
+
+
+def test_workers_that_see_other_data_are_refused():
+    from kzaf.runner.execute import worker
+
+    class Client:
+        def run(self, fn, *args):
+            if fn is worker.data_state:
+                return {"tcp://127.0.0.1:9": "sha256:other"}
+            return {"tcp://127.0.0.1:9": fn(*args)}
+
+    with pytest.raises(PlanError, match=r"worker tcp://127.0.0.1:9 does not see the data"):
+        engines.check_environment(Client(), (str(PROJECT_ROOT / "data"), "sha256:mine"))
+
+
+def test_a_job_whose_data_changed_on_its_worker_fails_before_it_runs(tmp_path):
+    from kzaf.runner.execute import worker
+
+    data = str(PROJECT_ROOT / "data")
+    job = {"folder": str(tmp_path / "default" / "01_x"), "stem": "01_x", "data_dir": data,
+           "data_sha256": "sha256:what-the-client-checked"}  # fmt: skip
+    result = worker.run_job(job, renderer=None, secrets={})  # type: ignore[arg-type]
+    assert result["status"] == "failed" and result["error"]["ename"] == "DataMismatch"
+    assert (tmp_path / "default" / "01_x" / worker.COMMIT_MARKER).is_file()
+    assert worker.data_state(data).startswith("sha256:")
+    assert worker.data_state(str(tmp_path)).startswith("unusable here")

@@ -129,6 +129,23 @@ class _NoBar:
 _FINISHED = re.compile(r"^\s+(?:ok|FAILED)\s+(?P<label>\S(?:.*?\S)?)\s{2}.*\[\d+/\d+\]")
 
 
+class _LogFile(logging.FileHandler):
+    """A log file that remembers the first write it could not make (a full disk, /dev/full)
+    instead of printing logging's traceback, and writes nothing more."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, encoding="utf-8")
+        self.failure: OSError | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.failure is None:
+            super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        error = sys.exc_info()[1]
+        self.failure = error if isinstance(error, OSError) else OSError(str(error))
+
+
 class RunLog:
     """``kzaf run``'s progress lines: each goes to the ``kzaf.runner`` logger (the console,
     with secrets redacted) and to the run's log files, stamped; on a terminal a progress bar
@@ -143,24 +160,64 @@ class RunLog:
         if not logging.getLogger(ROOT).handlers and not logging.getLogger().handlers:
             configure()  # called as a library with logging unset: the lines still show
         self._logger = logging.getLogger(f"{ROOT}.runner")
-        self._files: list[logging.Handler] = []
+        self._files: list[_LogFile] = []
         self._history: list[str] = []
         self._bar: contextlib.ExitStack | None = None
         self._progress: Any = None
         self._expected: dict[str, float] = {}
         self._slots = 1
 
-    def attach(self, path: Path, replay: bool = True) -> None:
-        """Also append every line to ``path`` (with the lines so far, if ``replay``)."""
+    def attach(self, path: Path, replay: bool = True, header: str | None = None) -> None:
+        """Also append every line to ``path`` (with the lines so far, if ``replay``; after a
+        ``header`` line, if given, which also proves the file writable now). Raises OSError
+        when the file cannot be written."""
         path.parent.mkdir(parents=True, exist_ok=True)
         if replay and self._history:
             with path.open("a", encoding="utf-8") as earlier:  # before the handler's lines
                 earlier.writelines(self._history)
-        handler = logging.FileHandler(path, encoding="utf-8")
+        handler = _LogFile(path)
         handler.setFormatter(StampedFormatter())
         handler.setLevel(logging.DEBUG)
+        if header is not None:
+            handler.handle(self._record(logging.INFO, self._redact(header)))
+            if handler.failure is not None:
+                handler.close()
+                raise handler.failure
         self._logger.addHandler(handler)
         self._files.append(handler)
+
+    def _record(self, level: int, text: str) -> logging.LogRecord:
+        return self._logger.makeRecord(self._logger.name, level, __file__, 0, text, (), None)
+
+    def _redact(self, text: str) -> str:
+        from kzaf.redaction import redact_text
+
+        return redact_text(text, self._secrets)
+
+    def add_secrets(self, secrets: Mapping[str, str]) -> None:
+        """More values to redact from every line from now on (a store URL's password)."""
+        self._secrets.update(secrets)
+
+    def detail(self, text: str) -> None:
+        """Lines for the log files only (a traceback), whatever the console's level."""
+        record = self._record(logging.DEBUG, self._redact(text))
+        for handler in self._files:
+            handler.handle(record)
+        self._check_files()
+
+    def _check_files(self) -> None:
+        """A log file that failed a write is dropped, with one line saying so."""
+        for handler in list(self._files):
+            if handler.failure is None:
+                continue
+            self._files.remove(handler)
+            self._logger.removeHandler(handler)
+            handler.close()
+            why = handler.failure.strerror or handler.failure
+            self._logger.error(
+                f"kzaf: cannot write the log file {handler.baseFilename} ({why}); "
+                "its lines are shown here only"
+            )
 
     def expect(self, durations: Mapping[str, float | None], slots: int) -> None:
         """The notebooks about to execute (label -> seconds an earlier run took, if known):
@@ -182,10 +239,9 @@ class RunLog:
         self._progress.set_postfix_str(f"about {left:.0f} s left (earlier runs)")
 
     def __call__(self, text: str, error: bool = False) -> None:
-        from kzaf.redaction import redact_text
-
-        text = redact_text(text, self._secrets)
+        text = self._redact(text)
         self._logger.log(logging.ERROR if error else logging.INFO, text)
+        self._check_files()
         stamp = _stamp()
         self._history.append("".join(f"{stamp} {line}\n" for line in text.splitlines() or [""]))
         finished = _FINISHED.match(text)

@@ -23,17 +23,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import json
 import secrets
 import shutil
 import signal
 import sys
+import traceback
 from collections.abc import Mapping
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
-from kzaf import paths
+from kzaf import atomic, paths
 from kzaf.logs import RunLog as Log
 from kzaf.redaction import secret_variables
 from kzaf.runner.errors import PlanError
@@ -127,32 +129,30 @@ def _execute(p: Plan, log: Log, executor: Executor | None) -> int:
         log(f"kzaf run: cannot write the reports folder {work.parent}: {exc.strerror}", error=True)
         return EXIT_INPUT
     log.attach(work / "run.log")
-    secret = secret_variables()
+    secret = {**secret_variables(), **p.settings.secrets}
     results: dict[int, dict[str, Any]] = {}
     previous = set_handlers(raise_interrupted, signal.getsignal(signal.SIGINT))
     try:
-        _run(p, executor, work, run_id, started, results, log)
-    except PlanError as exc:  # the engine could not start: nothing ran
-        log(f"kzaf run: {exc}", error=True)
-        log.close()
-        restore_handlers(previous)
-        shutil.rmtree(work, ignore_errors=True)
-        return EXIT_INPUT
+        try:
+            _run(p, executor, work, run_id, started, results, log)
+        except PlanError as exc:  # the engine could not start: nothing ran
+            log(f"kzaf run: {exc}", error=True)
+            log.close()
+            shutil.rmtree(work, ignore_errors=True)
+            return EXIT_INPUT
+        code = _publish(p, run_id, started, work, results, log, secret, previous)
     except (KeyboardInterrupt, Interrupted) as exc:
         signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
-        set_handlers(signal.SIG_IGN, signal.SIG_IGN)  # finish the clean-up
-        runs.write_manifest(work, _manifest(p, run_id, started, results, "interrupted"), secret)
-        runs.redact_run(work, secret)
+        _close_partial(p, run_id, started, work, results, log, secret, "interrupted")
         log(
             f"kzaf run {run_id}: interrupted by signal {signum}; partial outputs kept in "
             f"{work} for debugging; earlier runs and '{LATEST}' are untouched",
             error=True,
         )
         log.close()
-        restore_handlers(previous)
         return EXIT_SIGINT if signum == signal.SIGINT else EXIT_SIGTERM
-    try:
-        code = _publish(p, run_id, started, work, results, log, secret, previous)
+    except Exception as exc:  # anything unexpected, a full disk included: redacted all the same
+        return _crashed(p, run_id, started, work, results, log, secret, exc)
     finally:
         restore_handlers(previous)
     target = p.settings.upload_to
@@ -160,6 +160,77 @@ def _execute(p: Plan, log: Log, executor: Executor | None) -> int:
         return code
     final = p.settings.reports / run_id
     return _upload(target, final, code == 0 and p.settings.whole, code, log)
+
+
+def _close_partial(
+    p: Plan,
+    run_id: str,
+    started: dt.datetime,
+    work: Path,
+    results: dict[int, dict[str, Any]],
+    log: Log,
+    secret: Mapping[str, str],
+    status: str,
+) -> Path:
+    """A run that stopped before it was published: its manifest written if the disk allows,
+    and every file redacted (a file that cannot be rewritten is removed). Returns the folder
+    (the final one, should the stop have come after the folder was moved into place)."""
+    set_handlers(signal.SIG_IGN, signal.SIG_IGN)  # finish the clean-up
+    folder = work if work.exists() else p.settings.reports / run_id
+    with contextlib.suppress(OSError):
+        runs.write_manifest(folder, _manifest(p, run_id, started, results, status), secret)
+    try:
+        runs.redact_run(folder, secret)
+    except OSError as exc:  # a file that can be neither read nor removed: say so, loudly
+        log(f"kzaf run {run_id}: {folder} may still hold a secret: {exc}", error=True)
+    return folder
+
+
+# A write the file system refused: bad input in the exit-status table's sense (a full disk,
+# a read-only or missing place, a name too long), reported in one line with exit status 2.
+_REFUSED_WRITES = {
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.EFBIG,
+    errno.EROFS,
+    errno.ENAMETOOLONG,
+    errno.EACCES,
+    errno.EPERM,
+    errno.ENOENT,
+    errno.ENOTDIR,
+}
+
+
+def _crashed(
+    p: Plan,
+    run_id: str,
+    started: dt.datetime,
+    work: Path,
+    results: dict[int, dict[str, Any]],
+    log: Log,
+    secret: Mapping[str, str],
+    exc: Exception,
+) -> int:
+    """One line for an unexpected stop (the traceback goes to the run's log file only)."""
+    log.detail("".join(traceback.format_exception(exc)))
+    folder = _close_partial(p, run_id, started, work, results, log, secret, "crashed")
+    kept = (
+        f"partial outputs (secrets removed) kept in {folder}; "
+        f"earlier runs and '{LATEST}' are untouched"
+    )
+    if isinstance(exc, OSError) and exc.errno in _REFUSED_WRITES:
+        where = exc.filename or folder
+        log(f"kzaf run {run_id}: cannot write {where}: {exc.strerror}; {kept}", error=True)
+        log.close()
+        return EXIT_INPUT
+    said = (str(exc).strip().splitlines() or [""])[0][:300]
+    log(
+        f"kzaf run {run_id}: stopped by an unexpected error ({type(exc).__name__}: {said}); "
+        f"{kept}; the traceback is in its run.log",
+        error=True,
+    )
+    log.close()
+    return EXIT_FAILED
 
 
 def _run(
@@ -181,7 +252,7 @@ def _run(
             s = p.settings
             engine = stack.enter_context(
                 dispatch.opened_engine(
-                    executor, s.engine, s.scheduler, slots, workers_log, p.kernels
+                    executor, s.engine, s.scheduler, slots, workers_log, p.kernels, _data(p)
                 )
             )
         log(
@@ -234,9 +305,15 @@ def _messages(
             parameters=p.jobs[i].overrides,
             timeout=p.settings.timeout,
             page=pages[i],
+            data=_data(p),
         )
         for i in order
     ]
+
+
+def _data(p: Plan) -> tuple[str, str]:
+    """The data folder the run checked and the digest its workers must see there."""
+    return str(p.data_dir), fingerprints.data_digest(p.data)
 
 
 def _write_result(work: Path, job: Any, result: dict[str, Any]) -> None:
@@ -257,7 +334,12 @@ def _write_result(work: Path, job: Any, result: dict[str, Any]) -> None:
 
 
 def _manifest(
-    p: Plan, run_id: str, started: dt.datetime, results: dict[int, dict[str, Any]], status: str
+    p: Plan,
+    run_id: str,
+    started: dt.datetime,
+    results: dict[int, dict[str, Any]],
+    status: str,
+    files: Mapping[int, Mapping[str, str]] | None = None,
 ) -> dict[str, Any]:
     ended = _now()
     run_file = p.settings.run_file
@@ -281,7 +363,7 @@ def _manifest(
         "software": manifest.software(),
         "data": {"directory": str(p.data_dir), "files": p.data},
         "notebooks": [
-            manifest.job_entry(job, results.get(i, {"status": "not run"}))
+            manifest.job_entry(job, results.get(i, {"status": "not run"}), (files or {}).get(i))
             for i, job in enumerate(p.jobs)
         ],
     }
@@ -310,7 +392,7 @@ def _write_pages(
         except Exception as exc:  # the reports stand without it; say why it is missing
             log(f"kzaf run: the comparison page could not be written: {exc}", error=True)
     page = index.render(written, by_label, source_catalogue(p.data_dir), compare=compare_page)
-    (work / "index.html").write_text(redact_text(page, secret), encoding="utf-8")
+    atomic.write_text(work / "index.html", redact_text(page, secret))
 
 
 def _publish(
@@ -325,11 +407,15 @@ def _publish(
 ) -> int:
     failed = [i for i in range(len(p.jobs)) if results.get(i, {}).get("status") != "ok"]
     status = "failed" if failed else "ok"
-    written = runs.write_manifest(work, _manifest(p, run_id, started, results, status), secret)
+    # Redacted first, so the manifest records the checksums of the files as published.
+    runs.redact_run(work, secret)
+    files = {i: cache.folder_files(work / job.rel_dir) for i, job in enumerate(p.jobs)}
+    manifest_now = _manifest(p, run_id, started, results, status, files)
+    written = runs.write_manifest(work, manifest_now, secret)
     _write_pages(p, work, written, results, log, secret)
     before = previous_latest(p.settings.reports)
     try:
-        problem, now_latest = _commit(p, run_id, work, results, secret, failed)
+        problem, now_latest = _commit(p, run_id, work, results, failed)
     finally:
         restore_handlers(previous_handlers)
     took = (_now() - started).total_seconds()
@@ -348,7 +434,6 @@ def _commit(
     run_id: str,
     work: Path,
     results: dict[int, dict[str, Any]],
-    secret: Mapping[str, str],
     failed: list[int],
 ) -> tuple[str | None, str | None]:
     """The run folder moved into place with its cache records, and ``latest`` if it may."""
@@ -356,7 +441,6 @@ def _commit(
         work,
         p.settings.reports,
         run_id,
-        secret,
         reusable=[
             (job.key, job.rel_dir)
             for i, job in enumerate(p.jobs)
@@ -382,8 +466,10 @@ def _report_failures(
 ) -> None:
     final = p.settings.reports / run_id
     for i in failed:
-        where = dispatch.describe_failure(results.get(i, {}).get("error"))
-        log(f"FAILED {p.jobs[i].label}: {where}", error=True)
+        result = results.get(i, {})
+        where = dispatch.describe_failure(result.get("error"))
+        state = "NOT RUN" if result.get("status", "not run") == "not run" else "FAILED"
+        log(f"{state} {p.jobs[i].label}: {where}", error=True)
     log(
         f"kzaf run {run_id}: {len(failed)} of {len(p.jobs)} notebook run(s) failed in "
         f"{took:.1f} s; everything is kept in {final}/index.html (failed notebooks are "

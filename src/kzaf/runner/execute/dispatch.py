@@ -31,8 +31,11 @@ def job_message(
     parameters: Mapping[str, Any],
     timeout: float | None,
     page: Mapping[str, Any],
+    data: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
-    """What a worker needs to run one notebook into ``folder`` (``<run>/<set>/<stem>``)."""
+    """What a worker needs to run one notebook into ``folder`` (``<run>/<set>/<stem>``);
+    ``data``: the data folder the run checked and its digest, which the worker's kernel
+    reads (and first checks)."""
     return {
         "id": index,
         "input": str(notebook),
@@ -43,6 +46,8 @@ def job_message(
         "timeout": timeout,
         "page": dict(page),
         "log": str(folder.parent.parent / "workers.log"),  # the run's
+        "data_dir": data[0] if data else None,
+        "data_sha256": data[1] if data else None,
     }
 
 
@@ -54,6 +59,7 @@ def opened_engine(
     slots: int,
     workers_log: IO[str],
     kernels: Any = None,
+    data: tuple[str, str] | None = None,
 ) -> Iterator[engines.Engine]:
     """``executor`` if given, else the named engine; stopped (workers and kernels ended,
     queued jobs cancelled) when the run is interrupted, closed when it ends."""
@@ -65,7 +71,7 @@ def opened_engine(
         )
         opened: contextlib.AbstractContextManager[engines.Engine] = contextlib.nullcontext(given)
     else:
-        opened = engines.open_engine(engine, scheduler, slots, workers_log, kernels)
+        opened = engines.open_engine(engine, scheduler, slots, workers_log, kernels, data)
     with opened as running:
         try:
             yield running
@@ -103,6 +109,8 @@ def run_jobs(
             count = f"[{finished}/{len(messages)}]"
             if result.get("status") == "ok":
                 log(f"  ok      {labels[index]}  {took}  {count}")
+            elif result.get("status") == "not run":
+                log(f"  NOT RUN {labels[index]}  {count}  {describe_failure(result.get('error'))}")
             else:
                 where = describe_failure(result.get("error"))
                 log(f"  FAILED  {labels[index]}  {took}  {count}  {where}", error=True)
@@ -120,9 +128,30 @@ def _log_started(engine: engines.Engine, labels: Mapping[int, str], log: RunLog)
 
 
 def outcome(future: Future[Any], marker: Path) -> dict[str, Any]:
-    """A job's result: what the worker returned, if its outputs were committed."""
+    """A job's result: what the worker returned, if its outputs were committed.
+
+    A job the engine cancelled on its own (the run stops its engine only when interrupted,
+    and collects nothing then), because a Dask scheduler ended say, is no "not run" if it had
+    started: its worker creates its folder first, so a folder there means it ran, and
+    stopped unfinished."""
     if future.cancelled():
-        return {"status": "interrupted", "error": {"ename": "Cancelled", "evalue": "not run"}}
+        if marker.parent.is_dir():
+            return {
+                "status": "failed",
+                "error": {
+                    "ename": "EngineLost",
+                    "evalue": "the job started (its folder exists) but the engine cancelled it "
+                    "before it finished (did the Dask scheduler end?); what it wrote is kept",
+                },
+            }
+        return {
+            "status": "not run",
+            "error": {
+                "ename": "EngineLost",
+                "evalue": "the engine cancelled the job before it started "
+                "(did the Dask scheduler end?)",
+            },
+        }
     error = future.exception()
     if error is not None:
         return {

@@ -6,7 +6,10 @@
   workers are sized by cores, not by memory).
 - a scheduler address (``--scheduler tcp://HOST:8786`` or ``$DASK_SCHEDULER_ADDRESS``): an
   existing Dask cluster. Its workers must run the same environment (same kzaf source, lock and
-  Python: checked before anything is submitted) and see the reports folder at the same path.
+  Python) and see the same data at the same path (the checksums of the data the client
+  checked and records in the manifest), both checked before anything is submitted, and see the
+  reports folder at the same path. An address that is malformed, or where nothing answers
+  Dask's handshake within :data:`CONNECT_TIMEOUT_S`, is bad input (exit 2, one line).
 
 ``distributed`` is imported only here and only for Dask (the ``kzaf[dask]`` extra).
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -46,8 +50,26 @@ def choose(engine: str | None, scheduler: str | None) -> tuple[str, str | None]:
         return "local", None
     scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
     if scheduler:
-        return "dask", scheduler
+        return "dask", check_address(scheduler)
     return engine or "local", None
+
+
+# tcp://HOST:PORT (or HOST:PORT; tls://, ws://, wss:// alike); HOST a name, IPv4 or [IPv6].
+_ADDRESS = re.compile(
+    r"^(?:(?:tcp|tls|ws|wss)://)?(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])"
+    r":(?P<port>[0-9]{1,5})$"
+)
+
+
+def check_address(address: str) -> str:
+    """A scheduler address as Dask reads it, or bad input naming what is wrong."""
+    found = _ADDRESS.match(address.strip())
+    if not found or not 0 < int(found["port"]) < 65536:
+        raise PlanError(
+            f"--scheduler {address!r}: not a Dask scheduler address "
+            "(expected tcp://HOST:PORT, e.g. tcp://127.0.0.1:8786)"
+        )
+    return address.strip()
 
 
 def _distributed() -> Any:
@@ -68,7 +90,11 @@ def open_engine(
     slots: int,
     workers_log: IO[str],
     kernels: kernel_server.Started | None = None,
+    data: tuple[str, str] | None = None,
 ) -> Iterator[Engine]:
+    """``data``: the data folder the client checked and its digest
+    (:func:`kzaf.runner.publish.fingerprints.data_digest`), which an existing cluster's
+    workers must see alike."""
     if engine == "local":
         from kzaf.runner.execute.pool import LocalPool
 
@@ -81,13 +107,14 @@ def open_engine(
     distributed = _distributed()
     with contextlib.ExitStack() as stack:
         if scheduler:
+            handshake(scheduler)
             try:
                 client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT_S)
-            except (OSError, TimeoutError) as exc:
+            except (OSError, TimeoutError, ValueError) as exc:
                 raise PlanError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
             stack.callback(client.close)
             where = f"the Dask scheduler at {scheduler}"
-            check_environment(client)
+            check_environment(client, data)
         else:
             os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
             cluster = distributed.LocalCluster(
@@ -129,10 +156,40 @@ def _kernel_server(
         started.stop(workers_log)
 
 
-def check_environment(client: Any) -> None:
-    """Refuse workers whose kzaf source, lock or Python differ from the client's: their
-    results would not be the run the manifest describes."""
-    from kzaf.runner.execute.worker import environment
+def handshake(address: str, within_s: float | None = None) -> None:
+    """Dask's handshake with ``address``, the whole of it within ``within_s`` (default
+    :data:`CONNECT_TIMEOUT_S`): ``distributed.Client`` bounds the connection, but waits for
+    the other side's handshake for ever, so a port that accepts and stays silent (not a
+    Dask scheduler) would hang the run. Run in a thread of its own: the caller may be inside
+    an event loop."""
+    import asyncio
+    import concurrent.futures
+
+    from distributed.comm import connect
+
+    limit = CONNECT_TIMEOUT_S if within_s is None else within_s
+
+    async def shake() -> None:
+        comm = await asyncio.wait_for(connect(address, timeout=limit), limit)
+        await comm.close()
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        try:
+            pool.submit(asyncio.run, shake()).result()
+        except TimeoutError:
+            raise PlanError(
+                f"cannot reach the Dask scheduler at {address}: no Dask answer within "
+                f"{limit:g} s (is a Dask scheduler listening there?)"
+            ) from None
+        except (OSError, ValueError) as exc:
+            raise PlanError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+
+
+def check_environment(client: Any, data: tuple[str, str] | None = None) -> None:
+    """Refuse workers whose kzaf source, lock or Python differ from the client's, or that see
+    other data at the data folder's path: their results would not be the run the manifest
+    describes."""
+    from kzaf.runner.execute.worker import data_state, environment
 
     here = environment()
     try:
@@ -151,4 +208,21 @@ def check_environment(client: Any) -> None:
                 f"the Dask worker {address} runs a different environment ({', '.join(differ)}: "
                 f"{found.get(differ[0])!r}, here {here[differ[0]]!r}); workers need the same "
                 "kzaf source, requirements.lock and Python as the client"
+            )
+    if data is not None:
+        _check_data(client, data, data_state)
+
+
+def _check_data(client: Any, data: tuple[str, str], data_state: Any) -> None:
+    folder, digest = data
+    try:
+        seen = client.run(data_state, folder)
+    except Exception as exc:
+        raise PlanError(f"the Dask workers cannot check the data ({exc})") from None
+    for address, found in sorted(seen.items()):
+        if found != digest:
+            raise PlanError(
+                f"the Dask worker {address} does not see the data this run checked at "
+                f"{folder} ({found if not str(found).startswith('sha256:') else 'other files'});"
+                " workers need the same data at the same path (a shared folder)"
             )

@@ -162,3 +162,8 @@ class LocalPool(Executor):
         kernel_server.stop_groups(procs, STOP_GRACE_S)
         for thread in self._threads:
             thread.join(timeout=1.0)
+        for proc in procs:  # the pipes of ended workers, closed here (not left to the collector)
+            for stream in (proc.stdin, proc.stdout):
+                with contextlib.suppress(OSError, ValueError):
+                    if stream is not None:
+                        stream.close()

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kzaf import startup  # noqa: F401  (before papermill: skips a slow optional import)
+from kzaf import atomic, startup  # noqa: F401  (startup: before papermill, skips a slow import)
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -141,7 +141,7 @@ class Renderer:
             text = pages.render(
                 body, view=view, title=title, page=page, error=error, catalogue=self._catalogue
             )
-            (folder / name).write_text(text, encoding="utf-8")
+            atomic.write_text(folder / name, text)
             written[view] = name
         return written
 
@@ -240,11 +240,44 @@ def _execute(job: dict[str, Any], output: Path, folder: Path) -> Exception | Non
     return error
 
 
+def data_state(data_dir: str) -> str:
+    """The digest of the data at ``data_dir`` as this process sees them, or why there is none
+    (:func:`kzaf.runner.publish.fingerprints.data_digest`)."""
+    from kzaf.runner.errors import PlanError
+    from kzaf.runner.publish.fingerprints import data_digest, data_files
+
+    try:
+        return data_digest(data_files(Path(data_dir)))
+    except (PlanError, OSError) as exc:
+        return "unusable here: " + (str(exc).strip().splitlines() or ["?"])[-1].strip(" -")
+
+
+def _use_data(job: dict[str, Any]) -> dict[str, Any] | None:
+    """Point this process (and the kernels it starts) at the data the client checked, if this
+    process sees them alike; else the error that fails the job before it runs."""
+    folder, digest = job.get("data_dir"), job.get("data_sha256")
+    if not folder or not digest:
+        return None
+    found = data_state(folder)
+    if found != digest:
+        return {
+            "ename": "DataMismatch",
+            "evalue": f"the data at {folder} on this worker are not those the run checked "
+            f"({found if found.startswith('unusable') else 'other files'}); nothing ran",
+        }
+    os.environ["KZAF_DATA_DIR"] = folder  # kzaf.paths.DATA_DIR_ENV, read by the kernels
+    return None
+
+
 def run_job(job: dict[str, Any], renderer: Renderer, secrets: dict[str, str]) -> dict[str, Any]:
     folder = Path(job["folder"])
     stem = job["stem"]
     folder.mkdir(parents=True, exist_ok=True)
     (folder / COMMIT_MARKER).unlink(missing_ok=True)
+    refused = _use_data(job)
+    if refused is not None:
+        atomic.write_text(folder / COMMIT_MARKER, json.dumps({"status": "failed"}) + "\n")
+        return {"status": "failed", "error": refused, "files": {}, "started": _now()}
     output = folder / f"{stem}.ipynb"
     # Charts and tables default to ./figures, the kernel's working folder; the variable says
     # the same for kernels that change folder (one job at a time per worker process).
@@ -273,7 +306,7 @@ def run_job(job: dict[str, Any], renderer: Renderer, secrets: dict[str, str]) ->
     result["render_s"] = round(time.perf_counter() - clock, 2)
     result["worker"] = f"{socket.gethostname()}:{os.getpid()}"
     # Written last: a folder without it (a worker killed mid-way) is not a finished job.
-    (folder / COMMIT_MARKER).write_text(json.dumps({"status": result["status"]}) + "\n", "utf-8")
+    atomic.write_text(folder / COMMIT_MARKER, json.dumps({"status": result["status"]}) + "\n")
     return result
 
 
@@ -285,7 +318,7 @@ def _read_executed(output: Path, secrets: dict[str, str], result: dict[str, Any]
     executed = redact_object(json.loads(output.read_text(encoding="utf-8")), secrets)
     # Paths inside the run folder are relative, so the folder can move (and be renamed).
     executed.get("metadata", {}).get("papermill", {})["output_path"] = output.name
-    output.write_text(json.dumps(executed, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    atomic.write_text(output, json.dumps(executed, indent=1, ensure_ascii=False) + "\n")
     result["files"]["notebook"] = output.name
     result["headline"] = report.read_outputs(executed, report.HEADLINE_MIME)
     result["verdicts"] = report.read_outputs(executed, report.VERDICTS_MIME)
@@ -317,7 +350,7 @@ def _render(
         result["files"].update(written)
         for name in ("reader", "analyst"):
             path = folder / result["files"][name]
-            path.write_text(redact_text(path.read_text("utf-8"), secrets), "utf-8")
+            atomic.write_text(path, redact_text(path.read_text("utf-8"), secrets))
     except Exception as exc:  # rendering failed: keep the executed notebook, say so
         result["status"] = "failed"
         result["error"] = result["error"] or {
@@ -332,6 +365,11 @@ _STATE: dict[str, Any] = {}
 def warm() -> None:
     """Load once per process what every job needs (nbconvert loads in the background)."""
     if "renderer" not in _STATE:
+        # papermill (hence jupyter_client) whole before nbconvert starts loading in the
+        # renderer's thread: two threads importing jupyter_client at once can meet it
+        # half-initialised (a Dask worker's first job failed so).
+        import papermill  # noqa: F401
+
         from kzaf.redaction import secret_variables
 
         _STATE["secrets"] = secret_variables()

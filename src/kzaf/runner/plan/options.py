@@ -5,10 +5,12 @@ argparse), resolved once, with the run file, the environment and the defaults, i
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kzaf import paths
+from kzaf.redaction import url_secrets
 from kzaf.runner.errors import PlanError
 from kzaf.runner.execute import engines
 from kzaf.runner.plan.run_files import RunFile
@@ -53,6 +55,7 @@ class Settings:
     dry_run: bool
     argv: tuple[str, ...]
     run_file: RunFile | None
+    secrets: Mapping[str, str] = field(default_factory=dict)  # a store URL's credentials
 
 
 def log_path(options: RunOptions, run_file: RunFile | None) -> Path | None:
@@ -99,6 +102,7 @@ def resolve(options: RunOptions, run_file: RunFile | None) -> Settings:
         dry_run=options.dry_run,
         argv=options.argv,
         run_file=run_file,
+        secrets=url_secrets(str(given)) if target is not None else {},
     )
 
 

@@ -39,11 +39,12 @@ def prepare(options: RunOptions, log: RunLog) -> Plan:
         raise PlanError("give notebooks either on the command line or in the run file, not both")
     wanted_log = log_path(options, run_file)
     if wanted_log:
-        try:
-            log.attach(Path(wanted_log))
+        try:  # the command as its first line: a log shared by scheduled runs says which ran
+            log.attach(Path(wanted_log), header=" ".join(options.argv) or "kzaf run")
         except OSError as exc:
             raise PlanError(f"cannot write the log file {wanted_log}: {exc.strerror}") from None
     settings = resolve(options, run_file)
+    log.add_secrets(settings.secrets)
     sets = run_file.sets if run_file else [ParameterSet(DEFAULT_SET, None)]
     axes = (run_file.grid if run_file else []) + [sweep.parse_grid_option(t) for t in options.grid]
     if axes:

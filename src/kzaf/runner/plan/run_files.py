@@ -11,7 +11,7 @@ from typing import Any
 
 from kzaf.runner.errors import PlanError
 from kzaf.runner.parameter_values import Assignments, ParameterError, from_mapping
-from kzaf.runner.plan.sets import DEFAULT_SET, SET_NAME, ParameterSet
+from kzaf.runner.plan.sets import DEFAULT_SET, MAX_SET_NAME, SET_NAME, ParameterSet
 from kzaf.runner.plan.sweep import axes_from_mapping
 
 
@@ -42,7 +42,7 @@ def read_run_file(path: Path) -> RunFile:
     def where(value: Any, key: str) -> Path | None:
         if value is None:
             return None
-        if not isinstance(value, str):
+        if not isinstance(value, str) or "\0" in value:
             raise PlanError(f"{path}: {key!r} must be a path")
         return (base / value).resolve()
 
@@ -75,11 +75,9 @@ def _read_mapping(path: Path) -> tuple[str, dict[Any, Any]]:
     """The run file's text and its YAML mapping, with no key but the known ones."""
     import yaml
 
+    text = _read_text(path, "run file")
     try:
-        text = path.read_text(encoding="utf-8")
         content = yaml.safe_load(text)
-    except FileNotFoundError as exc:
-        raise PlanError(f"{path}: run file not found") from exc
     except yaml.YAMLError as exc:
         raise PlanError(f"{path}: not valid YAML ({exc})") from exc
     if not isinstance(content, dict):
@@ -106,8 +104,11 @@ def _sets(raw_sets: Any, path: Path) -> list[ParameterSet]:
     sets = []
     for name, spec in raw_sets.items():
         name = str(name)
-        if not SET_NAME.match(name):
-            raise PlanError(f"{path}: set name {name!r} must be letters, digits, '_', '-', '.'")
+        if not SET_NAME.match(name) or len(name) > MAX_SET_NAME:
+            raise PlanError(
+                f"{path}: set name {name[:40]!r}{'...' if len(name) > 40 else ''} must be "
+                f"letters, digits, '_', '-', '.' (at most {MAX_SET_NAME}; it names a folder)"
+            )
         spec = spec or {}
         if not isinstance(spec, dict) or set(map(str, spec)) - SET_KEYS:
             raise PlanError(f"{path}: set {name!r} may hold only {sorted(SET_KEYS)}, got {spec!r}")
@@ -120,6 +121,20 @@ def _sets(raw_sets: Any, path: Path) -> list[ParameterSet]:
             )
         )
     return sets
+
+
+def _read_text(path: Path, what: str) -> str:
+    """A YAML file's text; a missing, unreadable or non-UTF-8 file is bad input (one line)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise PlanError(f"{path}: {what} not found") from exc
+    except UnicodeDecodeError as exc:
+        raise PlanError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except (OSError, ValueError) as exc:  # a folder, no permission, a NUL in the name
+        raise PlanError(
+            f"{path}: cannot read the {what} ({getattr(exc, 'strerror', exc)})"
+        ) from None
 
 
 def _names(value: Any, what: str) -> list[str] | None:
@@ -141,10 +156,9 @@ def read_parameter_file(path: Path) -> Assignments:
     """``-f params.yaml``: names to values, with sections for single notebooks."""
     import yaml
 
+    text = _read_text(path, "parameter file")
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise PlanError(f"{path}: parameter file not found") from exc
+        content = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise PlanError(f"{path}: not valid YAML ({exc})") from exc
     return _assignments(content, path.name)

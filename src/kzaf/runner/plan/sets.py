@@ -9,6 +9,7 @@ from kzaf.runner.parameter_values import Assignments
 
 DEFAULT_SET = "default"
 SET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+MAX_SET_NAME = 120  # a set names a folder: well inside a file system's 255-byte names
 
 
 @dataclass(frozen=True)

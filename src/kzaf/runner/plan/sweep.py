@@ -8,6 +8,7 @@ before anything runs, and a breaking set is named in the message.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from typing import Any
 
 from kzaf.runner.errors import PlanError
 from kzaf.runner.parameter_values import Assignments, Given
-from kzaf.runner.plan.sets import DEFAULT_SET, ParameterSet
+from kzaf.runner.plan.sets import DEFAULT_SET, MAX_SET_NAME, ParameterSet
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")
 MAX_SETS = 10_000  # a grid this large is a typo, not a sweep
@@ -91,7 +92,12 @@ def set_name(axes: Sequence[Axis], point: Sequence[Given], prefix: str = "") -> 
         f"{axis.parameter}-{_slug(given.value)}" for axis, given in zip(axes, point, strict=True)
     ]
     name = "_".join(parts)
-    return f"{prefix}.{name}" if prefix and prefix != DEFAULT_SET else name
+    name = f"{prefix}.{name}" if prefix and prefix != DEFAULT_SET else name
+    if len(name) <= MAX_SET_NAME:
+        return name
+    # Many axes: a name that still reads, cut short, made unique by a digest of the whole.
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    return f"{name[: MAX_SET_NAME - 9].rstrip('_.-')}.{digest}"
 
 
 def expand(axes: Sequence[Axis], base: Sequence[ParameterSet] | None = None) -> list[ParameterSet]:

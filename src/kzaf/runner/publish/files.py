@@ -1,7 +1,6 @@
-"""Files in a run folder, written so that a reader never sees half of one.
-
-A file is written next to its place under a temporary name and renamed over it.
-"""
+"""Files in a run folder, never written in place (:mod:`kzaf.atomic`): a file is written
+anew and renamed into place, so a reader never sees half of one, and a folder that shares
+files with an earlier run by hard links never changes that run."""
 
 from __future__ import annotations
 
@@ -11,16 +10,18 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from kzaf import atomic
+
 
 def write_json_atomic(path: Path, content: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    os.replace(temporary, path)
+    atomic.write_text(path, json.dumps(content, indent=2, ensure_ascii=False) + "\n")
 
 
 def link_tree(source: Path, target: Path, skip: set[str]) -> None:
-    """Copy a finished notebook's folder by hard links (a real copy across file systems)."""
+    """Copy a finished notebook's folder by hard links (a real copy across file systems).
+    Safe because nothing in a run folder is ever written in place: a change to a linked
+    file gives this run a new file and leaves the earlier run's as it was."""
     for path in sorted(source.rglob("*")):
         relative = path.relative_to(source)
         if relative.parts[0] in skip:

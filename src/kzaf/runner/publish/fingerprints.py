@@ -65,6 +65,12 @@ def data_files(directory: Path) -> dict[str, dict[str, Any]]:
     return files
 
 
+def data_digest(files: Mapping[str, Mapping[str, Any]]) -> str:
+    """One digest over a data folder's files (:func:`data_files`): what a worker must see."""
+    listing = json.dumps({name: entry["sha256"] for name, entry in sorted(files.items())})
+    return "sha256:" + hashlib.sha256(listing.encode()).hexdigest()
+
+
 def library_sha256() -> str:
     """One digest over the kzaf package's source files."""
     root = Path(kzaf.__file__).resolve().parent

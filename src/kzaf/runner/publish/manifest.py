@@ -83,8 +83,11 @@ def software() -> dict[str, Any]:
     }
 
 
-def job_entry(job: Any, result: Mapping[str, Any]) -> dict[str, Any]:
-    """One notebook run in the manifest."""
+def job_entry(
+    job: Any, result: Mapping[str, Any], files: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """One notebook run in the manifest; ``files``: the sha256 of every file in its folder
+    (what a later run checks before it reuses the folder)."""
     return {
         "set": job.set_name,
         "notebook": job.notebook.stem,
@@ -102,4 +105,5 @@ def job_entry(job: Any, result: Mapping[str, Any]) -> dict[str, Any]:
         "cache_key": job.key,
         "error": {k: v for k, v in (result.get("error") or {}).items() if k != "traceback"} or None,
         "outputs": {k: f"{job.rel_dir}/{v}" for k, v in (result.get("files") or {}).items()},
+        "files": dict(files or {}),
     }

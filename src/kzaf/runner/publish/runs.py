@@ -25,30 +25,29 @@ def write_manifest(work: Path, manifest: Mapping[str, Any], secrets: Mapping[str
     return clean
 
 
-def redact_run(work: Path, secrets: Mapping[str, str]) -> None:
-    """Every file the run folder holds, in every state (complete, failed, interrupted: a
-    worker stopped mid-notebook leaves a partial notebook papermill wrote unredacted)."""
-    redact_tree(work, secrets)
+def redact_run(work: Path, secrets: Mapping[str, str]) -> list[str]:
+    """Every file the run folder holds, in every state (complete, failed, interrupted,
+    crashed: a worker stopped mid-notebook leaves a partial notebook papermill wrote
+    unredacted). Each changed file is written anew, never in place."""
+    return redact_tree(work, secrets)
 
 
 def commit_run(
     work: Path,
     reports: Path,
     run_id: str,
-    secrets: Mapping[str, str],
     reusable: Sequence[tuple[str, str]],
     durations: Mapping[str, float],
     may_move_latest: bool,
 ) -> tuple[str | None, str | None]:
-    """Redact ``work``, rename it to ``reports/run_id``, record its ``reusable`` jobs (key,
-    folder inside the run) and notebook ``durations``, and move ``latest`` if allowed, with
-    Ctrl-C and SIGTERM held back until all of it is done. Returns (why ``latest`` could not
-    move, or None; where it points now)."""
+    """Rename ``work`` (already redacted: :func:`redact_run`) to ``reports/run_id``, record
+    its ``reusable`` jobs (key, folder inside the run) and notebook ``durations``, and move
+    ``latest`` if allowed, with Ctrl-C and SIGTERM held back until all of it is done. Returns
+    (why ``latest`` could not move, or None; where it points now)."""
     final = reports / run_id
     before = previous_latest(reports)
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
-        redact_run(work, secrets)
         if final.exists():  # a run id is random; this guards the impossible anyway
             raise FileExistsError(f"{final} exists; not overwriting another run")
         os.rename(work, final)

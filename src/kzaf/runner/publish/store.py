@@ -18,6 +18,9 @@ Store layout::
         .committed                   written last: {"run_id", "status", "files": {path: size}}
 
 Local paths and ``file://`` URLs are plain local reports folders (with a ``latest`` symlink).
+A URL's user name and password (``ftp://user:password@host/...``) are used to open the store
+and nowhere else: messages, the staging folder's name and :attr:`Store.url` show the URL
+without them.
 Concurrent clients writing ``latest`` are not serialised (object stores have no lock); the
 "never backwards" check is made just before the write.
 """
@@ -32,6 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kzaf.redaction import strip_credentials
+
 RUN_MARKER = ".committed"
 LATEST = "latest"
 STAGING_DIR_ENV = "KZAF_STAGING_DIR"
@@ -45,7 +50,7 @@ class StoreError(ValueError):
 
 @dataclass(frozen=True)
 class Store:
-    url: str  # as given, for messages
+    url: str  # as given, for messages, without its credentials
     fs: Any  # an fsspec AbstractFileSystem
     root: str  # the reports folder inside ``fs``, without a trailing slash
     staging: Path  # the local reports folder the runs execute into
@@ -82,9 +87,10 @@ def locate(text: str) -> tuple[Path, Store | None]:
     return store.staging, store
 
 
-def parse_store(url: str) -> Store:
+def parse_store(given: str) -> Store:
     """The store for a URL, checked before anything runs: fsspec installed, the protocol known
     and its implementation importable. Raises :class:`StoreError`."""
+    url = strip_credentials(given)  # what every message and name shows
     try:
         import fsspec
     except ImportError:
@@ -110,9 +116,10 @@ def parse_store(url: str) -> Store:
             f"installed; install it (pip install {package}) or give a local folder"
         ) from None
     try:
-        fs, root = fsspec.core.url_to_fs(url)
+        fs, root = fsspec.core.url_to_fs(given)
     except Exception as exc:  # a bad bucket name, options, ...: say which URL
-        raise StoreError(f"--reports-dir {url}: cannot open the store: {exc}") from None
+        said = strip_credentials(str(exc))
+        raise StoreError(f"--reports-dir {url}: cannot open the store: {said}") from None
     return Store(url, fs, str(root).rstrip("/"), _staging_for(url))
 
 

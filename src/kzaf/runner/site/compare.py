@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from kzaf import atomic
 from kzaf.runner.site.shell import environment, href, plain, site_css
 
 PAGES = {"set": "compare.html", "latest": "compare-latest.html"}
@@ -239,5 +240,5 @@ def write(
             chart=chart,
             measure=next((r["series"]["label"] for r in rows if r["series"]), ""),
         )
-        (folder / page).write_text(text, encoding="utf-8")
+        atomic.write_text(folder / page, text)
     return list(PAGES.values())
