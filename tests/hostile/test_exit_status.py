@@ -23,6 +23,15 @@ def _run(tmp_path, *args: str):
                 str(tmp_path / "reports"), *args)  # fmt: skip
 
 
+def _given(path, content: bytes | None):
+    """A file with ``content``, or (None) a folder where the file should be."""
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    return path
+
+
 @pytest.mark.parametrize("dry", [[], ["--dry-run"]])
 def test_a_log_file_that_cannot_be_written_is_one_line(notebook, tmp_path, dry):
     done = _run(tmp_path, "--log", "/dev/full", *dry)
@@ -41,12 +50,7 @@ def test_a_log_file_that_cannot_be_written_is_one_line(notebook, tmp_path, dry):
     ],
 )
 def test_a_run_file_that_cannot_be_used_is_one_line(notebook, tmp_path, content, message):
-    path = tmp_path / "run.yaml"
-    if content is None:
-        path.mkdir()
-    else:
-        path.write_bytes(content)
-    done = _run(tmp_path, "--run-file", str(path))
+    done = _run(tmp_path, "--run-file", str(_given(tmp_path / "run.yaml", content)))
     assert done.returncode == 2 and one_line(done.stderr), done.stderr
     assert message in done.stderr
     assert not (tmp_path / "reports").exists()
@@ -54,12 +58,7 @@ def test_a_run_file_that_cannot_be_used_is_one_line(notebook, tmp_path, content,
 
 @pytest.mark.parametrize("content", [None, b"n: \xff\n"])
 def test_a_parameter_file_that_cannot_be_read_is_one_line(notebook, tmp_path, content):
-    path = tmp_path / "values.yaml"
-    if content is None:
-        path.mkdir()
-    else:
-        path.write_bytes(content)
-    done = _run(tmp_path, "-f", str(path))
+    done = _run(tmp_path, "-f", str(_given(tmp_path / "values.yaml", content)))
     assert done.returncode == 2 and one_line(done.stderr), done.stderr
     assert "values.yaml" in done.stderr
 

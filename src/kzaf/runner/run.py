@@ -32,6 +32,7 @@ import sys
 import traceback
 from collections.abc import Mapping
 from concurrent.futures import Executor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +120,23 @@ def execute(p: Plan, log: Log, executor: Executor | None = None) -> int:
             p.kernels.stop()
 
 
+@dataclass
+class _Run:
+    """One execution of a plan: what every step of it reads and adds to."""
+
+    p: Plan
+    log: Log
+    run_id: str
+    started: dt.datetime
+    work: Path  # <reports>/.incomplete-<run id> until it is published
+    secret: Mapping[str, str]
+    results: dict[int, dict[str, Any]] = field(default_factory=dict)  # job index -> result
+
+    @property
+    def final(self) -> Path:
+        return self.p.settings.reports / self.run_id
+
+
 def _execute(p: Plan, log: Log, executor: Executor | None) -> int:
     started = _now()
     run_id = new_run_id(started)
@@ -129,21 +147,20 @@ def _execute(p: Plan, log: Log, executor: Executor | None) -> int:
         log(f"kzaf run: cannot write the reports folder {work.parent}: {exc.strerror}", error=True)
         return EXIT_INPUT
     log.attach(work / "run.log")
-    secret = {**secret_variables(), **p.settings.secrets}
-    results: dict[int, dict[str, Any]] = {}
+    r = _Run(p, log, run_id, started, work, {**secret_variables(), **p.settings.secrets})
     previous = set_handlers(raise_interrupted, signal.getsignal(signal.SIGINT))
     try:
         try:
-            _run(p, executor, work, run_id, started, results, log)
+            _run(r, executor)
         except PlanError as exc:  # the engine could not start: nothing ran
             log(f"kzaf run: {exc}", error=True)
             log.close()
             shutil.rmtree(work, ignore_errors=True)
             return EXIT_INPUT
-        code = _publish(p, run_id, started, work, results, log, secret, previous)
+        code = _publish(r, previous)
     except (KeyboardInterrupt, Interrupted) as exc:
         signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
-        _close_partial(p, run_id, started, work, results, log, secret, "interrupted")
+        _close_partial(r, "interrupted")
         log(
             f"kzaf run {run_id}: interrupted by signal {signum}; partial outputs kept in "
             f"{work} for debugging; earlier runs and '{LATEST}' are untouched",
@@ -152,37 +169,27 @@ def _execute(p: Plan, log: Log, executor: Executor | None) -> int:
         log.close()
         return EXIT_SIGINT if signum == signal.SIGINT else EXIT_SIGTERM
     except Exception as exc:  # anything unexpected, a full disk included: redacted all the same
-        return _crashed(p, run_id, started, work, results, log, secret, exc)
+        return _crashed(r, exc)
     finally:
         restore_handlers(previous)
     target = p.settings.upload_to
     if target is None:
         return code
-    final = p.settings.reports / run_id
-    return _upload(target, final, code == 0 and p.settings.whole, code, log)
+    return _upload(target, r.final, code == 0 and p.settings.whole, code, log)
 
 
-def _close_partial(
-    p: Plan,
-    run_id: str,
-    started: dt.datetime,
-    work: Path,
-    results: dict[int, dict[str, Any]],
-    log: Log,
-    secret: Mapping[str, str],
-    status: str,
-) -> Path:
+def _close_partial(r: _Run, status: str) -> Path:
     """A run that stopped before it was published: its manifest written if the disk allows,
     and every file redacted (a file that cannot be rewritten is removed). Returns the folder
     (the final one, should the stop have come after the folder was moved into place)."""
     set_handlers(signal.SIG_IGN, signal.SIG_IGN)  # finish the clean-up
-    folder = work if work.exists() else p.settings.reports / run_id
+    folder = r.work if r.work.exists() else r.final
     with contextlib.suppress(OSError):
-        runs.write_manifest(folder, _manifest(p, run_id, started, results, status), secret)
+        runs.write_manifest(folder, _manifest(r, status), r.secret)
     try:
-        runs.redact_run(folder, secret)
+        runs.redact_run(folder, r.secret)
     except OSError as exc:  # a file that can be neither read nor removed: say so, loudly
-        log(f"kzaf run {run_id}: {folder} may still hold a secret: {exc}", error=True)
+        r.log(f"kzaf run {r.run_id}: {folder} may still hold a secret: {exc}", error=True)
     return folder
 
 
@@ -201,105 +208,87 @@ _REFUSED_WRITES = {
 }
 
 
-def _crashed(
-    p: Plan,
-    run_id: str,
-    started: dt.datetime,
-    work: Path,
-    results: dict[int, dict[str, Any]],
-    log: Log,
-    secret: Mapping[str, str],
-    exc: Exception,
-) -> int:
+def _crashed(r: _Run, exc: Exception) -> int:
     """One line for an unexpected stop (the traceback goes to the run's log file only)."""
-    log.detail("".join(traceback.format_exception(exc)))
-    folder = _close_partial(p, run_id, started, work, results, log, secret, "crashed")
+    r.log.detail("".join(traceback.format_exception(exc)))
+    folder = _close_partial(r, "crashed")
     kept = (
         f"partial outputs (secrets removed) kept in {folder}; "
         f"earlier runs and '{LATEST}' are untouched"
     )
     if isinstance(exc, OSError) and exc.errno in _REFUSED_WRITES:
         where = exc.filename or folder
-        log(f"kzaf run {run_id}: cannot write {where}: {exc.strerror}; {kept}", error=True)
-        log.close()
+        r.log(f"kzaf run {r.run_id}: cannot write {where}: {exc.strerror}; {kept}", error=True)
+        r.log.close()
         return EXIT_INPUT
     said = (str(exc).strip().splitlines() or [""])[0][:300]
-    log(
-        f"kzaf run {run_id}: stopped by an unexpected error ({type(exc).__name__}: {said}); "
+    r.log(
+        f"kzaf run {r.run_id}: stopped by an unexpected error ({type(exc).__name__}: {said}); "
         f"{kept}; the traceback is in its run.log",
         error=True,
     )
-    log.close()
+    r.log.close()
     return EXIT_FAILED
 
 
-def _run(
-    p: Plan,
-    executor: Executor | None,
-    work: Path,
-    run_id: str,
-    started: dt.datetime,
-    results: dict[int, dict[str, Any]],
-    log: Log,
-) -> None:
+def _run(r: _Run, executor: Executor | None) -> None:
     """Reuse what is unchanged, then execute the rest on the engine."""
+    p = r.p
     to_run = [i for i in range(len(p.jobs)) if i not in p.reuse]
     slots = min(p.settings.slots, len(to_run)) if to_run else 0
     with contextlib.ExitStack() as stack:
         engine = None
         if to_run:
-            workers_log = stack.enter_context((work / "workers.log").open("a", encoding="utf-8"))
+            workers_log = stack.enter_context((r.work / "workers.log").open("a", encoding="utf-8"))
             s = p.settings
             engine = stack.enter_context(
                 dispatch.opened_engine(
                     executor, s.engine, s.scheduler, slots, workers_log, p.kernels, _data(p)
                 )
             )
-        log(
-            f"kzaf run {run_id}: {len(p.jobs)} notebook run(s); {len(p.reuse)} unchanged and "
+        r.log(
+            f"kzaf run {r.run_id}: {len(p.jobs)} notebook run(s); {len(p.reuse)} unchanged and "
             f"reused, {len(to_run)} to execute"
             + (f" on {engine.description}" if engine else "")
-            + f"; writing {work}"
+            + f"; writing {r.work}"
         )
-        _reuse(p, work, results, log)
+        _reuse(r)
         if engine is not None:
 
             def on_result(index: int, result: dict[str, Any]) -> None:
-                results[index] = result
-                _write_result(work, p.jobs[index], result)
+                r.results[index] = result
+                _write_result(r.work, p.jobs[index], result)
 
             labels = {i: job.label for i, job in enumerate(p.jobs)}
-            messages = _messages(p, to_run, work, run_id, started)
-            dispatch.run_jobs(engine, messages, labels, on_result, log)
+            dispatch.run_jobs(engine, _messages(r, to_run), labels, on_result, r.log)
 
 
-def _reuse(p: Plan, work: Path, results: dict[int, dict[str, Any]], log: Log) -> None:
-    for index, entry in sorted(p.reuse.items()):
-        job = p.jobs[index]
-        link_tree(entry["folder"], work / job.rel_dir, skip={"result.json"})
+def _reuse(r: _Run) -> None:
+    for index, entry in sorted(r.p.reuse.items()):
+        job = r.p.jobs[index]
+        link_tree(entry["folder"], r.work / job.rel_dir, skip={"result.json"})
         result = dict(entry["result"])
         result["reused_from"] = result.get("reused_from") or entry["run"]
-        results[index] = result
-        _write_result(work, job, result)
-        log(f"  reused  {job.label}  (unchanged since run {result['reused_from']})")
+        r.results[index] = result
+        _write_result(r.work, job, result)
+        r.log(f"  reused  {job.label}  (unchanged since run {result['reused_from']})")
 
 
-def _messages(
-    p: Plan, to_run: list[int], work: Path, run_id: str, started: dt.datetime
-) -> list[dict[str, Any]]:
+def _messages(r: _Run, to_run: list[int]) -> list[dict[str, Any]]:
     """The jobs to execute as worker messages, longest first (durations of earlier runs)."""
     from kzaf.runner.site.pages import page_contexts
     from kzaf.runner.site.references import data_accessed
 
+    p = r.p
     known = cache.durations(p.settings.reports)
     order = sorted(to_run, key=lambda i: -known.get(p.jobs[i].notebook.stem, 1e9))
     commit = (manifest.git_state().get("commit") or "unknown")[:12]
-    pages = page_contexts(p.jobs, run_id, started, commit, data_accessed(p.data_dir))
+    pages = page_contexts(p.jobs, r.run_id, r.started, commit, data_accessed(p.data_dir))
     return [
         dispatch.job_message(
             i,
             notebook=p.jobs[i].notebook.path,
-            folder=work / p.jobs[i].rel_dir,
+            folder=r.work / p.jobs[i].rel_dir,
             stem=p.jobs[i].notebook.stem,
             title=p.jobs[i].notebook.title,
             parameters=p.jobs[i].overrides,
@@ -334,22 +323,17 @@ def _write_result(work: Path, job: Any, result: dict[str, Any]) -> None:
 
 
 def _manifest(
-    p: Plan,
-    run_id: str,
-    started: dt.datetime,
-    results: dict[int, dict[str, Any]],
-    status: str,
-    files: Mapping[int, Mapping[str, str]] | None = None,
+    r: _Run, status: str, files: Mapping[int, Mapping[str, str]] | None = None
 ) -> dict[str, Any]:
-    ended = _now()
+    p, ended = r.p, _now()
     run_file = p.settings.run_file
     return {
         "kzaf_manifest": manifest.MANIFEST_FORMAT,
-        "run_id": run_id,
+        "run_id": r.run_id,
         "status": status,
-        "started": _iso(started),
+        "started": _iso(r.started),
         "ended": _iso(ended),
-        "duration_s": round((ended - started).total_seconds(), 2),
+        "duration_s": round((ended - r.started).total_seconds(), 2),
         "command": list(p.settings.argv),
         "run_file": {"path": str(run_file.path), "sha256": run_file.sha256} if run_file else None,
         "jobs": p.settings.slots,
@@ -363,136 +347,104 @@ def _manifest(
         "software": manifest.software(),
         "data": {"directory": str(p.data_dir), "files": p.data},
         "notebooks": [
-            manifest.job_entry(job, results.get(i, {"status": "not run"}), (files or {}).get(i))
+            manifest.job_entry(job, r.results.get(i, {"status": "not run"}), (files or {}).get(i))
             for i, job in enumerate(p.jobs)
         ],
     }
 
 
-def _write_pages(
-    p: Plan,
-    work: Path,
-    written: Mapping[str, Any],
-    results: dict[int, dict[str, Any]],
-    log: Log,
-    secret: Mapping[str, str],
-) -> None:
+def _write_pages(r: _Run, written: Mapping[str, Any]) -> None:
     """The index, and for a run of several parameter sets the comparison pages."""
     from kzaf.redaction import redact_text
     from kzaf.runner.site import index
     from kzaf.runner.site.references import source_catalogue
 
-    by_label = {p.jobs[i].label: r for i, r in results.items()}
+    p = r.p
+    by_label = {p.jobs[i].label: result for i, result in r.results.items()}
     compare_page = None
     if len({job.set_name for job in p.jobs}) > 1:  # a sweep or a run file's sets
         from kzaf.runner.site import compare
 
         try:
-            compare_page = compare.write(work, written, by_label, p.swept)[0]
+            compare_page = compare.write(r.work, written, by_label, p.swept)[0]
         except Exception as exc:  # the reports stand without it; say why it is missing
-            log(f"kzaf run: the comparison page could not be written: {exc}", error=True)
+            r.log(f"kzaf run: the comparison page could not be written: {exc}", error=True)
     page = index.render(written, by_label, source_catalogue(p.data_dir), compare=compare_page)
-    atomic.write_text(work / "index.html", redact_text(page, secret))
+    atomic.write_text(r.work / "index.html", redact_text(page, r.secret))
 
 
-def _publish(
-    p: Plan,
-    run_id: str,
-    started: dt.datetime,
-    work: Path,
-    results: dict[int, dict[str, Any]],
-    log: Log,
-    secret: Mapping[str, str],
-    previous_handlers: dict[int, Any],
-) -> int:
-    failed = [i for i in range(len(p.jobs)) if results.get(i, {}).get("status") != "ok"]
-    status = "failed" if failed else "ok"
+def _publish(r: _Run, previous_handlers: dict[int, Any]) -> int:
+    p = r.p
+    failed = [i for i in range(len(p.jobs)) if r.results.get(i, {}).get("status") != "ok"]
     # Redacted first, so the manifest records the checksums of the files as published.
-    runs.redact_run(work, secret)
-    files = {i: cache.folder_files(work / job.rel_dir) for i, job in enumerate(p.jobs)}
-    manifest_now = _manifest(p, run_id, started, results, status, files)
-    written = runs.write_manifest(work, manifest_now, secret)
-    _write_pages(p, work, written, results, log, secret)
+    runs.redact_run(r.work, r.secret)
+    files = {i: cache.folder_files(r.work / job.rel_dir) for i, job in enumerate(p.jobs)}
+    manifest_now = _manifest(r, "failed" if failed else "ok", files)
+    _write_pages(r, runs.write_manifest(r.work, manifest_now, r.secret))
     before = previous_latest(p.settings.reports)
     try:
-        problem, now_latest = _commit(p, run_id, work, results, failed)
+        problem, now_latest = _commit(r, failed)
     finally:
         restore_handlers(previous_handlers)
-    took = (_now() - started).total_seconds()
+    took = (_now() - r.started).total_seconds()
     if problem:
-        log(f"kzaf run {run_id}: all notebooks ran, but {problem}", error=True)
+        r.log(f"kzaf run {r.run_id}: all notebooks ran, but {problem}", error=True)
     elif failed:
-        _report_failures(p, run_id, failed, results, took, before, log)
+        _report_failures(r, failed, took, before)
     else:
-        _report_success(p, run_id, took, now_latest, before, log)
-    log.close()
+        _report_success(r, took, now_latest, before)
+    r.log.close()
     return EXIT_FAILED if problem or failed else 0
 
 
-def _commit(
-    p: Plan,
-    run_id: str,
-    work: Path,
-    results: dict[int, dict[str, Any]],
-    failed: list[int],
-) -> tuple[str | None, str | None]:
+def _commit(r: _Run, failed: list[int]) -> tuple[str | None, str | None]:
     """The run folder moved into place with its cache records, and ``latest`` if it may."""
+    p = r.p
     return runs.commit_run(
-        work,
+        r.work,
         p.settings.reports,
-        run_id,
+        r.run_id,
         reusable=[
             (job.key, job.rel_dir)
             for i, job in enumerate(p.jobs)
-            if results.get(i, {}).get("status") == "ok"
+            if r.results.get(i, {}).get("status") == "ok"
         ],
         durations={
-            p.jobs[i].notebook.stem: r["duration_s"]
-            for i, r in results.items()
-            if r.get("duration_s") is not None and not r.get("reused_from")
+            p.jobs[i].notebook.stem: result["duration_s"]
+            for i, result in r.results.items()
+            if result.get("duration_s") is not None and not result.get("reused_from")
         },
         may_move_latest=not failed and p.settings.whole,
     )
 
 
-def _report_failures(
-    p: Plan,
-    run_id: str,
-    failed: list[int],
-    results: dict[int, dict[str, Any]],
-    took: float,
-    before: str | None,
-    log: Log,
-) -> None:
-    final = p.settings.reports / run_id
+def _report_failures(r: _Run, failed: list[int], took: float, before: str | None) -> None:
     for i in failed:
-        result = results.get(i, {})
+        result = r.results.get(i, {})
         where = dispatch.describe_failure(result.get("error"))
         state = "NOT RUN" if result.get("status", "not run") == "not run" else "FAILED"
-        log(f"{state} {p.jobs[i].label}: {where}", error=True)
-    log(
-        f"kzaf run {run_id}: {len(failed)} of {len(p.jobs)} notebook run(s) failed in "
-        f"{took:.1f} s; everything is kept in {final}/index.html (failed notebooks are "
+        r.log(f"{state} {r.p.jobs[i].label}: {where}", error=True)
+    r.log(
+        f"kzaf run {r.run_id}: {len(failed)} of {len(r.p.jobs)} notebook run(s) failed in "
+        f"{took:.1f} s; everything is kept in {r.final}/index.html (failed notebooks are "
         f"linked there with their error); '{LATEST}' unchanged"
         + (f" (still {before})" if before else ""),
         error=True,
     )
 
 
-def _report_success(
-    p: Plan, run_id: str, took: float, now_latest: str | None, before: str | None, log: Log
-) -> None:
-    final = p.settings.reports / run_id
-    log(f"kzaf run {run_id}: all {len(p.jobs)} notebook run(s) ok in {took:.1f} s")
-    if p.settings.whole and now_latest == run_id:
-        log(f"  {final}/index.html; {p.settings.reports / LATEST} -> {run_id}")
+def _report_success(r: _Run, took: float, now_latest: str | None, before: str | None) -> None:
+    p, final = r.p, r.final
+    r.log(f"kzaf run {r.run_id}: all {len(p.jobs)} notebook run(s) ok in {took:.1f} s")
+    if p.settings.whole and now_latest == r.run_id:
+        r.log(f"  {final}/index.html; {p.settings.reports / LATEST} -> {r.run_id}")
     elif p.settings.whole:
-        log(
+        r.log(
             f"  {final}/index.html; '{LATEST}' not moved: it points to {now_latest}, a run "
             "that started later and finished first"
         )
     else:
-        log(
+        r.log(
             f"  {final}/index.html; '{LATEST}' not moved: "
             + ("a sweep never moves it" if p.swept else "only some notebooks were run")
             + (f" (still {before})" if before else "")
