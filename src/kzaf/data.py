@@ -11,7 +11,6 @@ Row numbers count data rows from 1 (the header is line 1, so row N sits on line 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import math
@@ -23,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from kzaf import table_text
 from kzaf.checksums import REHASH_HINT, file_sha256
 from kzaf.frames import rows as table_rows
 from kzaf.paths import data_dir
@@ -33,8 +33,13 @@ DESCRIPTOR_NAME = "datapackage.json"
 # a pattern (which standard tools check) and names the project's own format in "x-format"
 # (which kzaf.data checks more strictly: 2023-02-30 matches the pattern but is no date).
 PARTIAL_DATE_KEY = "x-format"
-_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_YEARMONTH = re.compile(r"^\d{4}-\d{2}$")
+# ASCII digits only: Python's \d, float() and int() also take Arabic-Indic or full-width digits
+# ("٢٠٢٣", "１２") and underscores ("1_000"), which pandas then refuses while loading.
+_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$", re.ASCII)
+_YEARMONTH = re.compile(r"^\d{4}-\d{2}$", re.ASCII)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
+_INTEGER = re.compile(r"^[+-]?\d+$", re.ASCII)
 _TRUE = {"true"}
 _FALSE = {"false"}
 
@@ -67,6 +72,9 @@ class DataValidationError(ValueError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
+        if len(problems) == 1:  # one line, as every bad input at the command line
+            super().__init__(str(problems[0]))
+            return
         shown = problems[:40]
         lines = [f"{len(problems)} problem(s) in the data tables:"]
         lines += [f"  - {p}" for p in shown]
@@ -140,8 +148,9 @@ def load(directory: Path | str | None = None, *, verify_checksums: bool = True) 
         if not path.exists():
             problems.append(Problem(label, None, None, "file-exists", "file not found"))
             continue
-        if verify_checksums and resource.get("hash"):
-            actual = file_sha256(path)
+        table = table_text.read(path)  # the one reading: hashed and parsed from one read
+        if verify_checksums and resource.get("hash") and table.sha256:
+            actual = table.sha256
             if actual != resource["hash"]:
                 problems.append(
                     Problem(
@@ -154,9 +163,10 @@ def load(directory: Path | str | None = None, *, verify_checksums: bool = True) 
                         + REHASH_HINT,
                     )
                 )
-        rows, file_problems = _read_rows(path, label, resource["schema"])
+        rows, file_problems = _read_rows(table, label, resource["schema"])
         problems += file_problems
-        raw[resource["name"]] = rows
+        if not table.problems:  # an unreadable table is one problem, not one per reference
+            raw[resource["name"]] = rows
         problems += _check_fields(rows, label, resource["schema"])
         problems += _check_primary_key(rows, label, resource["schema"])
         problems += _check_row_rules(rows, label, resource["schema"])
@@ -235,18 +245,14 @@ def _label(directory: Path, name: str) -> str:
 
 
 def _read_rows(
-    path: Path, label: str, schema: Mapping[str, Any]
+    table: table_text.TableText, label: str, schema: Mapping[str, Any]
 ) -> tuple[list[dict[str, str]], list[Problem]]:
-    problems: list[Problem] = []
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return [], [Problem(label, None, None, "encoding", f"not UTF-8 ({exc})")]
-    reader = csv.reader(text.splitlines())
-    header = next(reader, None)
-    if header is None:
-        return [], [Problem(label, None, None, "header", "empty file: no header row")]
-    header = [h.strip() for h in header]
+    """Rows (cells stripped, keyed by header, ``__row__`` their number) and problems, from
+    the table as :mod:`kzaf.table_text` read it."""
+    problems = [Problem(label, p.row, p.column, p.rule, p.message) for p in table.problems]
+    if not table.header:
+        return [], problems
+    header = table.header
     expected = [f["name"] for f in schema["fields"]]
     for name in expected:
         if name not in header:
@@ -265,9 +271,7 @@ def _read_rows(
                 )
             )
     rows = []
-    for number, cells in enumerate(reader, start=1):
-        if not any(c.strip() for c in cells):
-            continue
+    for number, cells in table.rows:
         if len(cells) != len(header):
             problems.append(
                 Problem(
@@ -311,10 +315,9 @@ def _check_value(value: str, spec: Mapping[str, Any]) -> tuple[str, str] | None:
     constraints = spec.get("constraints", {})
     parsed: Any = value
     if kind == "number" or kind == "integer":
-        try:
-            parsed = float(value) if kind == "number" else int(value)
-        except ValueError:
+        if not (_NUMBER if kind == "number" else _INTEGER).match(value):
             return "type", f"{value!r} is not a{'n integer' if kind == 'integer' else ' number'}"
+        parsed = float(value) if kind == "number" else int(value)
         if kind == "number" and not math.isfinite(parsed):
             return "type", f"{value!r} is not a finite number"
         if "minimum" in constraints and parsed < constraints["minimum"]:
@@ -326,12 +329,10 @@ def _check_value(value: str, spec: Mapping[str, Any]) -> tuple[str, str] | None:
         if value.lower() not in _TRUE | _FALSE:
             return "type", f"{value!r} is not a boolean (true or false)"
     elif kind == "date":
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
+        if not _DATE.match(value) or not _valid_partial_date(value):
             return "type", f"unparseable date {value!r} (expected YYYY-MM-DD)"
-    elif kind == "yearmonth" and (not _YEARMONTH.match(value) or not 1 <= int(value[5:7]) <= 12):
-        return "type", f"unparseable year-month {value!r} (expected YYYY-MM)"
+    elif kind == "yearmonth" and (not _YEARMONTH.match(value) or not _valid_partial_date(value)):
+        return "type", f"unparseable year-month {value!r} (expected YYYY-MM, from 0001-01)"
     elif spec.get(PARTIAL_DATE_KEY) == "partial-date" and (
         not _PARTIAL_DATE.match(value) or not _valid_partial_date(value)
     ):
@@ -347,6 +348,7 @@ def _check_value(value: str, spec: Mapping[str, Any]) -> tuple[str, str] | None:
 
 
 def _valid_partial_date(value: str) -> bool:
+    """A real calendar day, month or year (year 0 and 2023-02-30 are not)."""
     parts = [int(p) for p in value.split("-")]
     try:
         dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
@@ -441,11 +443,7 @@ def _check_row_rules(
 
 
 def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return bool(_NUMBER.match(text))
 
 
 def _check_foreign_keys(

@@ -138,24 +138,24 @@ _TAG_OR_TEXT = re.compile(r"(<[^>]+>)")
 def source_catalogue(data_dir: Any) -> dict[str, Any]:
     """Record id -> source id, and source id -> its citation (publisher, title, date, URL),
     read from the data tables with the csv module (the worker stays free of pandas here)."""
-    import csv
     from pathlib import Path
+
+    from kzaf import table_text
 
     folder = Path(data_dir)
     records: dict[str, str] = {}
     sources: dict[str, dict[str, str]] = {}
     for table in sorted(folder.glob("*.csv")):
-        with table.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            fields = reader.fieldnames or []
-            if table.name == "sources.csv":
-                sources = {row["source_id"]: row for row in reader}
-                continue
-            id_column = next((f for f in fields if f.endswith("_id") and f != "source_id"), None)
-            if id_column and "source_id" in fields:
-                for row in reader:
-                    if row.get(id_column) and row.get("source_id"):
-                        records[row[id_column]] = row["source_id"]
+        rows = table_text.records(table)  # as kzaf.data read it when the run checked it
+        fields = list(rows[0]) if rows else []
+        if table.name == "sources.csv":
+            sources = {row["source_id"]: row for row in rows}
+            continue
+        id_column = next((f for f in fields if f.endswith("_id") and f != "source_id"), None)
+        if id_column and "source_id" in fields:
+            for row in rows:
+                if row.get(id_column) and row.get("source_id"):
+                    records[row[id_column]] = row["source_id"]
     return {"records": records, "sources": sources}
 
 

@@ -144,12 +144,14 @@ SET_KEYS = {"notebooks", "parameters"}
 
 
 def read_run_file(path: Path) -> RunFile:
-    """A YAML run file (read with ``yaml.safe_load``); relative paths are relative to it."""
+    """A YAML run file (read by kzaf.safe_yaml, with limits); relative paths are relative to it."""
     import yaml
 
+    from kzaf import safe_yaml
+
     try:
-        text = path.read_text(encoding="utf-8")
-        content = yaml.safe_load(text)
+        text = safe_yaml.read_file(path, "run file")
+        content = safe_yaml.load(text, str(path))
     except FileNotFoundError as exc:
         raise PlanError(f"{path}: run file not found") from exc
     except yaml.YAMLError as exc:
@@ -237,8 +239,10 @@ def read_parameter_file(path: Path) -> Assignments:
     """``-f params.yaml``: names to values, with sections for single notebooks."""
     import yaml
 
+    from kzaf import safe_yaml
+
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        content = safe_yaml.load_file(path, "parameter file")
     except FileNotFoundError as exc:
         raise PlanError(f"{path}: parameter file not found") from exc
     except yaml.YAMLError as exc:
@@ -250,8 +254,10 @@ def read_parameter_yaml(text: str) -> Assignments:
     """``-y 'YAML'``."""
     import yaml
 
+    from kzaf import safe_yaml
+
     try:
-        content = yaml.safe_load(text)
+        content = safe_yaml.load(text, "-y", inline=True)
     except yaml.YAMLError as exc:
         raise PlanError(f"-y: not valid YAML ({exc})") from exc
     return _assignments(content, "-y")

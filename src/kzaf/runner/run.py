@@ -247,12 +247,13 @@ def _job_message(
 
 def _data_accessed(data_dir: Path) -> str:
     """The latest date on which a source in ``sources.csv`` was accessed (for page stamps)."""
-    import csv
+    from kzaf import table_text
 
-    try:
-        with (data_dir / "sources.csv").open(encoding="utf-8", newline="") as handle:
-            dates = [row.get("access_date") or "" for row in csv.DictReader(handle)]
-    except OSError:
+    try:  # read as kzaf.data read it when the run checked the data (BOM, line ends)
+        dates = [
+            row.get("access_date") or "" for row in table_text.records(data_dir / "sources.csv")
+        ]
+    except (OSError, table_text.TableTextError):
         return "unknown"
     return max((d for d in dates if d), default="unknown")
 

@@ -1,0 +1,251 @@
+"""Threat model, input side: what a hostile or unlucky input tries, and how kzaf holds.
+
+Each test names an attack in its docstring (what arrives, from whom) and the defence expected
+(what kzaf must do instead). The inputs are those a user, a contributor or a remote server
+controls: YAML given to ``kzaf run``/``kzaf sweep`` (parameter files, ``-y`` and ``-p``
+values, run files), the bytes of the data tables, text in the data that reaches a reader's
+CSV download, and answers from the UN Comtrade API. The promise for every bad input at the
+command line: exit status 2 (1 when a remote server fails the work) and one line naming the
+file, row, column or option, never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kzaf import cli, data
+from kzaf.paths import PROJECT_ROOT
+
+# A few hundred bytes that stand for 9**8 (43 million) strings once the aliases are expanded.
+BILLION_LAUGHS = """\
+a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+source_policy: {lol: [*g, *g, *g, *g, *g, *g, *g, *g, *g]}
+"""
+DEEP = "[" * 5000 + "]" * 5000
+
+
+def _kzaf(args: list[str], capsys) -> tuple[int, str]:
+    """Run the CLI in this process; its exit status and what it printed to stderr."""
+    status = cli.main(args)
+    return status, capsys.readouterr().err
+
+
+def _one_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err[-2000:]
+    assert "Traceback" not in err
+    return lines[0]
+
+
+@pytest.fixture
+def dry_run(tmp_path):
+    """``kzaf run --dry-run 01`` with reports kept under tmp_path."""
+    return ["run", "--dry-run", "01", "--reports-dir", str(tmp_path / "reports")]
+
+
+# ---------------------------------------------------------------------------------------------
+# YAML: parameter files (-f), -y and -p values, run files
+
+
+def test_yaml_aliases_in_a_parameter_file_are_refused_unexpanded(tmp_path, dry_run, capsys):
+    """Attack: a parameter file of a few hundred bytes whose aliases expand to 43 million
+    values (the "billion laughs"): a dry run busy for minutes, a run writing 100+ MB.
+    Defence: anchors and aliases are refused before the file is built into values; exit 2
+    and one line naming the file."""
+    path = tmp_path / "laughs.yaml"
+    path.write_text(BILLION_LAUGHS, encoding="utf-8")
+    status, err = _kzaf([*dry_run, "-f", str(path)], capsys)
+    assert status == 2
+    line = _one_line(err)
+    assert str(path) in line and "aliases" in line
+
+
+def test_yaml_aliases_in_a_yaml_option_are_refused(dry_run, capsys):
+    """Attack: the same expansion given inline with ``-y``. Defence: refused, exit 2, one
+    line naming ``-y`` and the start of its value."""
+    status, err = _kzaf([*dry_run, "-y", "reporter: &r KAZ\npartner: *r"], capsys)
+    assert status == 2
+    line = _one_line(err)
+    assert "-y value 'reporter: &r KAZ partner: *r'" in line and "aliases" in line
+
+
+@pytest.mark.parametrize("option", ["-p", "-y", "-f", "--run-file"])
+def test_deeply_nested_yaml_is_one_line_not_a_traceback(option, tmp_path, dry_run, capsys):
+    """Attack: brackets nested 5,000 deep (10 kB), which exhaust Python's recursion limit
+    inside the YAML parser. Defence: nesting is counted on the parser's flat event stream and
+    refused past 20 levels; exit 2, one line naming the option or file."""
+    text = {"-p": DEEP, "-y": f"reporter: {DEEP}"}.get(option, f"reporter: {DEEP}\n")
+    if option == "--run-file":
+        text = f"sets:\n  a:\n    parameters:\n      reporter: {DEEP}\n"
+    if option in ("-f", "--run-file"):
+        path = tmp_path / "deep.yaml"
+        path.write_text(text, encoding="utf-8")
+        args = [*dry_run, option, str(path)]
+        if option == "--run-file":
+            args.remove("01")
+    else:
+        args = [*dry_run, option, *(["reporter"] if option == "-p" else []), text]
+    status, err = _kzaf(args, capsys)
+    assert status == 2
+    assert "nested deeper than 20 levels" in _one_line(err)
+
+
+def test_an_oversized_run_file_is_refused_unread(tmp_path, capsys):
+    """Attack: a run file of 2 MB (or a path to a huge file or a device): read whole into
+    memory before anything is checked. Defence: refused past 1 MiB after reading at most
+    that much; exit 2, one line naming the file."""
+    path = tmp_path / "big.yaml"
+    path.write_text("# padding\n" * 200_000 + "jobs: 1\n", encoding="utf-8")
+    status, err = _kzaf(["run", "--dry-run", "--run-file", str(path)], capsys)
+    assert status == 2
+    line = _one_line(err)
+    assert str(path) in line and "larger than 1,048,576 bytes" in line
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"jobs: 1\noutput: \xff\xfe\n", b"output: reports\ndate: 2023-02-30\n"],
+    ids=["not-utf8", "impossible-date"],
+)
+def test_a_run_file_yaml_cannot_read_is_one_line(content, tmp_path, capsys):
+    """Attack: a run file that is not UTF-8, or holds a value YAML parses but cannot build
+    (the date 2023-02-30). Defence: exit 2 and one line naming the file, not a
+    UnicodeDecodeError or ValueError traceback."""
+    path = tmp_path / "odd.yaml"
+    path.write_bytes(content)
+    status, err = _kzaf(["run", "--dry-run", "--run-file", str(path)], capsys)
+    assert status == 2
+    assert str(path) in _one_line(err)
+
+
+def test_the_committed_yaml_files_pass_the_limits():
+    """Not an attack: the limits must let every real file through (the notebooks' second
+    parameter sets and the example run files)."""
+    from kzaf import safe_yaml
+
+    files = sorted((PROJECT_ROOT / "notebooks" / "params").glob("*.yaml"))
+    files += sorted((PROJECT_ROOT / "runs").glob("*.yaml"))
+    assert files
+    for path in files:
+        assert isinstance(safe_yaml.load_file(path), dict), path
+
+
+# ---------------------------------------------------------------------------------------------
+# Data tables: one reading of the bytes for validation and loading
+
+
+def _rehash_and_validate(data_dir: Path, capsys) -> tuple[int, str]:
+    data.rehash(data_dir)
+    return _kzaf(["data", "--data-dir", str(data_dir), "validate"], capsys)
+
+
+def _set_cell(path: Path, row: int, column: str, value: str) -> None:
+    """Write ``value`` into one cell, quoted as the csv module quotes."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    rows[row][rows[0].index(column)] = value
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8", newline="")
+
+
+def test_a_byte_order_mark_validates_and_runs_alike(data_copy, dry_run, monkeypatch, capsys):
+    """Attack (an unlucky contributor): countries.csv saved as "CSV UTF-8" by a spreadsheet
+    program starts with a byte-order mark. It passed ``kzaf data validate`` and then broke
+    ``kzaf run``, whose parameter check read the header as "\\ufeffiso3". Defence: one reading
+    of the bytes for every reader; the mark is dropped by all of them alike."""
+    path = data_copy / "countries.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    status, err = _rehash_and_validate(data_copy, capsys)
+    assert status == 0, err
+    monkeypatch.setenv("KZAF_DATA_DIR", str(data_copy))
+    status, err = _kzaf(dry_run, capsys)
+    assert status == 0, err
+    assert data.load(data_copy).countries.columns[0] == "iso3"
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085", "\x0c", "\x1c"])
+def test_unicode_line_separators_in_a_cell_are_text(separator, data_copy, capsys):
+    """Attack: a note holding U+2028 (or U+2029, U+0085, a form feed, U+001C), which
+    ``str.splitlines`` treats as line ends: the validator split the row in two and refused
+    valid text with row numbers shifted after it. Defence: records end at \\n, \\r\\n or \\r
+    only; the cell keeps the character, and the table validates."""
+    path = data_copy / "observations.csv"
+    rows_before = len(data.load().observations)
+    _set_cell(path, 2, "note", f"first part{separator}second part")
+    status, err = _rehash_and_validate(data_copy, capsys)
+    assert status == 0, err
+    observations = data.load(data_copy).observations
+    assert len(observations) == rows_before
+    assert observations["note"].iloc[1] == f"first part{separator}second part"
+
+
+def test_an_over_long_cell_names_file_row_and_column(data_copy, capsys):
+    """Attack: a cell of 200,000 characters, past the csv module's field limit: a
+    ``_csv.Error`` traceback that names neither row nor column. Defence: exit 2, one line
+    naming the file, row and column, and the limit."""
+    _set_cell(data_copy / "observations.csv", 3, "note", "x" * 200_000)
+    status, err = _rehash_and_validate(data_copy, capsys)
+    assert status == 2
+    line = _one_line(err)
+    assert "data/observations.csv, row 3 (line 4), column 'note'" in line
+    assert "200,000 characters" in line
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("period_start", "0000-01"),  # year 0: no calendar month, pandas refuses it
+        ("period_start", "٢٠٢١-٠١"),  # Arabic-Indic digits: \d and int() take them
+        ("value", "1_000"),  # float() takes underscores, pandas does not
+        ("value", "１２"),  # full-width digits
+    ],
+)
+def test_a_value_validation_accepts_loading_refuses_is_one_line(column, value, data_copy, capsys):
+    """Attack: a value the validator's checks let through (Python's ``\\d``, ``float`` and
+    ``int`` are generous) but pandas then refuses while building the table: a ValueError
+    traceback out of ``kzaf data validate``. Defence: the checks accept only what loading
+    reads (ASCII digits, real calendar months); exit 2, one line naming file, row, column."""
+    _set_cell(data_copy / "observations.csv", 1, column, value)
+    status, err = _rehash_and_validate(data_copy, capsys)
+    assert status == 2
+    line = _one_line(err)
+    assert f"data/observations.csv, row 1 (line 2), column '{column}'" in line
+    assert repr(value) in line
+
+
+def test_a_stray_quote_is_named_not_read_as_a_shifted_row(data_copy, capsys):
+    """Attack: a cell that opens a quote and never closes it: the rows after it, up to the
+    next quote, were swallowed into that cell and the damage reported as a cell count.
+    Defence: strict CSV reading; the problem names the row where the quote opens."""
+    path = data_copy / "observations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    head, _, note = lines[2].rpartition(",")
+    assert not note.startswith('"')
+    lines[2] = f'{head},"{note}'  # the note opens a quote, closed by none of its own
+    path.write_text("".join(lines), encoding="utf-8")
+    status, err = _rehash_and_validate(data_copy, capsys)
+    assert status == 2
+    line = _one_line(err)
+    assert "data/observations.csv, row 2 (line 3)" in line and "quote" in line
+
+
+def test_a_table_in_utf16_is_one_problem_not_a_cascade(data_copy, capsys):
+    """Attack: countries.csv re-saved as UTF-16: every reference to a country in the other
+    tables was reported as unknown (a thousand lines). Defence: one line saying the file is
+    UTF-16; tables that refer to an unreadable table are not checked against it."""
+    path = data_copy / "countries.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    status, err = _rehash_and_validate(data_copy, capsys)
+    assert status == 2
+    assert "data/countries.csv: not UTF-8: the file is UTF-16" in _one_line(err)
