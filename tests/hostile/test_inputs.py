@@ -249,3 +249,124 @@ def test_a_table_in_utf16_is_one_problem_not_a_cascade(data_copy, capsys):
     status, err = _rehash_and_validate(data_copy, capsys)
     assert status == 2
     assert "data/countries.csv: not UTF-8: the file is UTF-16" in _one_line(err)
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV downloads: text from the data opened in a spreadsheet
+
+# OWASP's classic payloads: a DDE call and a formula after a separator some locales split on.
+FORMULAS = ("=cmd|' /C calc'!A0", "@SUM(1+9)*cmd|' /C calc'!A0", "Ministry;=cmd|' /C calc'!A0")
+
+
+def _spreadsheet_cells(text: str, delimiter: str) -> list[list[str]]:
+    """The cells a spreadsheet splitting on ``delimiter`` (and honouring quotes) would see."""
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _formula_cells(text: str) -> list[str]:
+    """Cells that start a formula, read as comma- or semicolon-separated (a number such as
+    -42.5 starts no formula)."""
+    import re
+
+    formula = re.compile(r"^[=+\-@\t\r](?![\d.])")
+    return [
+        cell
+        for delimiter in (",", ";")
+        for row in _spreadsheet_cells(text, delimiter)
+        for cell in row
+        if formula.match(cell)
+    ]
+
+
+def test_formulas_in_the_data_are_inert_in_a_chart_download(tmp_path, monkeypatch):
+    """Attack: a publisher's name and a series label in the data carry a spreadsheet formula
+    (or hide one after a semicolon); a reader opens the chart's "Data (CSV)" in a spreadsheet
+    and it runs. Defence (OWASP): text cells get a leading single quote and quotes around
+    them; the chart's numbers, negative ones included, stay plain numbers."""
+    import matplotlib.pyplot as plt
+
+    from kzaf.plots import common
+
+    tables = data.load()
+    tables.sources.loc[:2, "publisher"] = list(FORMULAS)
+    monkeypatch.setenv(common.FIGURES_DIR_ENV, str(tmp_path / "figures"))
+    fig, ax = plt.subplots()
+    ax.plot([2022, 2023], [108.285895, -42.554914], label=FORMULAS[1])
+    common.finish(ax, title="Growth", xlabel="year", ylabel="%",
+                  sources=tables.sources["publisher"].iloc[:3])  # fmt: skip
+    common.save(fig, "growth")
+    text = (tmp_path / "figures" / "growth.csv").read_text(encoding="utf-8")
+    assert _formula_cells(text) == []
+    rows = _spreadsheet_cells(text, ",")
+    assert [r[rows[0].index("y")] for r in rows[1:]] == ["108.285895", "-42.554914"]
+    assert "-42.554914," in text  # unquoted: a spreadsheet reads it as a number
+    assert {r[rows[0].index("series")] for r in rows[1:]} == {"'" + FORMULAS[1]}
+
+
+def test_formulas_in_the_data_are_inert_in_a_full_table_download(tmp_path, monkeypatch):
+    """Attack: a note in observations.csv starts with ``=cmd|...``; the audit's table of
+    suspect figures shows it, and its "full table (CSV)" carries it to a spreadsheet.
+    Defence: the note arrives as quoted text with a leading single quote; the values stay
+    numbers."""
+    from kzaf import audit
+    from kzaf.text.tables import reader_table
+
+    tables = data.load()
+    suspect = tables.observations.index[tables.observations["suspect"]]
+    tables.observations.loc[suspect, "note"] = FORMULAS[0]
+    monkeypatch.setenv("KZAF_FIGURES_DIR", str(tmp_path / "figures"))
+    monkeypatch.chdir(tmp_path)
+    frame = audit.suspect_figures(tables)
+    assert "full table (CSV)" in reader_table(frame)
+    (path,) = (tmp_path / "figures").glob("table-*.csv")
+    text = path.read_text(encoding="utf-8")
+    assert _formula_cells(text) == []
+    assert f'"\'{FORMULAS[0]}"' in text
+    rows = _spreadsheet_cells(text, ",")
+    values = [r[rows[0].index("value")] for r in rows[1:]]
+    assert values == [repr(float(v)) for v in frame["value"]]  # numbers, not quoted text
+
+
+@pytest.mark.notebook
+def test_no_download_of_a_real_run_carries_a_formula(data_copy, tmp_path):
+    """Attack: every publisher and every observation note in the data carries a formula;
+    the audit notebook runs through ``kzaf run`` and publishes its charts' data and full
+    tables as CSV files. Defence: no cell of any CSV in the run folder starts a formula,
+    read as comma- or semicolon-separated, while the poisoned text is there (as text)."""
+    import subprocess
+    import sys
+
+    from run_env import without_kzaf_variables
+
+    _poison(data_copy / "sources.csv", "publisher", FORMULAS[2])
+    _poison(data_copy / "observations.csv", "note", FORMULAS[0])
+    data.rehash(data_copy)
+    reports = tmp_path / "reports"
+    result = subprocess.run(
+        [sys.executable, "-m", "kzaf.cli", "run", "00", "--reports-dir", str(reports)],
+        env=without_kzaf_variables(KZAF_DATA_DIR=str(data_copy)), capture_output=True,
+        text=True, stdin=subprocess.DEVNULL, timeout=600, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    downloads = list(reports.glob("2*/**/*.csv"))
+    assert downloads
+    texts = {path.name: path.read_text(encoding="utf-8") for path in downloads}
+    formulas = {name: _formula_cells(text) for name, text in texts.items()}
+    assert not any(formulas.values()), formulas
+    assert any("Ministry;'=cmd" in text for text in texts.values())
+
+
+def _poison(path: Path, column: str, text: str) -> None:
+    """Put ``text`` into ``column`` on every row of a data table (written as csv writes)."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields, rows = reader.fieldnames, list(reader)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**row, column: text} for row in rows)
