@@ -54,7 +54,7 @@ from typing import Any
 import pandas as pd
 
 from kzaf.comtrade import codes
-from kzaf.comtrade.importer import ComtradeError
+from kzaf.comtrade.errors import ComtradeError
 from kzaf.logs import progress_bar
 from kzaf.paths import data_dir
 
