@@ -370,3 +370,292 @@ def _poison(path: Path, column: str, text: str) -> None:
         writer = csv.DictWriter(handle, fields, lineterminator="\n")
         writer.writeheader()
         writer.writerows({**row, column: text} for row in rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# UN Comtrade: answers from a remote server, and the files they leave
+
+
+class _RawServer:
+    """A TCP server on 127.0.0.1 that answers each connection with ``respond(conn)``
+    (in a thread); ``stop`` ends every drip at the test's end."""
+
+    def __init__(self, respond, tls=None) -> None:
+        import socket
+        import threading
+
+        self.tls = tls  # an ssl.SSLContext: speak HTTPS with a certificate the test trusts
+        self.stop = threading.Event()
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self.port = self._socket.getsockname()[1]
+        self._respond = respond
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        import threading
+
+        while not self.stop.is_set():
+            try:
+                conn, _ = self._socket.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn) -> None:
+        try:
+            if self.tls is not None:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+            conn.recv(65536)  # the request (or a TLS ClientHello)
+            self._respond(conn, self)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def drip(self, conn, data: bytes, pause: float = 0.05) -> None:
+        """Send ``data`` a byte at a time, each well within any per-read timeout."""
+        for byte in data:
+            if self.stop.is_set():
+                return
+            conn.sendall(bytes([byte]))
+            self.stop.wait(pause)
+
+    def close(self) -> None:
+        self.stop.set()
+        self._socket.close()
+
+
+@pytest.fixture
+def raw_server(monkeypatch):
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.delenv("COMTRADE_API_KEY", raising=False)
+    servers = []
+
+    def start(respond, tls=None) -> _RawServer:
+        servers.append(_RawServer(respond, tls))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+def _answer(body: bytes, declared: int | None = None) -> bytes:
+    length = len(body) if declared is None else declared
+    head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n"
+    return head.encode() + b"Connection: close\r\n\r\n" + body
+
+
+def _records(n: int = 5) -> list[dict]:
+    import importlib.util
+
+    fixture = PROJECT_ROOT / "tests" / "fixtures" / "comtrade" / "make_fixture.py"
+    spec = importlib.util.spec_from_file_location("make_fixture", fixture)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.records()[:n]
+
+
+def _fetch(url: str, out: Path, **options):
+    from kzaf import comtrade
+
+    settings = {"timeout": 1.0, "retries": 0, "min_interval": 0.0,
+                "sleep": lambda _s: None, "log": lambda _line: None} | options  # fmt: skip
+    return comtrade.fetch(["KAZ"], ["AFG"], "A", "2020", "2020", ["X"], ["TOTAL"],
+                          out_dir=out, base_url=url, **settings)  # fmt: skip
+
+
+def _fetch_cli(url: str, out: Path, capsys) -> tuple[int, str]:
+    args = ["fetch", "comtrade", "--frequency", "A", "--start", "2020", "--end", "2020",
+            "--flows", "X", "--base-url", url, "--out-dir", str(out), "--timeout", "1",
+            "--retries", "0", "--min-interval", "0"]  # fmt: skip
+    return _kzaf(args, capsys)
+
+
+def _answers_without_metadata(folder: Path) -> list[Path]:
+    answers = [p for p in folder.rglob("*") if p.suffix in (".json", ".txt")]
+    return [
+        p for p in answers
+        if not p.name.endswith(".meta.json")
+        and not p.with_name(p.name.rsplit(".", 1)[0] + ".meta.json").exists()
+    ]  # fmt: skip
+
+
+_TLS_RECORD_HEADER = b"\x16\x03\x03\x40\x00"  # a handshake record of 16 kB, never completed
+
+
+@pytest.fixture
+def trusted_tls(tmp_path, monkeypatch):
+    """A server TLS context with a certificate for 127.0.0.1 that this test's clients trust
+    (SSL_CERT_FILE); made with the openssl command, skipped without it."""
+    import shutil
+    import ssl
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("no openssl command to make a test certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+         "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "status line and headers",
+        "chunk sizes",
+        "headers over TLS",
+        # Held on main too (CPython bounds a whole TLS handshake by the socket timeout); kept
+        # because kzaf now drives the handshake itself to put it under the deadline.
+        "TLS handshake",
+    ],
+)
+def test_a_server_answering_a_byte_at_a_time_is_stopped_at_the_deadline(
+    where, raw_server, trusted_tls, tmp_path
+):
+    """Attack: a server (or a man in the middle) answers one byte every 50 ms, for ever: in
+    its status line and headers (plain or over TLS, as the real API speaks), in the size
+    lines of a chunked body, or in the TLS handshake.
+    Every read returns within the socket timeout, so a per-read timeout never fires and the
+    fetch hangs. Defence: an overall deadline per attempt that shuts the connection down
+    wherever it waits; the fetch fails as timed out within about the timeout, saving nothing."""
+    import threading
+    import time
+
+    from kzaf.comtrade import ComtradeError
+
+    def respond(conn, server):
+        if where in ("status line and headers", "headers over TLS"):
+            server.drip(conn, b"HTTP/1.1 200 OK\r\nX-Padding: " + b"a" * 10_000)
+        elif where == "chunk sizes":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+            server.drip(conn, b"1" + b"0" * 10_000)
+        else:
+            conn.sendall(_TLS_RECORD_HEADER)
+            server.drip(conn, b"\x00" * 10_000)
+
+    server = raw_server(respond, trusted_tls if where == "headers over TLS" else None)
+    scheme = "https" if "TLS" in where else "http"
+    outcome: list[BaseException | None] = []
+
+    def attempt():
+        try:
+            _fetch(f"{scheme}://127.0.0.1:{server.port}", tmp_path / "raw")
+            outcome.append(None)
+        except BaseException as exc:  # reported below, in the test's thread
+            outcome.append(exc)
+
+    started = time.monotonic()
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(20)
+    assert not worker.is_alive(), f"still fetching after 20 s ({where} dripped)"
+    assert time.monotonic() - started < 6
+    assert isinstance(outcome[0], ComtradeError) and "timed out" in str(outcome[0])
+    assert not list((tmp_path / "raw").rglob("*.json"))
+
+
+def test_an_answer_cut_short_is_never_saved_as_an_answer(raw_server, tmp_path):
+    """Attack: the server declares 1,000 bytes and hangs up after a shorter body that happens
+    to be valid JSON (an empty answer): saved and imported as complete, "no records".
+    Defence: a body shorter than its declared length is a broken connection, retried, then
+    a failed fetch; no answer is saved."""
+    from kzaf.comtrade import ComtradeError
+
+    body = b'{"count": 0, "data": [], "error": ""}'
+    server = raw_server(lambda conn, _server: conn.sendall(_answer(body, declared=1000)))
+    with pytest.raises(ComtradeError, match="broke off after 37 of 1,000 bytes"):
+        _fetch(f"http://127.0.0.1:{server.port}", tmp_path / "raw", retries=1)
+    assert not list((tmp_path / "raw").rglob("*.json"))
+
+
+@pytest.mark.parametrize("failing", ["the answer's link", "the metadata's write"])
+def test_a_failed_save_leaves_no_answer_without_metadata(
+    failing, raw_server, tmp_path, monkeypatch, capsys
+):
+    """Attack (an unlucky operator): the disk fills or a link fails while an answer is being
+    saved. An answer left without its ``.meta.json`` would be imported as complete; an OSError
+    traceback tells the operator nothing. Defence: metadata first, answer last, each written
+    whole under a hidden name and linked into place; a failure is one line (exit 1) naming
+    the folder, and no answer is left without its metadata."""
+    import json
+    import os
+
+    from kzaf.comtrade import client
+
+    body = json.dumps({"count": 0, "data": [], "error": ""}).encode()
+    server = raw_server(lambda conn, _server: conn.sendall(_answer(body)))
+    if failing == "the answer's link":
+        real_link = os.link
+
+        def link(source, target):
+            if not str(target).endswith(".meta.json"):
+                raise OSError(31, "Too many links")
+            real_link(source, target)
+
+        monkeypatch.setattr(client.os, "link", link)
+    else:
+        real_dumps = json.dumps
+
+        def dumps(value, *args, **kwargs):
+            if kwargs.get("indent") == 2:
+                raise OSError(28, "No space left on device")
+            return real_dumps(value, *args, **kwargs)
+
+        monkeypatch.setattr(client.json, "dumps", dumps)
+    status, err = _fetch_cli(f"http://127.0.0.1:{server.port}", tmp_path / "raw", capsys)
+    assert status == 1
+    assert "cannot save the answer" in _one_line(err)
+    assert _answers_without_metadata(tmp_path / "raw") == []
+
+
+def test_an_answer_without_its_metadata_is_not_imported(raw_server, tmp_path, capsys):
+    """Attack: a fetch folder holding an answer whose ``.meta.json`` is missing (copied
+    without it, or left by an older kzaf): nothing says whether it was cut off at the record
+    cap, yet it was imported as complete. Defence: the import refuses it, exit 2, one line
+    naming the answer."""
+    import json
+
+    body = json.dumps({"count": 5, "data": _records(), "error": ""}).encode()
+    server = raw_server(lambda conn, _server: conn.sendall(_answer(body)))
+    result = _fetch(f"http://127.0.0.1:{server.port}", tmp_path / "raw")
+    (answer,) = result.files
+    answer.with_name(answer.stem + ".meta.json").unlink()
+    args = ["import", "comtrade", str(result.folder), "--out-dir", str(tmp_path / "imported")]
+    status, err = _kzaf(args, capsys)
+    assert status == 2
+    line = _one_line(err)
+    assert answer.name in line and ".meta.json" in line
+    assert not (tmp_path / "imported").exists() or not list((tmp_path / "imported").iterdir())
+
+
+def test_a_deeply_nested_answer_is_one_line_when_fetched_and_when_imported(
+    raw_server, tmp_path, capsys
+):
+    """Attack: an answer of 100,000 nested brackets (200 kB), past Python's recursion limit
+    in the JSON parser: a RecursionError traceback from ``kzaf fetch comtrade`` and from
+    ``kzaf import comtrade``. Defence: it is invalid JSON. Fetching: exit 1 (the API failed
+    the work), one line, the answer kept with its metadata for inspection. Importing the
+    saved file: exit 2 (a bad import file), one line naming it."""
+    body = b'{"data": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    server = raw_server(lambda conn, _server: conn.sendall(_answer(body)))
+    status, err = _fetch_cli(f"http://127.0.0.1:{server.port}", tmp_path / "raw", capsys)
+    assert status == 1
+    assert "not valid JSON" in _one_line(err)
+    assert _answers_without_metadata(tmp_path / "raw") == []
+    (saved,) = (tmp_path / "raw").rglob("*.txt")
+    deep = saved.with_suffix(".json")
+    deep.write_bytes(saved.read_bytes())
+    deep.with_name(deep.stem + ".meta.json").write_text('{"truncated": false}', encoding="utf-8")
+    status, err = _kzaf(["import", "comtrade", str(deep), "--out-dir", str(tmp_path / "i")], capsys)
+    assert status == 2
+    line = _one_line(err)
+    assert deep.name in line and "nested too deeply" in line

@@ -44,5 +44,13 @@ class ComtradeImportError(ComtradeError):
         super().__init__("\n".join(lines))
 
 
+class ComtradeFetchError(ComtradeError):
+    """A request failed for good; the message names the request (never the key) and why."""
+
+
+class ComtradeQueryError(ComtradeFetchError):
+    """The selection asked for is bad (period, flow, code, country): nothing was requested."""
+
+
 class ReadAsText(Exception):
     """A typed first pass met a number or period it cannot judge; read everything as text."""

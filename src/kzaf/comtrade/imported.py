@@ -43,7 +43,10 @@ def import_metadata(directory: Path | str | None = None) -> list[dict[str, Any]]
     directory = Path(directory) if directory else imported_dir()
     records = []
     for path in sorted(directory.glob("*.json")) if directory.is_dir() else []:
-        record = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            record = codes.parse_json(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{path}: not valid JSON ({exc}); run the import again") from None
         if record.get("kind") == IMPORT_KIND:
             records.append({**record, "metadata_file": str(path)})
     return records

@@ -177,10 +177,22 @@ def csv_batches(reader, label: str, tally: Tally, *, typed: bool):
 
 
 def response_metadata(path: Path) -> dict[str, Any]:
+    """The ``.meta.json`` saved beside an answer. Without it nothing says whether the answer
+    is complete, cut off at the record cap or an error, so an answer without one is refused
+    (``kzaf fetch comtrade`` always writes it first)."""
     meta_path = path.with_name(path.name[: -len(".json")] + ".meta.json")
-    if not meta_path.exists():
-        return {}
-    return json.loads(meta_path.read_text(encoding="utf-8"))
+    try:
+        record = codes.parse_json(meta_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ComtradeFormatError(
+            f"{path}: no {meta_path.name} beside it, so nothing says whether the answer is "
+            "complete; import only answers saved by `kzaf fetch comtrade` (fetch it again)"
+        ) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ComtradeFormatError(f"{meta_path}: not valid JSON metadata ({exc})") from None
+    if not isinstance(record, dict):
+        raise ComtradeFormatError(f"{meta_path}: not the metadata of a saved answer")
+    return record
 
 
 def response_tables(paths: list[Path], tally: Tally) -> tuple[list[tuple[pa.Table, int]], list]:
@@ -188,7 +200,7 @@ def response_tables(paths: list[Path], tally: Tally) -> tuple[list[tuple[pa.Tabl
     loaded = []
     for path in paths:
         try:
-            payload = json.loads(path.read_text(encoding="utf-8"))
+            payload = codes.parse_json(path.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ComtradeFormatError(f"{path}: not a JSON API response ({exc})") from exc
         records = payload.get("data") if isinstance(payload, dict) else None
@@ -210,10 +222,15 @@ def response_tables(paths: list[Path], tally: Tally) -> tuple[list[tuple[pa.Tabl
 
 
 def _as_text(value: Any) -> str:
+    """A record's value as the text a CSV export would hold; a list or an object, which no
+    Comtrade field holds, as its kind (so the row's check names it, and a deeply nested one
+    is never printed)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "True" if value else "False"
+    if isinstance(value, list | dict):
+        return f"<{'list' if isinstance(value, list) else 'object'}>"
     return repr(value) if isinstance(value, float) else str(value)
 
 
