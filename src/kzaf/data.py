@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pandas as pd
@@ -120,17 +120,50 @@ class Tables:
 
 
 def read_descriptor(directory: Path | None = None) -> dict[str, Any]:
+    """``datapackage.json``, checked for the shape every reader relies on (one problem, one
+    line, rather than a KeyError or a RecursionError)."""
     directory = Path(directory) if directory else data_dir()
     path = directory / DESCRIPTOR_NAME
     if not path.exists():
         raise FileNotFoundError(f"{path}: the data descriptor is missing")
-    with path.open(encoding="utf-8") as handle:
-        try:
-            return json.load(handle)
-        except json.JSONDecodeError as exc:
-            raise DataValidationError(
-                [Problem(str(path), None, None, "json", f"not valid JSON: {exc}")]
-            ) from exc
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise DataValidationError(
+            [Problem(str(path), None, None, "json", f"not valid JSON: {reason}")]
+        ) from None
+    problem = _descriptor_problem(descriptor)
+    if problem:
+        raise DataValidationError([Problem(str(path), None, None, "descriptor", problem)])
+    return descriptor
+
+
+def _descriptor_problem(descriptor: Any) -> str | None:
+    """What makes the descriptor unusable, or None: a data package with resources, each
+    naming a table file inside the data folder and a schema with named fields."""
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list) or not resources:
+        return "not a data package: no list of resources"
+    for number, resource in enumerate(resources, start=1):
+        where = f"resource {number}"
+        if not isinstance(resource, dict) or not all(
+            isinstance(resource.get(key), str) for key in ("name", "path")
+        ):
+            return f"{where} needs a name and a path"
+        table = PurePosixPath(resource["path"])
+        if table.is_absolute() or ".." in table.parts or "\\" in resource["path"]:
+            return f"{where}: path {resource['path']!r} must name a file inside the data folder"
+        fields = (
+            resource.get("schema", {}).get("fields")
+            if isinstance(resource.get("schema"), dict)
+            else None
+        )
+        if not isinstance(fields, list) or not all(
+            isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields
+        ):
+            return f"{where} ({resource['name']}): its schema needs a list of named fields"
+    return None
 
 
 def load(directory: Path | str | None = None, *, verify_checksums: bool = True) -> Tables:

@@ -251,6 +251,48 @@ def test_a_table_in_utf16_is_one_problem_not_a_cascade(data_copy, capsys):
     assert "data/countries.csv: not UTF-8: the file is UTF-16" in _one_line(err)
 
 
+@pytest.mark.parametrize(
+    ("descriptor", "expected"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "not valid JSON: nested too deeply"),
+        ('{"resources": {}}', "not a data package"),
+        ('{"resources": [{"name": "x"}]}', "resource 1 needs a name and a path"),
+    ],
+    ids=["deeply-nested", "no-resource-list", "resource-without-path"],
+)
+def test_a_broken_descriptor_is_one_line(
+    descriptor, expected, data_copy, dry_run, monkeypatch, capsys
+):
+    """Attack: datapackage.json nested past the recursion limit, or of the wrong shape: a
+    RecursionError, TypeError or KeyError traceback from ``kzaf data validate``. Defence:
+    its shape is checked when it is read; exit 2, one line naming it."""
+    (data_copy / "datapackage.json").write_text(descriptor, encoding="utf-8")
+    status, err = _kzaf(["data", "--data-dir", str(data_copy), "validate"], capsys)
+    assert status == 2
+    line = _one_line(err)
+    assert "datapackage.json" in line and expected in line
+    monkeypatch.setenv("KZAF_DATA_DIR", str(data_copy))
+    status, err = _kzaf(dry_run, capsys)  # the run reads the descriptor too (its own words)
+    assert status == 2
+    assert "datapackage.json" in err and "Traceback" not in err
+
+
+def test_a_descriptor_cannot_point_outside_the_data_folder(data_copy, capsys):
+    """Attack: a data folder (``$KZAF_DATA_DIR`` points anywhere) whose datapackage.json lists
+    ``../../../etc/passwd`` as a table: its lines were read and printed back as "unknown
+    columns". Defence: a table's path must stay inside the data folder; nothing else is read."""
+    import json
+
+    path = data_copy / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["resources"][0]["path"] = "../../../../../../etc/passwd"
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    status, err = _kzaf(["data", "--data-dir", str(data_copy), "validate"], capsys)
+    assert status == 2
+    assert "must name a file inside the data folder" in _one_line(err)
+    assert "root:" not in err
+
+
 # ---------------------------------------------------------------------------------------------
 # CSV downloads: text from the data opened in a spreadsheet
 
