@@ -42,14 +42,8 @@ import pandas as pd
 
 from kzaf.comtrade import codes
 from kzaf.comtrade.checks import Tally
-from kzaf.comtrade.errors import (
-    ComtradeError,
-    ComtradeFormatError,
-    ComtradeImportError,
-    ReadAsText,
-    RowProblem,
-)
-from kzaf.comtrade.imported import ImportedData, import_metadata, load_imported
+from kzaf.comtrade.errors import ComtradeError as ComtradeError  # where it was imported from
+from kzaf.comtrade.errors import ComtradeFormatError, ReadAsText
 from kzaf.comtrade.reading import (
     HashingReader,
     check_columns,
@@ -62,26 +56,8 @@ from kzaf.comtrade.reading import (
     response_tables,
     sha256_of,
 )
-from kzaf.comtrade.schema import imported_dir
 from kzaf.comtrade.writing import ImportSummary, finish_import, normalise_and_write
 from kzaf.logs import progress_bar
-
-__all__ = [
-    "BLOCK_BYTES",
-    "MAX_PROBLEMS",
-    "ComtradeError",
-    "ComtradeFormatError",
-    "ComtradeImportError",
-    "ImportSummary",
-    "ImportedData",
-    "RowProblem",
-    "import_csv",
-    "import_file",
-    "import_metadata",
-    "import_responses",
-    "imported_dir",
-    "load_imported",
-]
 
 _LOGGER = logging.getLogger(__name__)
 
