@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from kzaf import comtrade
-from kzaf.comtrade import client
+from kzaf.comtrade import client, transport
 from kzaf.paths import PROJECT_ROOT
 
 FIXTURE_DIR = PROJECT_ROOT / "tests" / "fixtures" / "comtrade"
@@ -325,9 +325,9 @@ def test_saved_responses_are_never_overwritten(api, tmp_path):
 
 def test_retry_after_as_an_http_date():
     later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30)
-    wait = client._retry_after(later.strftime("%a, %d %b %Y %H:%M:%S GMT"))
+    wait = transport.retry_after(later.strftime("%a, %d %b %Y %H:%M:%S GMT"))
     assert 25 <= wait <= 31
-    assert client._retry_after("garbage") is None
+    assert transport.retry_after("garbage") is None
 
 
 def test_periods_from_years_and_months():

@@ -349,10 +349,10 @@ def test_kzaf_import_comtrade_command(tmp_path):
 def test_the_text_reading_path_gives_the_same_observations(tmp_path, monkeypatch):
     # Numbers and periods are parsed while reading; when that fails the file is read again as
     # text. Forcing the text path on the fixture must give exactly the same figures.
-    from kzaf.comtrade import importer
+    from kzaf.comtrade import reading
 
     _import(FIXTURE, tmp_path / "typed")
-    monkeypatch.setattr(importer, "_TYPED", {})
+    monkeypatch.setattr(reading, "TYPED", {})
     _import(FIXTURE, tmp_path / "text")
     typed = comtrade.load_imported(tmp_path / "typed" / "imported").observations
     text = comtrade.load_imported(tmp_path / "text" / "imported").observations

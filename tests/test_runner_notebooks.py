@@ -12,6 +12,7 @@ import sys
 import pytest
 import yaml
 
+from kzaf import safe_yaml
 from kzaf.paths import NOTEBOOKS_DIR
 
 pytestmark = pytest.mark.notebook  # executes the real notebooks: not in the fast tier
@@ -21,7 +22,7 @@ NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 def _second_set(stem: str) -> dict:
     path = NOTEBOOKS_DIR / "params" / f"{stem}.alt.yaml"
-    values = yaml.safe_load(path.read_text(encoding="utf-8"))
+    values = safe_yaml.load_file(path)  # as kzaf run reads parameter files
     assert isinstance(values, dict) and values, f"{path.name} sets no parameter"
     return values
 

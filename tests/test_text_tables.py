@@ -62,7 +62,7 @@ def test_without_a_folder_a_small_full_table_rides_in_the_output(tmp_path, monke
     html = reader_table(pd.DataFrame({f"c{i}": [1.5] for i in range(9)}))
     assert list(tmp_path.iterdir()) == []
     encoded = html.split('href="data:text/csv;base64,')[1].split('"')[0]
-    assert base64.b64decode(encoded).decode("utf-8").startswith("c0,c1,")
+    assert base64.b64decode(encoded).decode("utf-8").startswith('"c0","c1",')
     big = pd.DataFrame({"text": ["x" * 100] * 1000})
     assert "full table (CSV)" not in reader_table(big)
 

@@ -1,7 +1,6 @@
 """The trajectory notebook's second parameter set names only real parameters, with their types."""
 
-import yaml
-
+from kzaf import safe_yaml
 from kzaf.parameter_cell import notebook_parameters
 from kzaf.paths import NOTEBOOKS_DIR
 
@@ -11,7 +10,7 @@ ALT = NOTEBOOKS_DIR / "params" / "01_trade_trajectory.alt.yaml"
 
 def test_alt_parameters_match_the_parameters_cell():
     declared = {p.name: p for p in notebook_parameters(NOTEBOOK)}
-    alt = yaml.safe_load(ALT.read_text(encoding="utf-8"))
+    alt = safe_yaml.load_file(ALT)  # as kzaf run reads parameter files
     assert set(alt) <= set(declared), sorted(set(alt) - set(declared))
     for name, value in alt.items():
         assert isinstance(value, type(declared[name].default)), (name, value)

@@ -537,10 +537,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _input_errors() -> tuple[type[Exception], ...]:
     """Bad input from any subcommand: invalid data, a missing file or data folder
-    (kzaf.paths.DataDirNotFound is a FileNotFoundError)."""
+    (kzaf.paths.DataDirNotFound is a FileNotFoundError), YAML refused by its limits."""
     from kzaf.data import DataValidationError
+    from kzaf.safe_yaml import YamlInputError
 
-    return (DataValidationError, FileNotFoundError)
+    return (DataValidationError, FileNotFoundError, YamlInputError)
 
 
 if __name__ == "__main__":  # pragma: no cover

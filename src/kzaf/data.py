@@ -11,18 +11,18 @@ Row numbers count data rows from 1 (the header is line 1, so row N sits on line 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pandas as pd
 
+from kzaf import table_text
 from kzaf.checksums import REHASH_HINT, file_sha256
 from kzaf.frames import rows as table_rows
 from kzaf.paths import data_dir
@@ -33,8 +33,13 @@ DESCRIPTOR_NAME = "datapackage.json"
 # a pattern (which standard tools check) and names the project's own format in "x-format"
 # (which kzaf.data checks more strictly: 2023-02-30 matches the pattern but is no date).
 PARTIAL_DATE_KEY = "x-format"
-_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_YEARMONTH = re.compile(r"^\d{4}-\d{2}$")
+# ASCII digits only: Python's \d, float() and int() also take Arabic-Indic or full-width digits
+# ("٢٠٢٣", "１２") and underscores ("1_000"), which pandas then refuses while loading.
+_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$", re.ASCII)
+_YEARMONTH = re.compile(r"^\d{4}-\d{2}$", re.ASCII)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
+_INTEGER = re.compile(r"^[+-]?\d+$", re.ASCII)
 _TRUE = {"true"}
 _FALSE = {"false"}
 
@@ -67,6 +72,9 @@ class DataValidationError(ValueError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
+        if len(problems) == 1:  # one line, as every bad input at the command line
+            super().__init__(str(problems[0]))
+            return
         shown = problems[:40]
         lines = [f"{len(problems)} problem(s) in the data tables:"]
         lines += [f"  - {p}" for p in shown]
@@ -112,17 +120,50 @@ class Tables:
 
 
 def read_descriptor(directory: Path | None = None) -> dict[str, Any]:
+    """``datapackage.json``, checked for the shape every reader relies on (one problem, one
+    line, rather than a KeyError or a RecursionError)."""
     directory = Path(directory) if directory else data_dir()
     path = directory / DESCRIPTOR_NAME
     if not path.exists():
         raise FileNotFoundError(f"{path}: the data descriptor is missing")
-    with path.open(encoding="utf-8") as handle:
-        try:
-            return json.load(handle)
-        except json.JSONDecodeError as exc:
-            raise DataValidationError(
-                [Problem(str(path), None, None, "json", f"not valid JSON: {exc}")]
-            ) from exc
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise DataValidationError(
+            [Problem(str(path), None, None, "json", f"not valid JSON: {reason}")]
+        ) from None
+    problem = _descriptor_problem(descriptor)
+    if problem:
+        raise DataValidationError([Problem(str(path), None, None, "descriptor", problem)])
+    return descriptor
+
+
+def _descriptor_problem(descriptor: Any) -> str | None:
+    """What makes the descriptor unusable, or None: a data package with resources, each
+    naming a table file inside the data folder and a schema with named fields."""
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list) or not resources:
+        return "not a data package: no list of resources"
+    for number, resource in enumerate(resources, start=1):
+        where = f"resource {number}"
+        if not isinstance(resource, dict) or not all(
+            isinstance(resource.get(key), str) for key in ("name", "path")
+        ):
+            return f"{where} needs a name and a path"
+        table = PurePosixPath(resource["path"])
+        if table.is_absolute() or ".." in table.parts or "\\" in resource["path"]:
+            return f"{where}: path {resource['path']!r} must name a file inside the data folder"
+        fields = (
+            resource.get("schema", {}).get("fields")
+            if isinstance(resource.get("schema"), dict)
+            else None
+        )
+        if not isinstance(fields, list) or not all(
+            isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields
+        ):
+            return f"{where} ({resource['name']}): its schema needs a list of named fields"
+    return None
 
 
 def load(directory: Path | str | None = None, *, verify_checksums: bool = True) -> Tables:
@@ -140,8 +181,9 @@ def load(directory: Path | str | None = None, *, verify_checksums: bool = True) 
         if not path.exists():
             problems.append(Problem(label, None, None, "file-exists", "file not found"))
             continue
-        if verify_checksums and resource.get("hash"):
-            actual = file_sha256(path)
+        table = table_text.read(path)  # the one reading: hashed and parsed from one read
+        if verify_checksums and resource.get("hash") and table.sha256:
+            actual = table.sha256
             if actual != resource["hash"]:
                 problems.append(
                     Problem(
@@ -154,9 +196,10 @@ def load(directory: Path | str | None = None, *, verify_checksums: bool = True) 
                         + REHASH_HINT,
                     )
                 )
-        rows, file_problems = _read_rows(path, label, resource["schema"])
+        rows, file_problems = _read_rows(table, label, resource["schema"])
         problems += file_problems
-        raw[resource["name"]] = rows
+        if not table.problems:  # an unreadable table is one problem, not one per reference
+            raw[resource["name"]] = rows
         problems += _check_fields(rows, label, resource["schema"])
         problems += _check_primary_key(rows, label, resource["schema"])
         problems += _check_row_rules(rows, label, resource["schema"])
@@ -235,18 +278,14 @@ def _label(directory: Path, name: str) -> str:
 
 
 def _read_rows(
-    path: Path, label: str, schema: Mapping[str, Any]
+    table: table_text.TableText, label: str, schema: Mapping[str, Any]
 ) -> tuple[list[dict[str, str]], list[Problem]]:
-    problems: list[Problem] = []
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return [], [Problem(label, None, None, "encoding", f"not UTF-8 ({exc})")]
-    reader = csv.reader(text.splitlines())
-    header = next(reader, None)
-    if header is None:
-        return [], [Problem(label, None, None, "header", "empty file: no header row")]
-    header = [h.strip() for h in header]
+    """Rows (cells stripped, keyed by header, ``__row__`` their number) and problems, from
+    the table as :mod:`kzaf.table_text` read it."""
+    problems = [Problem(label, p.row, p.column, p.rule, p.message) for p in table.problems]
+    if not table.header:
+        return [], problems
+    header = table.header
     expected = [f["name"] for f in schema["fields"]]
     for name in expected:
         if name not in header:
@@ -265,9 +304,7 @@ def _read_rows(
                 )
             )
     rows = []
-    for number, cells in enumerate(reader, start=1):
-        if not any(c.strip() for c in cells):
-            continue
+    for number, cells in table.rows:
         if len(cells) != len(header):
             problems.append(
                 Problem(
@@ -311,10 +348,9 @@ def _check_value(value: str, spec: Mapping[str, Any]) -> tuple[str, str] | None:
     constraints = spec.get("constraints", {})
     parsed: Any = value
     if kind == "number" or kind == "integer":
-        try:
-            parsed = float(value) if kind == "number" else int(value)
-        except ValueError:
+        if not (_NUMBER if kind == "number" else _INTEGER).match(value):
             return "type", f"{value!r} is not a{'n integer' if kind == 'integer' else ' number'}"
+        parsed = float(value) if kind == "number" else int(value)
         if kind == "number" and not math.isfinite(parsed):
             return "type", f"{value!r} is not a finite number"
         if "minimum" in constraints and parsed < constraints["minimum"]:
@@ -326,12 +362,10 @@ def _check_value(value: str, spec: Mapping[str, Any]) -> tuple[str, str] | None:
         if value.lower() not in _TRUE | _FALSE:
             return "type", f"{value!r} is not a boolean (true or false)"
     elif kind == "date":
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
+        if not _DATE.match(value) or not _valid_partial_date(value):
             return "type", f"unparseable date {value!r} (expected YYYY-MM-DD)"
-    elif kind == "yearmonth" and (not _YEARMONTH.match(value) or not 1 <= int(value[5:7]) <= 12):
-        return "type", f"unparseable year-month {value!r} (expected YYYY-MM)"
+    elif kind == "yearmonth" and (not _YEARMONTH.match(value) or not _valid_partial_date(value)):
+        return "type", f"unparseable year-month {value!r} (expected YYYY-MM, from 0001-01)"
     elif spec.get(PARTIAL_DATE_KEY) == "partial-date" and (
         not _PARTIAL_DATE.match(value) or not _valid_partial_date(value)
     ):
@@ -347,6 +381,7 @@ def _check_value(value: str, spec: Mapping[str, Any]) -> tuple[str, str] | None:
 
 
 def _valid_partial_date(value: str) -> bool:
+    """A real calendar day, month or year (year 0 and 2023-02-30 are not)."""
     parts = [int(p) for p in value.split("-")]
     try:
         dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
@@ -441,11 +476,7 @@ def _check_row_rules(
 
 
 def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return bool(_NUMBER.match(text))
 
 
 def _check_foreign_keys(

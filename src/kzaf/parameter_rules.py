@@ -20,12 +20,13 @@ are data, never evaluated as code.
 from __future__ import annotations
 
 import ast
-import csv
 import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from kzaf import table_text
 
 RULES_TAG = "parameter-rules"
 RULES_NAME = "PARAMETER_RULES"
@@ -42,13 +43,10 @@ def _fold(text: str) -> str:
 @cache
 def _countries(data_dir: str) -> frozenset[str]:
     names: set[str] = set()
-    with (Path(data_dir) / "countries.csv").open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            names.update(
-                _fold(v)
-                for v in [row["iso3"], row["name"], *row.get("alternates", "").split("|")]
-                if v
-            )
+    for row in table_text.records(Path(data_dir) / "countries.csv"):  # as kzaf.data reads it
+        names.update(
+            _fold(v) for v in [row["iso3"], row["name"], *row.get("alternates", "").split("|")] if v
+        )
     return frozenset(names)
 
 

@@ -43,7 +43,7 @@ def test_a_log_file_that_cannot_be_written_is_one_line(notebook, tmp_path, dry):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (None, "cannot read the run file (Is a directory)"),  # a folder given as the file
+        (None, "the run file cannot be read (Is a directory)"),  # a folder given as the file
         (b"output: r\xe9ports\n", "not UTF-8 text"),
         (b'output: "reports\\0elsewhere"\n', "'output' must be a path"),
         (b"sets:\n  " + b"s" * 300 + b": {}\n", "at most 120; it names a folder"),

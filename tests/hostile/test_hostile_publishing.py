@@ -363,11 +363,10 @@ def test_the_key_is_not_sent_to_another_host_on_redirect(servers, tmp_path, monk
 
 def test_an_oversized_answer_is_refused_and_nothing_is_left(servers, tmp_path, monkeypatch):
     monkeypatch.delenv("COMTRADE_API_KEY", raising=False)
-    from kzaf.comtrade import client
     from kzaf.comtrade.importer import ComtradeError
 
     serve, _ = servers
-    monkeypatch.setattr(client, "MAX_RESPONSE_BYTES", 1000)
+    monkeypatch.setattr("kzaf.comtrade.transport.MAX_RESPONSE_BYTES", 1000)
     api = serve("127.0.0.1", lambda h: _ok(h, b'{"data": [], "pad": "' + b"x" * 5000 + b'"}'))
     with pytest.raises(ComtradeError, match="1,000 bytes"):
         _comtrade_fetch(f"http://127.0.0.1:{api}", tmp_path / "raw")
@@ -378,11 +377,10 @@ def test_a_gzip_bomb_is_refused(servers, tmp_path, monkeypatch):
     import gzip
 
     monkeypatch.delenv("COMTRADE_API_KEY", raising=False)
-    from kzaf.comtrade import client
     from kzaf.comtrade.importer import ComtradeError
 
     serve, _ = servers
-    monkeypatch.setattr(client, "MAX_DECOMPRESSED_BYTES", 10_000)
+    monkeypatch.setattr("kzaf.comtrade.transport.MAX_DECOMPRESSED_BYTES", 10_000)
     bomb = gzip.compress(b'{"data": [], "pad": "' + b"0" * 1_000_000 + b'"}')
 
     def respond(handler):
@@ -452,7 +450,7 @@ def test_a_failing_metadata_write_leaves_no_answer_that_looks_complete(
         return real_dumps(value, *args, **kwargs)
 
     monkeypatch.setattr(client.json, "dumps", disk_full_for_metadata)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(client.ComtradeFetchError, match="No space left"):
         _comtrade_fetch(f"http://127.0.0.1:{api}", tmp_path / "raw")
     assert not [p for p in (tmp_path / "raw").rglob("*") if p.is_file()]
 

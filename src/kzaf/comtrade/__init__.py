@@ -17,19 +17,11 @@ source record.
 
 from kzaf.comtrade.client import ComtradeFetchError, ComtradeQueryError, FetchResult, fetch
 from kzaf.comtrade.derive import yearly_totals
-from kzaf.comtrade.importer import (
-    ComtradeError,
-    ComtradeFormatError,
-    ComtradeImportError,
-    ImportedData,
-    ImportSummary,
-    import_csv,
-    import_file,
-    import_metadata,
-    import_responses,
-    imported_dir,
-    load_imported,
-)
+from kzaf.comtrade.errors import ComtradeError, ComtradeFormatError, ComtradeImportError
+from kzaf.comtrade.imported import ImportedData, import_metadata, load_imported
+from kzaf.comtrade.importer import import_csv, import_file, import_responses
+from kzaf.comtrade.schema import imported_dir
+from kzaf.comtrade.writing import ImportSummary
 
 __all__ = [
     "ComtradeError",

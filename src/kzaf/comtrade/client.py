@@ -34,7 +34,6 @@ What this relies on about the API (looked up in public sources; re-check them if
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import hashlib
 import json
 import logging
@@ -45,7 +44,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -54,7 +52,8 @@ from typing import Any
 import pandas as pd
 
 from kzaf.comtrade import codes
-from kzaf.comtrade.importer import ComtradeError
+from kzaf.comtrade.errors import ComtradeFetchError, ComtradeQueryError
+from kzaf.comtrade.transport import KEY_HEADER, api_message, http_get, retry_after
 from kzaf.logs import progress_bar
 from kzaf.paths import data_dir
 
@@ -63,7 +62,6 @@ _LOGGER = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://comtradeapi.un.org"
 BASE_URL_ENV = "KZAF_COMTRADE_BASE_URL"
 KEY_ENV = "COMTRADE_API_KEY"
-KEY_HEADER = "Ocp-Apim-Subscription-Key"
 PREVIEW_PATH = "/public/v1/preview/C/{freq}/HS"
 KEYED_PATH = "/data/v1/get/C/{freq}/HS"
 PREVIEW_MAX_RECORDS = 500
@@ -75,14 +73,6 @@ FLOW_CODES = ("M", "X", "RM", "RX")
 # otherwise 2, 4, 8, ... seconds up to a minute; give up beyond MAX_WAIT rather than stall.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_WAIT = 300.0
-
-
-class ComtradeFetchError(ComtradeError):
-    """A request failed for good; the message names the request (never the key) and why."""
-
-
-class ComtradeQueryError(ComtradeFetchError):
-    """The selection asked for is bad (period, flow, code, country): nothing was requested."""
 
 
 @dataclass(frozen=True)
@@ -324,7 +314,7 @@ class _Client:
             self._throttle()
             wait = None
             try:
-                status, response_headers, body, final_url = _http_get(url, headers, self.timeout)
+                status, response_headers, body, final_url = http_get(url, headers, self.timeout)
             except ComtradeFetchError as exc:  # too large: refused, not retried
                 raise ComtradeFetchError(f"{self.redact(url)}: {exc}") from None
             except TimeoutError:
@@ -341,8 +331,8 @@ class _Client:
                 if status == 200:
                     self.final_url = self.redact(final_url)
                     return body
-                message = self.redact(_api_message(body))
-                wait = _retry_after(response_headers.get("Retry-After"))
+                message = self.redact(api_message(body))
+                wait = retry_after(response_headers.get("Retry-After"))
                 retryable = status in RETRY_STATUSES or (status == 403 and wait is not None)
                 problem = f"HTTP {status}" + (f": {message}" if message else "")
                 if not retryable:
@@ -369,122 +359,6 @@ class _Client:
         self._last_call = self.clock()
 
 
-# Limits on one answer: a monthly HS query is a few MB; anything far larger is a mistake or
-# hostile, and is refused before it fills the disk or the memory.
-MAX_RESPONSE_BYTES = 256 * 2**20  # as sent (compressed)
-MAX_DECOMPRESSED_BYTES = 1024 * 2**20  # after gzip
-_CHUNK = 2**16
-
-
-class _KeepKeyOnHost(urllib.request.HTTPRedirectHandler):
-    """Follows redirects, but sends the subscription key only to the host it was meant for:
-    urllib copies every header to the new location, so a redirect to another host would
-    hand it the key."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        new = super().redirect_request(req, fp, code, msg, headers, newurl)
-        if new is not None and urllib.parse.urlsplit(newurl).hostname != (
-            urllib.parse.urlsplit(req.full_url).hostname
-        ):
-            for name in list(new.headers):
-                if name.lower() == KEY_HEADER.lower():
-                    del new.headers[name]
-            for name in list(new.unredirected_hdrs):
-                if name.lower() == KEY_HEADER.lower():
-                    del new.unredirected_hdrs[name]
-        return new
-
-
-def _read_limited(response: Any, deadline: float, limit: int) -> bytes:
-    """The body, refused past ``limit`` bytes or past ``deadline`` (a whole-attempt bound:
-    the socket timeout alone restarts with every byte a slow server sends)."""
-    declared = response.headers.get("Content-Length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise ComtradeFetchError(
-            f"the answer declares {int(declared):,} bytes, over the limit of {limit:,} bytes"
-        )
-    # read() of a fixed size loops over the socket until it has them all, so a server that
-    # drips a byte at a time never reaches the deadline check; read1() returns after one read,
-    # and the socket waits at most what is left of the attempt.
-    sock = getattr(getattr(response.fp, "raw", None), "_sock", None)
-    read = getattr(response, "read1", response.read)
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError("the answer did not arrive within the timeout")
-        if sock is not None:
-            sock.settimeout(remaining)
-        chunk = read(_CHUNK)
-        if not chunk:
-            return b"".join(chunks)
-        size += len(chunk)
-        if size > limit:
-            raise ComtradeFetchError(f"the answer is larger than {limit:,} bytes; refused")
-        chunks.append(chunk)
-
-
-def _gunzip_limited(body: bytes, limit: int) -> bytes:
-    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    out = decompressor.decompress(body, limit + 1)
-    if len(out) > limit or decompressor.unconsumed_tail:
-        raise ComtradeFetchError(f"the answer unpacks to more than {limit:,} bytes; refused")
-    return out
-
-
-def _http_get(url: str, headers: dict[str, str], timeout: float) -> tuple[int, Any, bytes, str]:
-    """Status, headers, body (decompressed) and the final URL after redirects."""
-    request = urllib.request.Request(url, headers=headers, method="GET")
-    opener = urllib.request.build_opener(_KeepKeyOnHost)
-    deadline = time.monotonic() + timeout
-    try:
-        with opener.open(request, timeout=timeout) as response:
-            status, response_headers = response.status, response.headers
-            final_url = response.geturl()
-            body = _read_limited(response, deadline, MAX_RESPONSE_BYTES)
-    except urllib.error.HTTPError as exc:
-        with exc:
-            status, response_headers, final_url = exc.code, exc.headers, exc.geturl() or url
-            body = _read_limited(exc, deadline, MAX_RESPONSE_BYTES)
-    if (response_headers.get("Content-Encoding") or "").lower() == "gzip":
-        body = _gunzip_limited(body, MAX_DECOMPRESSED_BYTES)
-    return status, response_headers, body, final_url
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds or an HTTP date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.replace(".", "", 1).isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max((when - dt.datetime.now(dt.UTC)).total_seconds(), 0.0)
-
-
-def _api_message(body: bytes) -> str:
-    """The API's own words about an error, shortened."""
-    text = body.decode("utf-8", errors="replace").strip()
-    try:
-        payload = json.loads(text)
-    except json.JSONDecodeError:
-        return " ".join(text.split())[:300]
-    if isinstance(payload, dict):
-        inner = payload.get("errorObject")
-        for candidate in (
-            payload.get("message"),
-            payload.get("error"),
-            inner.get("errorMessage") if isinstance(inner, dict) else None,
-        ):
-            if candidate:
-                return str(candidate)[:300]
-    return text[:300]
-
-
 def _hint(status: int, keyed: bool) -> str:
     if status in (401, 403):
         return (
@@ -508,37 +382,66 @@ def _save(folder: Path, stem: str, body: bytes, suffix: str, record: dict[str, A
     """Write ``body`` and its metadata under a new name (an existing name gets -2, -3, ...;
     nothing is overwritten); the path of the body.
 
-    Both go to hidden ``.partial-`` files first and are linked into place whole, the metadata
-    before the body: an answer appears under its name only complete and described, never as a
-    half-written file or as a file without metadata that an import would take as complete.
+    Both go to hidden ``.partial-`` files first, flushed to disk, and are linked into place
+    whole, the metadata before the body: an answer appears under its name only complete and
+    described, never as a half-written file or as a file without metadata that an import
+    would take as complete, even after a crash or a power cut. A disk that is full or not
+    writable is a ComtradeFetchError naming the folder.
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
-    partials = []
+    partials: list[Path] = []
     try:
+        text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+        folder.mkdir(parents=True, exist_ok=True)
         for content in (body, text.encode("utf-8")):
             with tempfile.NamedTemporaryFile(dir=folder, prefix=".partial-", delete=False) as f:
                 partials.append(Path(f.name))
                 f.write(content)
-        partial_body, partial_meta = partials
-        for n in range(1, 10_000):
-            path = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
-            if path.exists():
-                continue
-            try:
-                os.link(partial_meta, _meta_path(path))  # claims the name
-            except FileExistsError:
-                continue
-            try:
-                os.link(partial_body, path)
-            except FileExistsError:
-                _meta_path(path).unlink()
-                continue
-            return path
+                f.flush()
+                os.fsync(f.fileno())
+        path = _link_under_new_name(folder, stem, suffix, *partials)
+        _sync_folder(folder)
+        return path
+    except OSError as exc:
+        raise ComtradeFetchError(
+            f"{folder}: cannot save the answer ({exc.strerror or exc}); nothing was left "
+            "under its name"
+        ) from None
     finally:
         for partial in partials:
             partial.unlink(missing_ok=True)
+
+
+def _link_under_new_name(folder: Path, stem: str, suffix: str, body: Path, meta: Path) -> Path:
+    """Link the metadata, then the body, under the first free name; the body's path."""
+    for n in range(1, 10_000):
+        path = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
+        if path.exists():
+            continue
+        try:
+            os.link(meta, _meta_path(path))  # claims the name
+        except FileExistsError:
+            continue
+        try:
+            os.link(body, path)
+        except FileExistsError:
+            _meta_path(path).unlink()
+            continue
+        return path
     raise ComtradeFetchError(f"{folder}: too many files named {stem}*")  # pragma: no cover
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the folder's new names to disk (where the system allows opening a folder)."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
 
 
 def _meta_path(path: Path) -> Path:
@@ -630,7 +533,7 @@ def _fetch_one(client: _Client, query: Query, folder: Path, result: FetchResult)
     if key is not None and redacted:
         body = body.replace(key, b"***")
     try:
-        payload = json.loads(body.decode("utf-8"))
+        payload = codes.parse_json(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         path = _save(folder, query.file_stem(), body, ".txt",
                      _metadata(client, url, accessed, body, query, None, False, redacted,

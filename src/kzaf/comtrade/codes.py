@@ -10,9 +10,11 @@ the Comtrade website exports (the same names, e.g. ``reporterCode``, ``cmdCode``
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -186,3 +188,13 @@ def source_record(
         kind="international_database",
         date_note=date_note,
     )
+
+
+def parse_json(text: str) -> Any:
+    """``json.loads`` for an API answer or its metadata; JSON nested too deep for Python's
+    recursion limit is invalid JSON (json.JSONDecodeError), not a RecursionError: no real
+    answer nests past a few levels."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply to read", text, 0) from None

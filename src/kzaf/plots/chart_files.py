@@ -4,8 +4,6 @@ an image file with alt text. Pure matplotlib inspection, plus the one display ca
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,6 +16,8 @@ from matplotlib.collections import PathCollection, PolyCollection, QuadMesh
 from matplotlib.container import BarContainer
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
+
+from kzaf.text.csv_cells import csv_text
 
 
 def _words(label: str) -> str:
@@ -240,13 +240,9 @@ def describe(fig: plt.Figure, rows: list[dict[str, Any]]) -> str:
 
 
 def points_csv(rows: list[dict[str, Any]], sources: str) -> str:
-    """The chart's points as CSV text, each row with the chart's source line."""
-    handle = io.StringIO(newline="")
-    writer = csv.DictWriter(handle, [*rows[0].keys(), "sources"])
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({**row, "sources": sources})
-    return handle.getvalue()
+    """The chart's points as CSV text, each row with the chart's source line (text cells
+    neutralised for spreadsheets, numbers left numbers: kzaf.text.csv_cells)."""
+    return csv_text([*rows[0].keys(), "sources"], ([*row.values(), sources] for row in rows))
 
 
 def write_points(rows: list[dict[str, Any]], path: Path, sources: str) -> Path:

@@ -287,9 +287,11 @@ def read_value(given: Given, spec: TypeSpec) -> Any:
         return coerce(text, spec)
     import yaml
 
+    from kzaf import safe_yaml
+
     readings = [_papermill_reading(text)]
     with contextlib.suppress(yaml.YAMLError):
-        readings.append(yaml.safe_load(text))
+        readings.append(safe_yaml.load(text, given.source, inline=True))
     readings.append(text)
     for reading in readings:
         result = coerce(reading, spec)

@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from kzaf.text.csv_cells import csv_text
 from kzaf.text.escape import data_uri, escape_html
 
 MAX_COLUMNS = 7
@@ -105,12 +106,13 @@ def _csv_path(frame: Any) -> Path | None:
     folder = side_files_dir()
     if folder is None:
         return None
-    digest = hashlib.sha256(frame.to_csv().encode("utf-8")).hexdigest()[:12]
+    content = _frame_csv(frame)
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:12]
     path = Path(folder) / f"table-{digest}.csv"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
-            frame.to_csv(path, index=not _plain_index(frame))
+            path.write_text(content, encoding="utf-8", newline="")
     except OSError:
         return None
     return path
@@ -125,10 +127,17 @@ def _csv_link(frame: Any) -> str:
 
         relative = Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix()
         return f'<a href="{escape_html(quote(relative))}">full table (CSV)</a>'
-    content = frame.to_csv(index=not _plain_index(frame)).encode("utf-8")
+    content = _frame_csv(frame).encode("utf-8")
     if len(content) > MAX_EMBEDDED_CSV_BYTES:
         return ""
     return f'<a href="{data_uri(content, "text/csv")}" download="table.csv">full table (CSV)</a>'
+
+
+def _frame_csv(frame: Any) -> str:
+    """The whole table as CSV (its index too, unless a plain row count), text cells
+    neutralised for spreadsheets (:mod:`kzaf.text.csv_cells`)."""
+    data = frame if _plain_index(frame) else frame.reset_index()
+    return csv_text(data.columns, data.itertuples(index=False, name=None))
 
 
 def _plain_index(frame: Any) -> bool:

@@ -1,5 +1,5 @@
 """Run files (YAML: output, log, jobs, timeout, notebooks, parameter sets, a grid) and
-parameter files (``-f``, ``-y``), read with ``yaml.safe_load``; relative paths in a run file
+parameter files (``-f``, ``-y``), read by kzaf.safe_yaml, with limits; relative paths in a run file
 are relative to it."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ SET_KEYS = {"notebooks", "parameters"}
 
 
 def read_run_file(path: Path) -> RunFile:
-    """A YAML run file (read with ``yaml.safe_load``); relative paths are relative to it."""
+    """A YAML run file (read by kzaf.safe_yaml, with limits); relative paths are relative to it."""
     text, content = _read_mapping(path)
     base = path.resolve().parent
 
@@ -75,9 +75,11 @@ def _read_mapping(path: Path) -> tuple[str, dict[Any, Any]]:
     """The run file's text and its YAML mapping, with no key but the known ones."""
     import yaml
 
+    from kzaf import safe_yaml
+
     text = _read_text(path, "run file")
     try:
-        content = yaml.safe_load(text)
+        content = safe_yaml.load(text, str(path))
     except yaml.YAMLError as exc:
         raise PlanError(f"{path}: not valid YAML ({exc})") from exc
     if not isinstance(content, dict):
@@ -125,12 +127,14 @@ def _sets(raw_sets: Any, path: Path) -> list[ParameterSet]:
 
 def _read_text(path: Path, what: str) -> str:
     """A YAML file's text; a missing, unreadable or non-UTF-8 file is bad input (one line)."""
-    try:
-        return path.read_text(encoding="utf-8")
+    from kzaf import safe_yaml
+
+    try:  # refused past safe_yaml's size limit before it is read whole
+        return safe_yaml.read_file(path, what)
     except FileNotFoundError as exc:
         raise PlanError(f"{path}: {what} not found") from exc
-    except UnicodeDecodeError as exc:
-        raise PlanError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except safe_yaml.YamlInputError as exc:  # too large, not UTF-8, unreadable: its own line
+        raise PlanError(str(exc)) from None
     except (OSError, ValueError) as exc:  # a folder, no permission, a NUL in the name
         raise PlanError(
             f"{path}: cannot read the {what} ({getattr(exc, 'strerror', exc)})"
@@ -156,9 +160,11 @@ def read_parameter_file(path: Path) -> Assignments:
     """``-f params.yaml``: names to values, with sections for single notebooks."""
     import yaml
 
+    from kzaf import safe_yaml
+
     text = _read_text(path, "parameter file")
     try:
-        content = yaml.safe_load(text)
+        content = safe_yaml.load(text, str(path))
     except yaml.YAMLError as exc:
         raise PlanError(f"{path}: not valid YAML ({exc})") from exc
     return _assignments(content, path.name)
@@ -168,8 +174,10 @@ def read_parameter_yaml(text: str) -> Assignments:
     """``-y 'YAML'``."""
     import yaml
 
+    from kzaf import safe_yaml
+
     try:
-        content = yaml.safe_load(text)
+        content = safe_yaml.load(text, "-y", inline=True)
     except yaml.YAMLError as exc:
         raise PlanError(f"-y: not valid YAML ({exc})") from exc
     return _assignments(content, "-y")

@@ -36,7 +36,7 @@ def data_files(directory: Path) -> dict[str, dict[str, Any]]:
     try:
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
         resources = list(descriptor["resources"])
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+    except (json.JSONDecodeError, KeyError, TypeError, RecursionError) as exc:
         raise PlanError(f"{label}/{DESCRIPTOR}: not a valid data descriptor ({exc})") from exc
     files: dict[str, dict[str, Any]] = {}
     problems = []

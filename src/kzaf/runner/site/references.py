@@ -1,11 +1,10 @@
 """Sources as numbered references: record and source ids in a page's text become links to a
-reference list (publisher, title, date, URL), read from the data tables with the csv module
+reference list (publisher, title, date, URL), read from the data tables by kzaf.table_text
 (a worker stays free of pandas here). Also the latest date a source was accessed, for the
 stamp every page carries."""
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 from typing import Any
@@ -19,22 +18,23 @@ _TAG_OR_TEXT = re.compile(r"(<[^>]+>)")
 
 def source_catalogue(data_dir: Any) -> dict[str, Any]:
     """Record id -> source id, and source id -> its citation (publisher, title, date, URL),
-    read from the data tables with the csv module (the worker stays free of pandas here)."""
+    read from the data tables by kzaf.table_text (the worker stays free of pandas here)."""
+    from kzaf import table_text
+
     folder = Path(data_dir)
     records: dict[str, str] = {}
     sources: dict[str, dict[str, str]] = {}
     for table in sorted(folder.glob("*.csv")):
-        with table.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            fields = reader.fieldnames or []
-            if table.name == "sources.csv":
-                sources = {row["source_id"]: row for row in reader}
-                continue
-            id_column = next((f for f in fields if f.endswith("_id") and f != "source_id"), None)
-            if id_column and "source_id" in fields:
-                for row in reader:
-                    if row.get(id_column) and row.get("source_id"):
-                        records[row[id_column]] = row["source_id"]
+        rows = table_text.records(table)  # as kzaf.data read it when the run checked it
+        fields = list(rows[0]) if rows else []
+        if table.name == "sources.csv":
+            sources = {row["source_id"]: row for row in rows}
+            continue
+        id_column = next((f for f in fields if f.endswith("_id") and f != "source_id"), None)
+        if id_column and "source_id" in fields:
+            for row in rows:
+                if row.get(id_column) and row.get("source_id"):
+                    records[row[id_column]] = row["source_id"]
     return {"records": records, "sources": sources}
 
 
@@ -84,9 +84,12 @@ def cite_sources(body: str, catalogue: dict[str, Any]) -> tuple[str, list[dict[s
 
 def data_accessed(data_dir: Path) -> str:
     """The latest date on which a source in ``sources.csv`` was accessed (for page stamps)."""
-    try:
-        with (data_dir / "sources.csv").open(encoding="utf-8", newline="") as handle:
-            dates = [row.get("access_date") or "" for row in csv.DictReader(handle)]
-    except OSError:
+    from kzaf import table_text
+
+    try:  # read as kzaf.data read it when the run checked the data (BOM, line ends)
+        dates = [
+            row.get("access_date") or "" for row in table_text.records(data_dir / "sources.csv")
+        ]
+    except (OSError, table_text.TableTextError):
         return "unknown"
     return max((d for d in dates if d), default="unknown")
