@@ -45,9 +45,7 @@ def test_cut_down_spellings_of_a_key_are_redacted(tmp_path):
     assert "[redacted $COMTRADE_API_KEY]" in next(reports.rglob("01_cut.ipynb")).read_text()
 
 
-def test_a_run_stopped_by_an_unexpected_error_leaves_no_secret(
-    tmp_path, monkeypatch, capsys
-):
+def test_a_run_stopped_by_an_unexpected_error_leaves_no_secret(tmp_path, monkeypatch, capsys):
     """A run that stops on an error nobody planned for (once a byte-order mark in sources.csv
     broke the index while the run published) must still redact its partial folder: the key
     stayed in workers.log and the figures. The error is injected where the index reads the
