@@ -108,12 +108,7 @@ def trade_conflicts(tables: Tables, policy: str = "official_first") -> pd.DataFr
     figures = series.reported_figures(
         tables.observations, tables.sources, commodity=None, measure=None
     )
-    conflicts = series.find_conflicts(figures, policy)
-    publishers = tables.sources.set_index("source_id")["publisher"]
-    return conflicts.assign(
-        publisher_a=conflicts["source_id_a"].map(publishers),
-        publisher_b=conflicts["source_id_b"].map(publishers),
-    )
+    return series.find_conflicts(figures, policy)  # publisher_a, publisher_b among its columns
 
 
 def indicator_disagreements(tables: Tables, tolerance: float = 0.05) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from kzaf import series
+from kzaf.text.conflicts import with_reasons
 
 # =============================================================================================
 # Everything below works on figures (observations joined with their sources, as returned by
@@ -42,7 +43,7 @@ ANNUAL_COLUMNS: tuple[str, ...] = (
     "spread_pct",
     "n_conflicts",
     "conflict",
-    "conflict_reasons",
+    "conflict_pairs",
     "obs_ids",
     "policy",
 )
@@ -195,6 +196,14 @@ def trade_figures(
         **_years(start_year, end_year),
     )
     return with_annual_sums(figures[figures["unit"] == unit].reset_index(drop=True))
+
+
+def figure_conflicts(
+    figures: pd.DataFrame, policy: series.SourcePolicy | str = "official_first"
+) -> pd.DataFrame:
+    """Every pair of figures for the same period that cannot both be right, with the reason in
+    words (``reason``)."""
+    return with_reasons(series.find_conflicts(figures, policy))
 
 
 def source_names(*frames: pd.DataFrame) -> list[str]:
