@@ -1,7 +1,7 @@
 """kzaf.event on hand-made tables whose answers are known (fixtures, not data)."""
 
+import dataclasses
 import math
-import types
 
 import numpy as np
 import pandas as pd
@@ -432,41 +432,22 @@ def test_counterfactual_on_monthly_series_separates_the_goods_from_the_rest():
 
 def test_unknown_data_source_is_named(tables):
     with pytest.raises(ValueError, match="data_source='oec' is unknown"):
-        ev.monthly_source("oec", tables)
+        ev.monthly_data(tables, "oec")
 
 
-def test_comtrade_without_the_importer_says_so(tables, monkeypatch):
-    def missing(name):
-        raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-
-    monkeypatch.setattr(ev.importlib, "import_module", missing)
-    with pytest.raises(ValueError, match="data_source='comtrade' needs the UN Comtrade importer"):
-        ev.monthly_source("comtrade", tables)
+def test_comtrade_without_imported_figures_says_how_to_load_them(tables):
+    with pytest.raises(ValueError, match=r"kzaf.inputs.load\('comtrade'\)"):
+        ev.monthly_data(tables, "comtrade")
 
 
-def test_comtrade_with_nothing_imported_says_what_to_run(tables, monkeypatch):
-    def load_imported():
-        raise FileNotFoundError("no imported UN Comtrade data: run `kzaf import comtrade FILE`")
-
-    fake = types.SimpleNamespace(load_imported=load_imported)
-    monkeypatch.setattr(ev.importlib, "import_module", lambda name: fake)
-    with pytest.raises(ValueError, match="data_source='comtrade' but no imported UN Comtrade"):
-        ev.monthly_source("comtrade", tables)
-
-
-class _Imported(tuple):
-    synthetic = True
-
-
-def test_synthetic_comtrade_data_gets_a_banner_and_never_reaches_the_claims(tables, monkeypatch):
+def test_synthetic_comtrade_data_gets_a_banner_and_never_reaches_the_claims(tables):
     monthly = _monthly([1.0, 2.0], source="fixture-synthetic")
-    fake = types.SimpleNamespace(
-        load_imported=lambda: _Imported((monthly, sources("fixture-synthetic")))
-    )
-    monkeypatch.setattr(ev.importlib, "import_module", lambda name: fake)
-    loaded = ev.monthly_source("comtrade", tables)
+    imported = data.ImportedFigures(monthly, sources("fixture-synthetic"), synthetic=True)
+    with_import = dataclasses.replace(tables, imported=imported)
+    loaded = ev.monthly_data(with_import, "comtrade")
+    assert loaded.observations is monthly
     assert loaded.synthetic and "SYNTHETIC TEST FIXTURE, NOT DATA" in loaded.banner
-    assert ev.claim_tables(tables, loaded) is tables
+    assert ev.claim_tables(with_import, loaded) is with_import
     real = ev.MonthlyData(monthly, sources("fixture-synthetic"), "comtrade", synthetic=False)
     merged = ev.claim_tables(tables, real)
     assert len(merged.observations) == len(tables.observations) + 2

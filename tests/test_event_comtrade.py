@@ -7,8 +7,8 @@ kzaf.comtrade is not part of this checkout.
 
 import pytest
 
-from kzaf import data
 from kzaf import event as ev
+from kzaf import inputs
 from kzaf.paths import PROJECT_ROOT
 
 comtrade = pytest.importorskip("kzaf.comtrade")
@@ -24,8 +24,9 @@ FIXTURE = (
 def test_counterfactual_runs_on_imported_monthly_data_and_flags_the_fixture(tmp_path, monkeypatch):
     monkeypatch.setenv("KZAF_COMTRADE_DIR", str(tmp_path))
     comtrade.import_file(FIXTURE)
-    tables = data.load()
-    monthly = ev.monthly_source("comtrade", tables)
+    tables = inputs.load("comtrade")  # the loader at the edge reads the import
+    assert tables.imported.synthetic
+    monthly = ev.monthly_data(tables, "comtrade")
     assert monthly.synthetic and "NOT DATA" in monthly.banner
     assert ev.claim_tables(tables, monthly) is tables  # a fixture never reaches a verdict
     event = ev.event_from("2023-01", 133.8, "8602")
@@ -40,5 +41,11 @@ def test_counterfactual_runs_on_imported_monthly_data_and_flags_the_fixture(tmp_
 
 def test_comtrade_with_nothing_imported_names_the_parameter(tmp_path, monkeypatch):
     monkeypatch.setenv("KZAF_COMTRADE_DIR", str(tmp_path / "empty"))
-    with pytest.raises(ValueError, match="data_source='comtrade' but"):
-        ev.monthly_source("comtrade", data.load())
+    with pytest.raises(ValueError, match="data_source='comtrade' but no imported UN Comtrade"):
+        inputs.load("comtrade")
+
+
+def test_the_loader_names_an_unknown_data_source():
+    with pytest.raises(ValueError, match="parameter 'data_source' must be one of"):
+        inputs.load("oec")
+    assert inputs.load().imported is None

@@ -1,9 +1,9 @@
 """What one shipment does to the numbers: decomposition, plausibility, comparisons, counterfactual.
 
-Pure functions on DataFrames (nothing here reads files, except :func:`monthly_source`, which
-hands the reading to ``kzaf.comtrade``). The event is one recorded shipment: a month, a value
-in USD million, an HS code, and the reporter, partner and flow it belongs to (by default
-Kazakh exports to Afghanistan).
+Pure functions on DataFrames: nothing here reads files (the notebook's setup loads the
+tables, and any imported UN Comtrade figures, with ``kzaf.inputs.load``). The event is one
+recorded shipment: a month, a value in USD million, an HS code, and the reporter, partner and
+flow it belongs to (by default Kazakh exports to Afghanistan).
 
 Decomposition
     Every published aggregate that contains the event month (a full year, January–May, first
@@ -34,9 +34,6 @@ One idea per module (like :mod:`kzaf.risk`): ``shipment``, ``applicability``, ``
 ``plausibility``, ``comparisons``, ``monthly``, ``counterfactual`` and ``narrative``; every
 name is re-exported here, so ``from kzaf import event as ev`` serves notebooks and tests.
 """
-
-# monthly_source imports the Comtrade adapter through importlib; tests replace it here.
-import importlib  # noqa: F401
 
 from kzaf.event.applicability import (
     LOCOMOTIVE_HS,
@@ -94,8 +91,8 @@ from kzaf.event.decomposition import (
 from kzaf.event.monthly import (
     MonthlyData,
     claim_tables,
+    monthly_data,
     monthly_series,
-    monthly_source,
     with_observations,
 )
 from kzaf.event.narrative import (
@@ -126,7 +123,6 @@ from kzaf.event.shipment import (
     BUYER_CODE,
     CAPACITY_CODE,
     CONTEXT_PREFIX,
-    DATA_SOURCES,
     UNIT,
     UNIT_PRICE_CODE,
     Event,
@@ -150,7 +146,6 @@ __all__ = [
     "CLAIMS",
     "CONTEXT_PREFIX",
     "COUNT_CODES",
-    "DATA_SOURCES",
     "DECOMPOSITION_COLUMNS",
     "LOCOMOTIVE_HS",
     "LOCOMOTIVE_MAKER",
@@ -210,9 +205,9 @@ __all__ = [
     "indicators_by_code",
     "key_points",
     "monthly_counterfactual",
+    "monthly_data",
     "monthly_partner_figures",
     "monthly_series",
-    "monthly_source",
     "needs_monthly_data_text",
     "page_title",
     "plausibility",

@@ -18,7 +18,7 @@ from kzaf.event.decomposition import (
     decompose,
     year_on_year_changes,
 )
-from kzaf.event.monthly import MonthlyData, claim_tables, monthly_source
+from kzaf.event.monthly import MonthlyData, claim_tables, monthly_data
 from kzaf.event.plausibility import Plausibility, plausibility, unit_price_range
 from kzaf.event.shipment import Event, event_from
 
@@ -88,7 +88,7 @@ def build(
     annual = annual_partner_turnover(
         obs, src, reporter=event.reporter, partners=partners, year=event.year
     )
-    monthly = monthly_source(data_source, tables)  # "comtrade": from `kzaf import comtrade`
+    monthly = monthly_data(tables, data_source)  # "comtrade": read by kzaf.inputs.load
     options = {"source_policy": source_policy, "c5_tolerance": comparison_tolerance}
     ledger = claims.evaluate(claim_tables(tables, monthly), list(CLAIMS), options)
     return Shipment(

@@ -14,14 +14,14 @@ import pandas as pd
 from kzaf.text.numbers import fmt_pct, fmt_plain
 
 
-def _figure(pair: Mapping[str, Any], side: str) -> str:
+def _figure(pair: Mapping[Any, Any], side: str) -> str:
     return (
         f"{fmt_plain(pair[f'value_{side}'])} ({pair[f'precision_{side}']}, "
         f"{pair[f'publisher_{side}']}, {pair[f'publication_date_{side}']})"
     )
 
 
-def conflict_reason(pair: Mapping[str, Any]) -> str:
+def conflict_reason(pair: Mapping[Any, Any]) -> str:
     """Why one row of find_conflicts cannot hold both figures, e.g. "567.5 (exact, Interfax,
     2024-10-22) vs 545.2 (exact, …): differ by 22.3 (4.1%), beyond what their precision
     allows; flagged suspect: SA-009"."""

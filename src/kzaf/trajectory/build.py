@@ -16,11 +16,13 @@ from kzaf.trajectory.figures import (
     check_alpha,
     check_flows,
     check_years,
-    observations_for,
+    imported_figures,
+    observations_in_use,
     trade_figures,
 )
 from kzaf.trajectory.forecast import Forecast, trend_forecast
 from kzaf.trajectory.mirror import mirror_table
+from kzaf.trajectory.narrative import data_note
 from kzaf.trajectory.target import distance_to_target, target_applies
 from kzaf.trajectory.year_to_date import run_rate, seasonal_shares
 
@@ -80,9 +82,8 @@ def build(
     check_years(start_year, end_year, target_year)
     alpha = check_alpha(alpha)
     policy = series.policy_from(source_policy)
-    observations, sources, data_note = observations_for(
-        data_source, tables.observations, tables.sources
-    )
+    imported = imported_figures(tables, data_source)  # read by kzaf.inputs.load, at the edge
+    observations, sources = observations_in_use(tables, imported)
     names = dict(zip(countries["iso3"], countries["name"], strict=True))
     flow = "turnover" if "turnover" in flows else flows[0]
     years: dict[str, Any] = {"start_year": start_year, "end_year": end_year}
@@ -104,7 +105,7 @@ def build(
         flow=flow,
         observations=observations,
         sources=sources,
-        data_note=data_note,
+        data_note=data_note(imported),
         figures=figures,
         annual=annual,
         growth=yoy_growth(annual, figures),

@@ -9,11 +9,13 @@ import math
 import numpy as np
 import pandas as pd
 
+from kzaf.data import ImportedFigures
 from kzaf.frames import row as first_row
 from kzaf.frames import rows
 from kzaf.text.numbers import fmt_pct_change as _pct
 from kzaf.text.numbers import fmt_span as _range_text
 from kzaf.text.numbers import fmt_usd_short as _usd
+from kzaf.text.numbers import fmt_whole
 from kzaf.trajectory.annual import _flow_order_key
 from kzaf.trajectory.figures import _empty
 from kzaf.trajectory.forecast import Forecast
@@ -250,6 +252,23 @@ def claims_not_applicable(pair: str) -> str:
         f"The article's claims are about another pair's trade; they do not apply to "
         f"{escape_markdown(pair)} and are not tested here."
     )
+
+
+def data_note(imported: ImportedFigures | None) -> str:
+    """What the figures are: published only, or with imported UN Comtrade figures beside them
+    (and a warning first when those come from the synthetic test fixture)."""
+    if imported is None:
+        return "Published figures only."
+    note = (
+        f"Published figures and {fmt_whole(len(imported.observations))} imported UN Comtrade "
+        f"figure(s) ({len(imported.sources)} import(s)), side by side."
+    )
+    if imported.synthetic:
+        note = (
+            "**SYNTHETIC TEST DATA:** the imported Comtrade figures come from a generated test "
+            "fixture, not from UN Comtrade; nothing shown from them is a finding. " + note
+        )
+    return note
 
 
 def figures_note(
