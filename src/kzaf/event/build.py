@@ -3,7 +3,7 @@ table the notebook shows. The notebook reads as named steps; the steps live here
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +58,7 @@ def build(
     unit_price_high_usd_m: float | None,
     source_policy: str,
     data_source: str,
+    checks: Mapping[str, claims.Check],
 ) -> Shipment:
     """Resolve and check the parameters, then build the tables, in the notebook's order."""
     countries = tables.countries
@@ -90,7 +91,7 @@ def build(
     )
     monthly = monthly_data(tables, data_source)  # "comtrade": read by kzaf.inputs.load
     options = {"source_policy": source_policy, "c5_tolerance": comparison_tolerance}
-    ledger = claims.evaluate(claim_tables(tables, monthly), list(CLAIMS), options)
+    ledger = claims.evaluate(claim_tables(tables, monthly), list(CLAIMS), options, checks=checks)
     return Shipment(
         event=event,
         policy=series.policy_from(source_policy),
