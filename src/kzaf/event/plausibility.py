@@ -17,7 +17,14 @@ from kzaf.event.shipment import (
     UNIT_PRICE_CODE,
     Event,
 )
-from kzaf.text.numbers import fmt_number, fmt_range
+from kzaf.text.numbers import (
+    MISSING,
+    fmt_fixed,
+    fmt_number,
+    fmt_pct,
+    fmt_range,
+    fmt_significant,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Plausibility
@@ -70,7 +77,8 @@ def unit_price_range(
     for v, h, s, i, p in zip(
         lows, highs, usable["source_id"], usable["indicator_id"], usable["precision"], strict=True
     ):
-        text = f"{hedge.get(p, '')}{v:.1f}" + (f"–{h:.1f}" if h != v else "") + f" ({s}"
+        ends = fmt_fixed(v) + (f"–{fmt_fixed(h)}" if h != v else "")
+        text = f"{hedge.get(p, '')}{ends} ({s}"
         pieces.setdefault((text,), []).append(i)
     listed = [f"{text}: {', '.join(ids)})" for (text,), ids in pieces.items()]
     return PriceRange(
@@ -120,14 +128,14 @@ class Plausibility:
             rows.append(
                 (
                     "unit price (USD million per unit)",
-                    f"{self.prices.low_usd_m:.1f}–{self.prices.high_usd_m:.1f}",
+                    f"{fmt_fixed(self.prices.low_usd_m)}–{fmt_fixed(self.prices.high_usd_m)}",
                     self.prices.provenance,
                 )
             )
             rows.append(
                 (
                     "implied number of units (derived)",
-                    f"{self.units_low:.0f}–{self.units_high:.0f}",
+                    f"{fmt_fixed(self.units_low, 0)}–{fmt_fixed(self.units_high, 0)}",
                     "shipment value divided by the high and by the low unit price",
                 )
             )
@@ -146,7 +154,7 @@ class Plausibility:
                 rows.append(
                     (
                         "implied units as a share of one plant's yearly capacity (derived)",
-                        f"{share[0]:.0%}–{share[1]:.0%}",
+                        f"{fmt_pct(share[0], 0)}–{fmt_pct(share[1], 0)}",
                         "implied units / published yearly capacity, across the figures",
                     )
                 )
@@ -177,7 +185,7 @@ class Plausibility:
                 )
             )
         for text in self.missing:
-            rows.append(("not in the data", "—", text))
+            rows.append(("not in the data", MISSING, text))
         return pd.DataFrame(rows, columns=["quantity", "value", "basis"])
 
     def context_table(self) -> pd.DataFrame:
@@ -191,7 +199,7 @@ class Plausibility:
         frame = self.context.copy()
         if "implied_units_ratio_low" in frame:
             frame["implied_multiple"] = [
-                "" if pd.isna(lo) else f"{lo:.2g}–{hi:.2g}"
+                "" if pd.isna(lo) else f"{fmt_significant(lo)}–{fmt_significant(hi)}"
                 for lo, hi in zip(
                     frame["implied_units_ratio_low"], frame["implied_units_ratio_high"], strict=True
                 )
