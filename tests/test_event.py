@@ -407,8 +407,12 @@ def test_post_period_stops_at_a_gap():
 def test_counterfactual_needs_monthly_data_and_says_how_to_supply_it(tables):
     result = ev.monthly_counterfactual(tables.observations, tables.sources, SHIPMENT)
     assert result.total is None
-    assert "kzaf import comtrade FILE" in result.message
-    assert 'data_source="comtrade"' in result.message
+    message = ev.counterfactual_message(result, SHIPMENT)
+    assert "kzaf import comtrade FILE" in message
+    assert 'data_source="comtrade"' in message
+    assert message.endswith(
+        "before 2023 Jan and none for that month; the model needs at least 24 before it."
+    )
 
 
 def test_counterfactual_on_monthly_series_separates_the_goods_from_the_rest():
@@ -418,7 +422,7 @@ def test_counterfactual_on_monthly_series_separates_the_goods_from_the_rest():
     observations = pd.concat([total, goods], ignore_index=True)
     event = ev.event_from(str(month), 75.0, "8602")
     result = ev.monthly_counterfactual(observations, sources_for(observations), event)
-    assert result.message == ""
+    assert ev.counterfactual_message(result, event) == ""
     assert result.total.event_effect[1] < 75 < result.total.event_effect[2]
     _, rest_low, rest_high = result.rest.event_effect
     assert rest_low < 0 < rest_high  # nothing else happened that month
@@ -446,7 +450,7 @@ def test_synthetic_comtrade_data_gets_a_banner_and_never_reaches_the_claims(tabl
     with_import = dataclasses.replace(tables, imported=imported)
     loaded = ev.monthly_data(with_import, "comtrade")
     assert loaded.observations is monthly
-    assert loaded.synthetic and "SYNTHETIC TEST FIXTURE, NOT DATA" in loaded.banner
+    assert loaded.synthetic and "SYNTHETIC TEST FIXTURE, NOT DATA" in ev.synthetic_banner(loaded)
     assert ev.claim_tables(with_import, loaded) is with_import
     real = ev.MonthlyData(monthly, sources("fixture-synthetic"), "comtrade", synthetic=False)
     merged = ev.claim_tables(tables, real)

@@ -27,11 +27,11 @@ def test_counterfactual_runs_on_imported_monthly_data_and_flags_the_fixture(tmp_
     tables = inputs.load("comtrade")  # the loader at the edge reads the import
     assert tables.imported.synthetic
     monthly = ev.monthly_data(tables, "comtrade")
-    assert monthly.synthetic and "NOT DATA" in monthly.banner
+    assert monthly.synthetic and "NOT DATA" in ev.synthetic_banner(monthly)
     assert ev.claim_tables(tables, monthly) is tables  # a fixture never reaches a verdict
     event = ev.event_from("2023-01", 133.8, "8602")
     result = ev.monthly_counterfactual(monthly.observations, monthly.sources, event)
-    assert result.message == ""
+    assert ev.counterfactual_message(result, event) == ""
     recorded = result.goods_in_event_month(event)
     _, low, high = result.total.event_effect
     assert low < recorded < high  # the jump in all goods is about the HS 8602 figure

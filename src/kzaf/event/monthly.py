@@ -25,18 +25,7 @@ class MonthlyData:
     observations: pd.DataFrame
     sources: pd.DataFrame
     data_source: str
-    synthetic: bool = False  # True: a test fixture; never a finding
-
-    @property
-    def banner(self) -> str:
-        """A warning to show first when the figures are a synthetic test fixture."""
-        if not self.synthetic:
-            return ""
-        return (
-            "**SYNTHETIC TEST FIXTURE, NOT DATA.** The imported UN Comtrade figures are the "
-            "made-up test fixture; every monthly number and counterfactual below describes no "
-            "real trade. The claim verdicts use the published figures only. "
-        )
+    synthetic: bool = False  # True: a test fixture; never a finding (narrative says so)
 
 
 def monthly_data(tables: Any, data_source: str) -> MonthlyData:

@@ -4,13 +4,19 @@ counterfactual with its intervals, the claim verdicts as a small table (figures 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from kzaf.event import Event, Impact
-from kzaf.plots.common import finish
+from kzaf import report
+from kzaf.event import Event, Impact, model_text
+from kzaf.plots.common import finish, save
+from kzaf.text.numbers import fmt_general, fmt_level, fmt_pct
+
+if TYPE_CHECKING:
+    from kzaf.event.build import Shipment
 
 SHIPMENT_COLOUR = "#b2182b"
 REST_COLOUR = "#92c5de"
@@ -27,7 +33,7 @@ def decomposition_bars(
     """
     frame = decomposition.iloc[::-1].reset_index(drop=True)  # first row on top
     title = (
-        f"The shipment ({event.value_usd_m:g} USD million, HS {event.hs_code}) inside "
+        f"The shipment ({fmt_general(event.value_usd_m)} USD million, HS {event.hs_code}) inside "
         "each published aggregate"
     )
     if frame.empty:  # no aggregate for this pair and period: save() says so in a sentence
@@ -63,7 +69,7 @@ def decomposition_bars(
         ax.text(
             max(total, event.value_usd_m) * 1.01,
             float(yi),
-            f"{share:.0%}",
+            fmt_pct(share, 0),
             va="center",
             fontsize=8,
             color="0.25",
@@ -100,7 +106,7 @@ def counterfactual_panels(
     x = frame["month"].dt.to_timestamp()
     post = (frame["period"] == "post").to_numpy()
     event_x = impact.event_month.to_timestamp()
-    level = f"{1 - impact.alpha:.0%}"
+    level = fmt_level(impact.alpha)
     _, axes = plt.subplots(3, 1, figsize=(10, 8.5), sharex=True)
     top, middle, bottom = axes
     top.plot(x, frame["actual"], color="black", lw=1.2, label="observed")
@@ -152,6 +158,31 @@ def counterfactual_panels(
         xlabel="",
         ylabel="USD million a month",
         sources=sources,
-        note=f"{impact.model}; the dashed line and shaded {level} intervals are model estimates, "
-        "not observations",
+        note=f"{model_text(impact)}; the dashed line and shaded {level} intervals are model "
+        "estimates, not observations",
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The locomotive notebook's charts, each from the build (kzaf.event.build) and saved under its
+# stable name; a chart the data do not call for is not drawn.
+
+
+def save_decomposition(run: Shipment) -> None:
+    if len(run.decomposition):
+        fig = decomposition_bars(run.decomposition, run.event, run.decomposition_sources)
+        save(fig, "02_decomposition_bars")
+
+
+def show_counterfactual(run: Shipment, name: str) -> None:
+    """One counterfactual ("total" or "rest"), where the monthly data allow it: the paragraph,
+    the summary over the post-period, and the three panels."""
+    shown = run.impacts.get(name)
+    if shown is None:
+        return
+    report.answer(shown.text)
+    report.show(shown.summary)
+    sources = list(run.monthly.sources["publisher"].drop_duplicates())
+    label = f"HS {run.event.hs_code}, {run.month_label}"
+    fig = counterfactual_panels(shown.impact, shown.what, sources, shown.compare, label)
+    save(fig, f"02_counterfactual_{name}")
