@@ -33,7 +33,7 @@ from kzaf.trajectory.annual import (
     yoy_growth,
 )
 from kzaf.trajectory.applicability import ARTICLE_PAIR, applicable_parts, claims_apply
-from kzaf.trajectory.build import STORY_CHANGES, Trajectory, build
+from kzaf.trajectory.build import PARAMETERS, STORY_CHANGES, Trajectory, build
 from kzaf.trajectory.figures import (
     ANNUAL_COLUMNS,
     BOUNDS,
@@ -78,6 +78,7 @@ from kzaf.trajectory.mirror import (
     mirror_table,
 )
 from kzaf.trajectory.narrative import (
+    NOTHING_TO_SHOW,
     answer_paragraph,
     claims_not_applicable,
     data_note,
@@ -85,6 +86,7 @@ from kzaf.trajectory.narrative import (
     goods_not_applicable,
     headline_table,
     key_points,
+    nothing_to_show,
 )
 from kzaf.trajectory.neighbours import (
     _as_seen_from,
@@ -124,6 +126,8 @@ __all__ = [
     "FLOWS",
     "MIRROR_FLOW",
     "MONTH_NAMES",
+    "NOTHING_TO_SHOW",
+    "PARAMETERS",
     "ROBUST_MIN_POINTS",
     "RUN_RATE_CAVEAT",
     "STORY_CHANGES",
@@ -177,6 +181,7 @@ __all__ = [
     "neighbour_latest",
     "neighbour_table",
     "neighbour_years",
+    "nothing_to_show",
     "observations_in_use",
     "pair_changes",
     "period_changes",

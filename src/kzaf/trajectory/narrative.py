@@ -5,6 +5,8 @@ generated from the tables above; nothing here computes a finding.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,10 +14,10 @@ import pandas as pd
 from kzaf.data import ImportedFigures
 from kzaf.frames import row as first_row
 from kzaf.frames import rows
+from kzaf.text.numbers import fmt_fixed, fmt_level, fmt_pct, fmt_whole
 from kzaf.text.numbers import fmt_pct_change as _pct
 from kzaf.text.numbers import fmt_span as _range_text
 from kzaf.text.numbers import fmt_usd_short as _usd
-from kzaf.text.numbers import fmt_whole
 from kzaf.trajectory.annual import _flow_order_key
 from kzaf.trajectory.figures import _empty
 from kzaf.trajectory.forecast import Forecast
@@ -113,7 +115,7 @@ def answer_paragraph(
         verb = "rose" if row.change > 0 else "fell"
         sentences.append(
             f"It {verb} from {_usd(row.value_from)} in {row.year_from} to {_usd(row.value_to)} in "
-            f"{row.year_to} (×{row.ratio:.2f}, {_pct(row.change)}{spread})."
+            f"{row.year_to} (×{fmt_fixed(row.ratio, 2)}, {_pct(row.change)}{spread})."
         )
     last = mine.sort_values("year").iloc[-1]
     sentences.append(
@@ -150,7 +152,7 @@ def answer_paragraph(
         fit = forecast.fit
         sentences.append(
             f"A log-linear trend through these years gives {_pct(fit.growth)} a year "
-            f"({1 - fit.alpha:.0%} interval {_pct(fit.growth_low)} to {_pct(fit.growth_high)})"
+            f"({fmt_level(fit.alpha)} interval {_pct(fit.growth_low)} to {_pct(fit.growth_high)})"
             + (
                 ": the data cannot tell growth from decline."
                 if fit.growth_low < 0 < fit.growth_high
@@ -207,7 +209,7 @@ def key_points(
         change = v1 / v0 - 1
         verb = "rose" if change > 0 else "fell"
         points.append(
-            f"From {y0} to {y1} it {verb} {abs(change):.0%}, from {fmt_usd_m(v0)} to "
+            f"From {y0} to {y1} it {verb} {fmt_pct(abs(change), 0)}, from {fmt_usd_m(v0)} to "
             f"{fmt_usd_m(v1)}."
         )
     last = mine.iloc[-1]
@@ -251,6 +253,43 @@ def claims_not_applicable(pair: str) -> str:
     return (
         f"The article's claims are about another pair's trade; they do not apply to "
         f"{escape_markdown(pair)} and are not tested here."
+    )
+
+
+# What a section says where its table would be empty (Markdown; {pair}, {reporter_name} and
+# {partner_name} are filled in).
+NOTHING_TO_SHOW = {
+    "conflicts": "No two figures for the same period conflict.",
+    "headline": "No full-year figure of {pair} trade as {reporter_name} reports it.",
+    "balance": "No period has exports and imports (or turnover) for {pair}.",
+    "changes": "Neither change can be computed for {pair}: the years lack figures.",
+    "year_to_date": "No year-to-date figure for {pair}.",
+    "comparison": (
+        "No length of year-to-date period is published for two different years, "
+        "so no same-period comparison exists."
+    ),
+    "shares": "No year has both a year-to-date and a full-year figure: no seasonal share.",
+    "run_rates": (
+        "Every year with a year-to-date figure also has a full-year figure, "
+        "or there is none: no run-rate to estimate."
+    ),
+    "distance": "No full-year figure: no base year.",
+    "goods": "No figure for the goods chosen for {pair}.",
+    "flour": "No figure on {partner_name}'s share of flour exports.",
+    "mirror": "Nothing to compare.",
+    "c3": "No December can be derived from the current figures.",
+    "c3_not_tested": "Not tested for this pair.",
+}
+
+
+def nothing_to_show(what: str, run: Mapping[str, Any]) -> str:
+    """The sentence in place of the ``what`` table, for the pair of ``run`` (the resolved
+    parameters: ``pair``, ``names``, ``reporter``, ``partner``)."""
+    names = run["names"]
+    return NOTHING_TO_SHOW[what].format(
+        pair=run["pair"],
+        reporter_name=names[run["reporter"]],
+        partner_name=names[run["partner"]],
     )
 
 
