@@ -494,6 +494,13 @@ def _preferred_reason(best: Mapping[str, Any], n: int, policy: SourcePolicy) -> 
     )
 
 
+RECONCILED_COLUMNS = (
+    "period_label", "n_figures", "n_sources", "preferred_value", "preferred_obs_id",
+    "preferred_source_id", "preferred_publisher", "preferred_reason", "value_min", "value_max",
+    "spread", "spread_pct", "n_conflicts", "conflict", "conflict_pairs", "obs_ids", "policy",
+)  # fmt: skip
+
+
 def reconcile(
     figures: pd.DataFrame,
     policy: SourcePolicy | str = "official_first",
@@ -538,27 +545,7 @@ def reconcile(
                 "policy": policy.name,
             }
         )
-    columns = [
-        *keys,
-        "period_label",
-        "n_figures",
-        "n_sources",
-        "preferred_value",
-        "preferred_obs_id",
-        "preferred_source_id",
-        "preferred_publisher",
-        "preferred_reason",
-        "value_min",
-        "value_max",
-        "spread",
-        "spread_pct",
-        "n_conflicts",
-        "conflict",
-        "conflict_pairs",
-        "obs_ids",
-        "policy",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=[*keys, *RECONCILED_COLUMNS])
 
 
 def annual_table(
@@ -620,6 +607,12 @@ def _require_single(frame: pd.DataFrame, columns: Sequence[str]) -> None:
 # Derived periods
 
 
+RESIDUAL_COLUMNS = (
+    "period_start", "period_end", "period_label", "value", "derived", "method",
+    "from_obs_ids", "same_source", "precise", "consistent",
+)  # fmt: skip
+
+
 def derive_residuals(figures: pd.DataFrame) -> pd.DataFrame:
     """Figures for periods nobody published, derived from two cumulative ones.
 
@@ -643,44 +636,31 @@ def derive_residuals(figures: pd.DataFrame) -> pd.DataFrame:
                     and short["period_end"] < long["period_end"]
                     and short["period_start"].year == long["period_end"].year
                 )
-                if not same_run or short["measure"] == "share":
-                    continue
-                start = short["period_end"] + 1
-                end = long["period_end"]
-                rows.append(
-                    {
-                        **dict(zip(keys, key, strict=True)),
-                        "period_start": start,
-                        "period_end": end,
-                        "period_label": period_label(start, end, long["basis"]),
-                        "value": long["value"] - short["value"],
-                        "derived": True,
-                        "method": (
-                            f"{long['period_label']} ({long['obs_id']}) minus "
-                            f"{short['period_label']} ({short['obs_id']})"
-                        ),
-                        "from_obs_ids": [long["obs_id"], short["obs_id"]],
-                        "same_source": long["source_id"] == short["source_id"],
-                        "precise": long["precision"] == short["precision"] == "exact",
-                        # A residual negative beyond the figures' precision means the
-                        # two cumulative figures cannot both be right.
-                        "consistent": part_fits_whole(short, long),
-                    }
-                )
-    columns = [
-        *keys,
-        "period_start",
-        "period_end",
-        "period_label",
-        "value",
-        "derived",
-        "method",
-        "from_obs_ids",
-        "same_source",
-        "precise",
-        "consistent",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+                if same_run and short["measure"] != "share":
+                    rows.append({**dict(zip(keys, key, strict=True)), **_residual(short, long)})
+    return pd.DataFrame(rows, columns=[*keys, *RESIDUAL_COLUMNS])
+
+
+def _residual(short: Mapping[Any, Any], long: Mapping[Any, Any]) -> dict[str, Any]:
+    """The months ``long`` covers after ``short`` ends: ``long`` minus ``short``."""
+    start, end = short["period_end"] + 1, long["period_end"]
+    return {
+        "period_start": start,
+        "period_end": end,
+        "period_label": period_label(start, end, long["basis"]),
+        "value": long["value"] - short["value"],
+        "derived": True,
+        "method": (
+            f"{long['period_label']} ({long['obs_id']}) minus "
+            f"{short['period_label']} ({short['obs_id']})"
+        ),
+        "from_obs_ids": [long["obs_id"], short["obs_id"]],
+        "same_source": long["source_id"] == short["source_id"],
+        "precise": long["precision"] == short["precision"] == "exact",
+        # A residual negative beyond the figures' precision means the two cumulative figures
+        # cannot both be right.
+        "consistent": part_fits_whole(short, long),
+    }
 
 
 # ---------------------------------------------------------------------------------------------

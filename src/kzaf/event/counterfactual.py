@@ -111,13 +111,10 @@ def pulse_effect(
     fixes the draws. A month with no value is skipped before the event; after it, its effect
     is NaN and the cumulative effect stops there.
     """
-    when, pre, post = _split(values, event_month, alpha, trend, post_months, log_scale)
+    when, pre, post = _split(
+        values, event_month, alpha, trend, post_months, log_scale, min_pre_months
+    )
     n_pre = int(pre.notna().sum())
-    if n_pre < min_pre_months:
-        raise ValueError(
-            f"only {n_pre} months with a value before {when}; the counterfactual needs at least "
-            f"{min_pre_months} (min_pre_months)"
-        )
     harmonics = (2 if n_pre >= 36 else 0) if seasonal_harmonics is None else seasonal_harmonics
     endog = np.log(pre.to_numpy()) if log_scale else pre.to_numpy()
     window = pd.PeriodIndex(pre.index.append(post.index))
@@ -152,6 +149,7 @@ def _split(
     trend: str,
     post_months: int | None,
     log_scale: bool,
+    min_pre_months: int,
 ) -> tuple[pd.Period, pd.Series, pd.Series]:
     """The event month, and the series before it and from it (checked)."""
     if not 0 < alpha < 1:
@@ -173,6 +171,12 @@ def _split(
         if post_months < 1:
             raise ValueError(f"post_months={post_months!r} must be at least 1")
         post = post.iloc[:post_months]
+    n_pre = int(pre.notna().sum())
+    if n_pre < min_pre_months:
+        raise ValueError(
+            f"only {n_pre} months with a value before {when}; the counterfactual needs at least "
+            f"{min_pre_months} (min_pre_months)"
+        )
     if log_scale and (values.dropna() <= 0).any():
         raise ValueError("log_scale=True needs positive values")
     return when, pre, post

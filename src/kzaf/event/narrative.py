@@ -45,51 +45,8 @@ def answer_text(
     ledger: pd.DataFrame | None = None,
 ) -> str:
     """The notebook's answer paragraph, from the data."""
-    parts = []
-    month_label = series.period_label(event.month, event.month)
-    own = decomposition[
-        (decomposition["side"] == "reporter") & ~decomposition["suspect"].astype(bool)
-    ]
-    if own.empty:
-        parts.append(
-            f"No published aggregate of {event.reporter}→{event.partner} trade contains "
-            f"{month_label}, so the {fmt_number(event.value_usd_m)} USD million shipment cannot be "
-            "set against any total."
-        )
-    else:
-        share_low, share_high = own["shipment_share"].min(), own["shipment_share"].max()
-        groups = own.groupby(["period_label", "flow"], sort=False).agg(
-            share_low=("shipment_share", "min"),
-            share_high=("shipment_share", "max"),
-            value_low=("aggregate_usd_m", "min"),
-            value_high=("aggregate_usd_m", "max"),
-            n=("obs_id", "count"),
-        )
-        groups = groups.sort_values("share_high", ascending=False)
-
-        def describe(key: tuple[str, str], g: pd.Series) -> str:
-            return (
-                f"{fmt_pct_range(g['share_low'], g['share_high'])} of {key[0]} "
-                f"{_FLOW_WORD.get(key[1], key[1])} "
-                f"({fmt_range(g['value_low'], g['value_high'])}; {int(g['n'])} "
-                f"figure{'s' if g['n'] > 1 else ''})"
-            )
-
-        ends = [describe(groups.index[0], groups.iloc[0])]
-        if len(groups) > 1:
-            ends.append(describe(groups.index[-1], groups.iloc[-1]))
-        parts.append(
-            f"The {fmt_number(event.value_usd_m)} USD million shipment of HS {event.hs_code} in "
-            f"{month_label} is {fmt_pct_range(share_low, share_high)} of each of the {len(own)} "
-            f"published {event.reporter}→{event.partner} aggregates that contain it (suspect "
-            f"figures aside): " + " and ".join(ends) + "."
-        )
-    full = ranges[
-        (ranges["side"] == "reporter")
-        & (ranges["comparison"] == "full year")
-        & (ranges["n_pairs"] > 0)
-    ]
-    for r in full.to_dict("records"):
+    parts = [_share_sentence(event, _own(decomposition))]
+    for r in _full_year_changes(ranges).to_dict("records"):
         parts.append(
             f"{r['flow'].capitalize()} changed from {r['before_label']} to {r['period_label']} by "
             f"{fmt_pct_range(r['change_with_low'], r['change_with_high'], signed=True)} "
@@ -98,20 +55,85 @@ def answer_text(
             f"{fmt_pct_range(r['change_without_low'], r['change_without_high'], signed=True)} "
             "without the shipment."
         )
+    parts += _plausibility_sentences(event, plaus)
+    parts.append(_averages_sentence(event, readings))
+    if ledger is not None and not ledger.empty:
+        parts.append(
+            "Claims: "
+            + "; ".join(f"{r['claim_id']} {r['verdict']}" for r in ledger.to_dict("records"))
+            + "."
+        )
+    return " ".join(p for p in parts if p)
+
+
+def _own(decomposition: pd.DataFrame) -> pd.DataFrame:
+    """The reporter's own aggregates containing the shipment, suspect figures aside."""
+    return decomposition[
+        (decomposition["side"] == "reporter") & ~decomposition["suspect"].astype(bool)
+    ]
+
+
+def _full_year_changes(ranges: pd.DataFrame) -> pd.DataFrame:
+    return ranges[
+        (ranges["side"] == "reporter")
+        & (ranges["comparison"] == "full year")
+        & (ranges["n_pairs"] > 0)
+    ]
+
+
+def _share_sentence(event: Event, own: pd.DataFrame) -> str:
+    """The shipment's share of each of the reporter's aggregates that contain it."""
+    month_label = series.period_label(event.month, event.month)
+    if own.empty:
+        return (
+            f"No published aggregate of {event.reporter}→{event.partner} trade contains "
+            f"{month_label}, so the {fmt_number(event.value_usd_m)} USD million shipment cannot be "
+            "set against any total."
+        )
+    groups = own.groupby(["period_label", "flow"], sort=False).agg(
+        share_low=("shipment_share", "min"),
+        share_high=("shipment_share", "max"),
+        value_low=("aggregate_usd_m", "min"),
+        value_high=("aggregate_usd_m", "max"),
+        n=("obs_id", "count"),
+    )
+    groups = groups.sort_values("share_high", ascending=False)
+
+    def describe(key: tuple[str, str], g: pd.Series) -> str:
+        return (
+            f"{fmt_pct_range(g['share_low'], g['share_high'])} of {key[0]} "
+            f"{_FLOW_WORD.get(key[1], key[1])} "
+            f"({fmt_range(g['value_low'], g['value_high'])}; {int(g['n'])} "
+            f"figure{'s' if g['n'] > 1 else ''})"
+        )
+
+    ends = [describe(groups.index[0], groups.iloc[0])]
+    if len(groups) > 1:
+        ends.append(describe(groups.index[-1], groups.iloc[-1]))
+    share_low, share_high = own["shipment_share"].min(), own["shipment_share"].max()
+    return (
+        f"The {fmt_number(event.value_usd_m)} USD million shipment of HS {event.hs_code} in "
+        f"{month_label} is {fmt_pct_range(share_low, share_high)} of each of the {len(own)} "
+        f"published {event.reporter}→{event.partner} aggregates that contain it (suspect "
+        f"figures aside): " + " and ".join(ends) + "."
+    )
+
+
+def _plausibility_sentences(event: Event, plaus: Plausibility) -> list[str]:
+    """Units implied, their share of capacity, other published counts, and the buyers."""
+    parts = []
     if plaus.units_low is not None and plaus.prices is not None:
         text = (
             f"At {fmt_fixed(plaus.prices.low_usd_m)}–{fmt_fixed(plaus.prices.high_usd_m)} USD "
-            f"million a "
-            f"unit it is about {fmt_fixed(plaus.units_low, 0)}–{fmt_fixed(plaus.units_high, 0)} "
-            f"units"
+            f"million a unit it is about {fmt_fixed(plaus.units_low, 0)}–"
+            f"{fmt_fixed(plaus.units_high, 0)} units"
         )
         share = plaus.capacity_share
         if share is not None:
             units = plaus.capacity["capacity_units"]
             text += (
-                f", {fmt_pct(share[0], 0)}–{fmt_pct(share[1], 0)} of one plant's published yearly "
-                f"capacity "
-                f"({fmt_range(units.min(), units.max())} units)"
+                f", {fmt_pct(share[0], 0)}–{fmt_pct(share[1], 0)} of one plant's published "
+                f"yearly capacity ({fmt_range(units.min(), units.max())} units)"
             )
         parts.append(text + ".")
     counts = _comparable_counts(plaus)
@@ -130,33 +152,32 @@ def answer_text(
             f"Published buyers of Kazakh locomotives ({c['period']}, {c['indicator_id']}): "
             f"{c['note'].rstrip('.')}."
         )
+    return parts
+
+
+def _averages_sentence(event: Event, readings: pd.DataFrame) -> str:
+    """The shipment against an average month of trade with the comparison partners."""
     tested = readings[readings["verdict"] != "not testable with current data"]
-    if not tested.empty:
-        n_partners = max(len(p) for p in readings["partners"])
-        together = "both together" if n_partners == 2 else "all together"
-        averages = [
-            f"{fmt_range(r['monthly_low_usd_m'], r['monthly_high_usd_m'])}"
-            + (" USD million" if i == 0 else "")
-            + f" with {r['partners'][0] if len(r['partners']) == 1 else together}"
-            for i, r in enumerate(tested.to_dict("records"))
-        ]
-        ratios = [
-            fmt_range(r["ratio_low"], r["ratio_high"], digits=2) for r in tested.to_dict("records")
-        ]
-        parts.append(
-            f"An average month of {event.year} trade (annual / 12, derived) came to "
-            + _join(averages)
-            + "; the shipment is "
-            + _join(ratios)
-            + " times these."
-        )
-    if ledger is not None and not ledger.empty:
-        parts.append(
-            "Claims: "
-            + "; ".join(f"{r['claim_id']} {r['verdict']}" for r in ledger.to_dict("records"))
-            + "."
-        )
-    return " ".join(parts)
+    if tested.empty:
+        return ""
+    n_partners = max(len(p) for p in readings["partners"])
+    together = "both together" if n_partners == 2 else "all together"
+    averages = [
+        f"{fmt_range(r['monthly_low_usd_m'], r['monthly_high_usd_m'])}"
+        + (" USD million" if i == 0 else "")
+        + f" with {r['partners'][0] if len(r['partners']) == 1 else together}"
+        for i, r in enumerate(tested.to_dict("records"))
+    ]
+    ratios = [
+        fmt_range(r["ratio_low"], r["ratio_high"], digits=2) for r in tested.to_dict("records")
+    ]
+    return (
+        f"An average month of {event.year} trade (annual / 12, derived) came to "
+        + _join(averages)
+        + "; the shipment is "
+        + _join(ratios)
+        + " times these."
+    )
 
 
 COUNT_CODES = ("locomotive_production", "locomotive_units_delivered")
@@ -230,9 +251,7 @@ def key_points(
     partner = names.get(event.partner, event.partner)
     month = event.month.strftime("%B %Y")
     what = f"The {fmt_usd_m(event.value_usd_m)} shipment (HS {event.hs_code}, {month})"
-    own = decomposition[
-        (decomposition["side"] == "reporter") & ~decomposition["suspect"].astype(bool)
-    ]
+    own = _own(decomposition)
     points = []
     if own.empty:
         points.append(
@@ -246,12 +265,7 @@ def key_points(
             f"{reporter}'s "
             f"trade with {partner} that includes that month ({len(own)} figures)."
         )
-    full = ranges[
-        (ranges["side"] == "reporter")
-        & (ranges["comparison"] == "full year")
-        & (ranges["n_pairs"] > 0)
-    ]
-    for r in full.head(1).to_dict("records"):
+    for r in _full_year_changes(ranges).head(1).to_dict("records"):
         points.append(
             f"{r['flow'].capitalize()} changed by "
             f"{fmt_pct_range(r['change_with_low'], r['change_with_high'], signed=True)} from "

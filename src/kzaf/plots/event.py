@@ -4,7 +4,7 @@ counterfactual with its intervals, the claim verdicts as a small table (figures 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -39,21 +39,7 @@ def decomposition_bars(
     if frame.empty:  # no aggregate for this pair and period: save() says so in a sentence
         _, ax = plt.subplots()
         return finish(ax, title=title, xlabel="", ylabel="", sources=sources)
-    labels = [
-        f"{p} {f}{'' if side == 'reporter' else f' (mirror: {r})'} · {_short(pub)}"
-        + (" · suspect" if s else "")
-        + ("" if c else " · cannot hold it")
-        for p, f, side, r, pub, s, c in zip(
-            frame["period_label"],
-            frame["flow"],
-            frame["side"],
-            frame["reporter"],
-            frame["publisher"],
-            frame["suspect"],
-            frame["consistent"],
-            strict=True,
-        )
-    ]
+    labels = _aggregate_labels(frame)
     height = max(2.8, 0.42 * len(frame) + 1.6)
     _, ax = plt.subplots(figsize=(10, height))
     y = np.arange(len(frame))
@@ -87,8 +73,34 @@ def decomposition_bars(
     )
 
 
+def _aggregate_labels(frame: pd.DataFrame) -> list[str]:
+    """Each aggregate's period, flow (and the mirror side's reporter), its publisher, and
+    whether it is suspect or too small to hold the shipment."""
+    return [
+        f"{p} {f}{'' if side == 'reporter' else f' (mirror: {r})'} · {_short(pub)}"
+        + (" · suspect" if s else "")
+        + ("" if c else " · cannot hold it")
+        for p, f, side, r, pub, s, c in zip(
+            frame["period_label"], frame["flow"], frame["side"], frame["reporter"],
+            frame["publisher"], frame["suspect"], frame["consistent"], strict=True,
+        )
+    ]  # fmt: skip
+
+
 def _short(publisher: str, width: int = 34) -> str:
     return publisher if len(publisher) <= width else publisher[: width - 1] + "…"
+
+
+def _effect_panel(
+    ax: plt.Axes, x: pd.Series, frame: pd.DataFrame, column: str, **style: Any
+) -> None:
+    """An effect over the post-period (model estimate) with its interval, against zero."""
+    ax.axhline(0, color="0.4", lw=0.8)
+    ax.plot(x, frame[column], color=MODEL_COLOUR, lw=1.2, **style)
+    ax.fill_between(
+        x, frame[f"{column}_lower"], frame[f"{column}_upper"], color=MODEL_COLOUR, alpha=0.18,
+        lw=0,
+    )  # fmt: skip
 
 
 def counterfactual_panels(
@@ -122,32 +134,14 @@ def counterfactual_panels(
     )
     top.legend(loc="upper left", fontsize=8)
     top.set_ylabel("USD million a month")
-    middle.axhline(0, color="0.4", lw=0.8)
-    middle.plot(x[post], frame.loc[post, "effect"], color=MODEL_COLOUR, lw=1.2, marker="o", ms=3)
-    middle.fill_between(
-        x[post],
-        frame.loc[post, "effect_lower"],
-        frame.loc[post, "effect_upper"],
-        color=MODEL_COLOUR,
-        alpha=0.18,
-        lw=0,
-    )
+    _effect_panel(middle, x[post], frame[post], "effect", marker="o", ms=3)
     if shipment_usd_m is not None:
         middle.scatter(
             [event_x], [shipment_usd_m], color=SHIPMENT_COLOUR, zorder=3, label=shipment_label
         )
         middle.legend(loc="upper right", fontsize=8)
     middle.set_ylabel("pointwise effect,\nUSD million")
-    bottom.axhline(0, color="0.4", lw=0.8)
-    bottom.plot(x[post], frame.loc[post, "cum_effect"], color=MODEL_COLOUR, lw=1.2)
-    bottom.fill_between(
-        x[post],
-        frame.loc[post, "cum_effect_lower"],
-        frame.loc[post, "cum_effect_upper"],
-        color=MODEL_COLOUR,
-        alpha=0.18,
-        lw=0,
-    )
+    _effect_panel(bottom, x[post], frame[post], "cum_effect")
     bottom.set_ylabel("cumulative effect,\nUSD million")
     for ax in axes:
         ax.axvline(event_x, color="0.5", ls=":", lw=1)

@@ -86,26 +86,7 @@ def annual_chart(
     if full.empty:
         _nothing(ax, f"No full-year figure for {pair} in the years chosen")
     else:
-        for flow in flows:
-            colour = FLOW_COLOURS.get(flow, "0.3")
-            mine = annual[annual["flow"] == flow].sort_values("year")
-            if mine["preferred_value"].isna().all():
-                continue  # a flow without a figure gets no legend entry for a line not drawn
-            ax.fill_between(
-                mine["year"],
-                mine["value_min"],
-                mine["value_max"],
-                color=colour,
-                alpha=0.15,
-                linewidth=0,
-            )
-            ax.plot(
-                mine["year"],
-                mine["preferred_value"],
-                color=colour,
-                linewidth=2,
-                label=f"{flow}: preferred figure",
-            )
+        _preferred_lines(ax, annual, flows)
         bound = full["precision"].isin(["at_least", "at_most"])
         points = full.assign(
             source_kind=full["kind"].str.replace("_", " ").where(~bound, "bound (over / up to)")
@@ -136,6 +117,23 @@ def annual_chart(
         f"(policy {policy_name}); gaps are years with no figure. Bounds ('over', 'up to') are "
         "shown but left out of the band where the year has a figure that is not a bound.",
     )
+
+
+def _preferred_lines(ax: plt.Axes, annual: pd.DataFrame, flows: list[str]) -> None:
+    """Per flow, the band across sources and the line of the preferred figure."""
+    for flow in flows:
+        colour = FLOW_COLOURS.get(flow, "0.3")
+        mine = annual[annual["flow"] == flow].sort_values("year")
+        if mine["preferred_value"].isna().all():
+            continue  # a flow without a figure gets no legend entry for a line not drawn
+        ax.fill_between(
+            mine["year"], mine["value_min"], mine["value_max"], color=colour, alpha=0.15,
+            linewidth=0,
+        )  # fmt: skip
+        ax.plot(
+            mine["year"], mine["preferred_value"], color=colour, linewidth=2,
+            label=f"{flow}: preferred figure",
+        )  # fmt: skip
 
 
 def balance_chart(
@@ -235,6 +233,20 @@ def ytd_chart(
             ]
         )
     data = pd.concat(rows, ignore_index=True).sort_values(["months", "year"])
+    _grouped_bars(ax, data, years)
+    return finish(
+        ax,
+        title=f"{pair}: {flow} year to date, same months across years",
+        xlabel="months covered (from January)",
+        ylabel=USD,
+        sources=_names(parts, "preferred_publisher") + _names(full, "preferred_publisher"),
+        note="Bar: preferred figure; whisker: range across sources. A year-to-date bar above "
+        "its full-year bar means the two figures cannot both be right.",
+    )
+
+
+def _grouped_bars(ax: plt.Axes, data: pd.DataFrame, years: list) -> None:
+    """One group of bars per period length, one bar per year, each with its sources' range."""
     groups = list(dict.fromkeys(data["period_name"]))
     palette = dict(zip(years, sns.color_palette("crest", len(years)), strict=True))
     width = 0.8 / len(years)
@@ -256,15 +268,6 @@ def ytd_chart(
     handles = [plt.Rectangle((0, 0), 1, 1, color=palette[y]) for y in years]
     ax.legend(handles, [str(y) for y in years], title="year", fontsize=8)
     ax.set_xticks(range(len(groups)), groups)
-    return finish(
-        ax,
-        title=f"{pair}: {flow} year to date, same months across years",
-        xlabel="months covered (from January)",
-        ylabel=USD,
-        sources=_names(parts, "preferred_publisher") + _names(full, "preferred_publisher"),
-        note="Bar: preferred figure; whisker: range across sources. A year-to-date bar above "
-        "its full-year bar means the two figures cannot both be right.",
-    )
 
 
 def goods_chart(

@@ -142,44 +142,32 @@ def answer_text(
 ) -> str:
     """The notebook's answer paragraph, in numbers taken from the results."""
     scored = index_table.dropna(subset=["score"]).sort_values("rank")
+    weights = "equal weights" if equal_weights else "the chosen weights"
+    top = _names(scored.head(3)["risk_id"].tolist(), names)
+    dist = distribution.iloc[0]
+    lines = [
+        f"**Answer (assessment year {as_of}; scores are model estimates).** "
+        + _ranked_sentence(scored, register)
+        + f"With {weights}, {normalisation.replace('_', '-')} normalisation and {aggregation} "
+        f"aggregation, the highest scores go to {top}. "
+        + _monte_carlo_sentence(scored, probabilities, n_draws)
+        + _driver_sentence(ranking_drivers),
+        f"The composite risk index is {fmt_fixed(composite, 2)} on a 0–1 scale (90% of draws "
+        f"{fmt_fixed(dist['q05'], 2)}–{fmt_fixed(dist['q95'], 2)}){_trend_clause(trajectory)}.",
+        _trade_paragraph(baseline, reach, target_year),
+    ]
+    return "\n\n".join(lines)
+
+
+def _ranked_sentence(scored: pd.DataFrame, register: pd.DataFrame) -> str:
+    """How many risks can be ranked, which cannot and why, and any analyst overrides."""
     unscored = register[~register["risk_id"].isin(scored["risk_id"])]
     missing = []
     for row in table_rows(unscored):
         what = "no evidence at all" if row.status == "insufficient data" else row.status
         missing.append(f"{row.risk_id} ({what})")
     overridden = register.loc[register["overridden"], "risk_id"].tolist()
-    top = scored.head(3)["risk_id"].tolist()
-    ranked = probabilities.dropna(subset=["p_top_three"])
-    first, second = ranked.iloc[0], ranked.iloc[1]
-    last = ranked.iloc[-1]
-    leader_p = float(ranked.set_index("risk_id").loc[top[0], "p_top_three"]) if top else 0.0
-    dist = distribution.iloc[0]
-    weights = "equal weights" if equal_weights else "the chosen weights"
-    others = ranking_drivers[~ranking_drivers.index.str.startswith("weight ")]
-    driver = ""
-    if len(others):
-        column = others.max(axis=0).idxmax()
-        factor = str(others[column].idxmax())
-        driver = (
-            f" Apart from each risk's own weight, the input that moves the ranking most is "
-            f"the {factor.replace('range: ', 'range of ')} "
-            f"({fmt_pct(others[column].loc[factor], 0)} "
-            f"of the variance of {column}'s rank)."
-        )
-    trend = ""
-    shown = trajectory.dropna(subset=["composite"])
-    if len(shown) >= 2:
-        before, now = shown.iloc[-2], shown.iloc[-1]
-        trend = (
-            f"; on the figures available each year it was {fmt_fixed(before['composite'], 2)} in "
-            f"{int(before['year'])} and {fmt_fixed(now['composite'], 2)} in {int(now['year'])}"
-        )
-    reach_rows = reach.set_index("threshold")
-    fit = baseline.fit
-    if fit is None:  # trade_baseline always fits a trend; a hand-made Baseline may not
-        raise ValueError("the trade baseline carries no fitted trend to describe")
-    lines = [
-        f"**Answer (assessment year {as_of}; scores are model estimates).** "
+    return (
         f"{len(scored)} of the {len(register)} risks can be ranked, having sourced evidence "
         f"(or an analyst's score) on both likelihood and impact; "
         + (
@@ -188,11 +176,19 @@ def answer_text(
             else "all can. "
         )
         + (f"Analyst overrides are in force for {', '.join(overridden)}. " if overridden else "")
-        + f"With {weights}, {normalisation.replace('_', '-')} normalisation and {aggregation} "
-        f"aggregation, the highest scores go to {_names(top, names)}. "
+    )
+
+
+def _monte_carlo_sentence(scored: pd.DataFrame, probabilities: pd.DataFrame, n_draws: int) -> str:
+    """Which risks the Monte Carlo puts in the top three most and least often."""
+    top = scored.head(3)["risk_id"].tolist()
+    ranked = probabilities.dropna(subset=["p_top_three"])
+    first, second = ranked.iloc[0], ranked.iloc[1]
+    last = ranked.iloc[-1]
+    leader_p = float(ranked.set_index("risk_id").loc[top[0], "p_top_three"]) if top else 0.0
+    return (
         f"Across {fmt_whole(n_draws)} Monte Carlo draws that vary the weights, the normalisation, "
-        f"the "
-        f"aggregation and the disputed figures, the risks most often in the top three are "
+        f"the aggregation and the disputed figures, the risks most often in the top three are "
         f"{first['risk_id']} ({fmt_pct(first['p_top_three'], 0)} of draws) and {second['risk_id']} "
         f"({fmt_pct(second['p_top_three'], 0)})"
         + (
@@ -202,21 +198,54 @@ def answer_text(
             else ""
         )
         + f"; {last['risk_id']} is least often ({fmt_pct(last['p_top_three'], 0)})."
-        + driver,
-        f"The composite risk index is {fmt_fixed(composite, 2)} on a 0–1 scale (90% of draws "
-        f"{fmt_fixed(dist['q05'], 2)}–{fmt_fixed(dist['q95'], 2)}){trend}.",
+    )
+
+
+def _driver_sentence(ranking_drivers: pd.DataFrame) -> str:
+    """The input, other than a risk's own weight, that moves the ranking most."""
+    others = ranking_drivers[~ranking_drivers.index.str.startswith("weight ")]
+    if not len(others):
+        return ""
+    column = others.max(axis=0).idxmax()
+    factor = str(others[column].idxmax())
+    return (
+        f" Apart from each risk's own weight, the input that moves the ranking most is "
+        f"the {factor.replace('range: ', 'range of ')} "
+        f"({fmt_pct(others[column].loc[factor], 0)} "
+        f"of the variance of {column}'s rank)."
+    )
+
+
+def _trend_clause(trajectory: pd.DataFrame) -> str:
+    shown = trajectory.dropna(subset=["composite"])
+    if len(shown) < 2:
+        return ""
+    before, now = shown.iloc[-2], shown.iloc[-1]
+    return (
+        f"; on the figures available each year it was {fmt_fixed(before['composite'], 2)} in "
+        f"{int(before['year'])} and {fmt_fixed(now['composite'], 2)} in {int(now['year'])}"
+    )
+
+
+def _trade_paragraph(baseline: Baseline, reach: pd.DataFrame, target_year: int) -> str:
+    """The trade trend and the chance of reaching each threshold (model estimates)."""
+    fit = baseline.fit
+    if fit is None:  # trade_baseline always fits a trend; a hand-made Baseline may not
+        raise ValueError("the trade baseline carries no fitted trend to describe")
+    chances = " and ".join(
+        f"{row.Index} at {fmt_pct(row.p_in_target_year, 0)}"
+        for row in table_rows(reach.set_index("threshold"))
+    )
+    return (
         f"For trade, a log-linear trend through the full-year turnover of "
         f"{fit.years[0]}–{fit.years[-1]} ({fmt_pct(baseline.growth, 0, signed=True)} a year, "
         f"interval {fmt_pct(fit.growth_low, 0, signed=True)} to "
         f"{fmt_pct(fit.growth_high, 0, signed=True)}) and the "
         f"shocks assumed here put the probability that turnover in {target_year} is at least "
-        + " and ".join(
-            f"{row.Index} at {fmt_pct(row.p_in_target_year, 0)}" for row in table_rows(reach_rows)
-        )
+        + chances
         + " (model estimates from t predictive paths that carry the trend's parameter "
-        "uncertainty; the assumptions are listed below).",
-    ]
-    return "\n\n".join(lines)
+        "uncertainty; the assumptions are listed below)."
+    )
 
 
 def answer_for(
