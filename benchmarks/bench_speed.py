@@ -9,7 +9,7 @@ temporary folder, with the real data:
   LocalCluster started for each run) / the slowest notebook run alone through
   ``kzaf run NN --force --jobs 1``; target on 2 cores: at most 1.15;
 - the slowest notebook alone / a *floor* notebook that only does that notebook's imports and
-  ``data.load()``; target: at most 1.5;
+  ``inputs.load()``; target: at most 1.5;
 - the same whole run with every kernel started afresh (``$KZAF_KERNEL_SERVER_OFF``), to show
   what the kernel server (kzaf.runner.execute.kernel_server) saves;
 - a no-op ``kzaf run`` (nothing changed, everything reused); target: at most 0.3 s;
@@ -38,14 +38,15 @@ ROOT = Path(__file__).resolve().parents[1]
 KZAF = [sys.executable, "-m", "kzaf.cli"]
 FLOOR = """\
 import pandas as pd
-from IPython.display import Markdown, display
 
-from kzaf import claims, data, report, series
+from kzaf import inputs, report
 from kzaf import trajectory as tr
-from kzaf.plots import common
+from kzaf.claim_checks import CHECKS
+from kzaf.plots import trajectory as charts
+from kzaf.plots import use_style
 
-common.use_style()
-tables = data.load()
+use_style()
+tables = inputs.load()
 """
 
 
@@ -66,7 +67,7 @@ def _floor_notebook(folder: Path) -> None:
 
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [
-        nbformat.v4.new_markdown_cell("# Floor: imports and data.load() only"),
+        nbformat.v4.new_markdown_cell("# Floor: imports and inputs.load() only"),
         nbformat.v4.new_code_cell("n: int = 1  # unused", metadata={"tags": ["parameters"]}),
         nbformat.v4.new_code_cell(FLOOR),
     ]

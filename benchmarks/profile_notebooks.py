@@ -10,8 +10,9 @@ default parameters:
   folder, so nothing in notebooks/ changes), ``--repeat`` times, and the cells are ranked by
   the median of papermill's own per-cell durations (wall time), with the kernel's CPU time
   per cell beside it (steadier when other work shares the cores); the totals "beyond setup"
-  leave out the cells up to and including the first that calls ``data.load()`` (imports and
-  loading);
+  leave out the cells up to and including the first that calls ``inputs.load()`` (imports,
+  loading and, since each setup cell calls its analysis's build, the computation: what is
+  left is display);
 - functions: the same code cells run in this process under cProfile, and the ``kzaf``
   functions are ranked by cumulative time (imports are paid before profiling starts, so the
   table shows the notebook's own work).
@@ -46,7 +47,7 @@ def _code_cells(notebook: nbformat.NotebookNode) -> list[str]:
 def setup_cell(path: Path) -> int:
     """The number of the first code cell that loads the data (the imports and setup cell)."""
     cells = _code_cells(nbformat.read(path, as_version=4))
-    return next((n + 1 for n, source in enumerate(cells) if "data.load(" in source), 0)
+    return next((n + 1 for n, source in enumerate(cells) if "inputs.load(" in source), 0)
 
 
 # Run first in the kernel: records the kernel's CPU seconds per cell (less disturbed than

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from _risk_fixtures import events, indicators
 
-from kzaf import claims, data
+from kzaf import claim_checks, data
 from kzaf.claim_checks.risk import assess_c9, assess_c10, assess_c11, assess_c12
 from kzaf.claims import Verdict
 
@@ -164,6 +164,6 @@ def test_c9_surveyed_share_70_against_30_is_contradicted_not_within_tolerance():
     ],
 )
 def test_verdicts_on_the_projects_data(claim_id, verdict):
-    ledger = claims.evaluate(data.load(), [claim_id])
+    ledger = claim_checks.evaluate(data.load(), [claim_id])
     assert ledger.loc[0, "verdict"] == verdict
     assert ledger.loc[0, "sources"]

@@ -6,7 +6,7 @@ All figures are fixtures (see trajectory_fixtures); ``fixture-article`` plays th
 import pytest
 from trajectory_fixtures import ARTICLE, claim_tables, fig, figures
 
-from kzaf import claims
+from kzaf import claim_checks, claims
 from kzaf.claim_checks import trade
 
 V = claims.Verdict
@@ -155,11 +155,11 @@ def test_c3_not_testable_without_the_eleven_month_figure():
 
 def test_registered_checks_decide_c1_to_c3_and_take_options():
     tables = claim_tables(BASE)
-    ledger = claims.evaluate(tables, ["C1", "C2", "C3"]).set_index("claim_id")
+    ledger = claim_checks.evaluate(tables, ["C1", "C2", "C3"]).set_index("claim_id")
     assert ledger.loc["C1", "verdict"] == "confirmed"
     assert ledger.loc["C2", "verdict"] == "confirmed within tolerance"
     assert ledger.loc["C3", "verdict"] == "confirmed where testable"
-    strict = claims.evaluate(
+    strict = claim_checks.evaluate(
         tables, ["C2", "C3"], options={"doubling_tolerance": 0.01, "claim_tolerance": 0.01}
     ).set_index("claim_id")
     assert strict.loc["C2", "verdict"] == "contradicted"

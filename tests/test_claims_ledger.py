@@ -1,11 +1,12 @@
 """The claims ledger framework: every claim gets a row; registered checks decide verdicts."""
 
 import re
+import types
 from pathlib import Path
 
 import pytest
 
-from kzaf import claims, data
+from kzaf import claim_checks, claims, data
 
 
 @pytest.fixture(scope="module")
@@ -14,31 +15,30 @@ def tables():
 
 
 def test_every_claim_gets_a_row_with_a_known_verdict(tables):
-    ledger = claims.evaluate(tables)
+    ledger = claim_checks.evaluate(tables)
     assert list(ledger["claim_id"]) == [f"C{i}" for i in range(1, 15)]
     assert set(ledger["verdict"]) <= {str(v) for v in claims.Verdict}
     assert ledger["evidence"].str.len().min() > 0
 
 
-def test_a_registered_check_decides_its_claim(tables, monkeypatch):
-    # An empty registry that imports no topic modules: only the fixture check below exists.
-    monkeypatch.setattr(claims, "_CHECKS", {})
-    monkeypatch.setattr(claims, "CHECK_MODULES", ())
-
+def test_the_check_the_caller_hands_over_decides_its_claim(tables):
+    # Only the fixture check below exists: the ledger imports no check of its own.
     @claims.check("C14")
     def fake(tables, options):
         return claims.ClaimResult(
             "C14", claims.Verdict.CONTRADICTED, f"fixture check, tolerance {options['tol']}"
         )
 
-    ledger = claims.evaluate(tables, ["C14"], options={"tol": 0.1})
+    checks = {"C14": fake}
+    ledger = claims.evaluate(tables, ["C14", "C13"], options={"tol": 0.1}, checks=checks)
     assert ledger.loc[0, "verdict"] == "contradicted"
     assert ledger.loc[0, "evidence"] == "fixture check, tolerance 0.1"
+    assert ledger.loc[1, "verdict"] == "not testable with current data"  # no check handed over
 
 
 def test_unknown_claim_is_an_error(tables):
     with pytest.raises(ValueError, match=r"unknown claim id\(s\) \['C99'\]"):
-        claims.evaluate(tables, ["C99"])
+        claims.evaluate(tables, ["C99"], checks={})
 
 
 # --- the one rule -------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ def test_claim_verdicts_are_not_part_verdicts():
 
 
 def test_every_claim_on_the_data_gets_its_verdict_from_its_parts(tables):
-    ledger = claims.evaluate(tables)
+    ledger = claim_checks.evaluate(tables)
     for row in ledger.to_dict("records"):
         assert row["parts"], row["claim_id"]
         derived = claims.claim_verdict(p["verdict"] for p in row["parts"])
@@ -99,7 +99,7 @@ def test_every_claim_on_the_data_gets_its_verdict_from_its_parts(tables):
 def test_the_project_ledger(tables):
     """Every verdict on the committed data (the review's cases are C3, C6, C7, C9, C10, C13 and
     C14); a change here is a finding and belongs in the change log."""
-    ledger = claims.evaluate(tables).set_index("claim_id")["verdict"].to_dict()
+    ledger = claim_checks.evaluate(tables).set_index("claim_id")["verdict"].to_dict()
     assert ledger == {
         "C1": "confirmed",
         "C2": "confirmed within tolerance",
@@ -122,7 +122,7 @@ def test_the_project_ledger(tables):
 
 
 def test_the_parts_in_claims_csv_are_the_parts_the_code_judges(tables):
-    ledger = claims.evaluate(tables).set_index("claim_id")
+    ledger = claim_checks.evaluate(tables).set_index("claim_id")
     for row in tables.claims.itertuples():
         written = [p.strip() for p in row.parts.split("|")]
         judged = [p["part"] for p in ledger.loc[row.claim_id, "parts"]]
@@ -143,7 +143,7 @@ def test_test_methods_name_no_verdict_and_the_tolerances_the_code_uses(tables):
         "C9": series.ONE_DIGIT_TOLERANCE,
         "C10": series.ONE_DIGIT_TOLERANCE,
     }
-    ledger = claims.evaluate(tables).set_index("claim_id")
+    ledger = claim_checks.evaluate(tables).set_index("claim_id")
     for row in tables.claims.itertuples():
         method = row.test_method.lower()
         for word in ("confirm", "contradict", "tolerance", "testable"):
@@ -163,10 +163,12 @@ def test_the_rule_in_data_readme_is_the_rule_in_code():
     assert claims.rule_markdown() in readme
 
 
-def test_every_topic_module_lists_exactly_the_claims_it_decides():
-    """evaluate() imports only the topic modules listed for the claims asked about, so a check
-    missing from its module's list would silently read as not testable."""
-    checks = claims.registered_checks()
-    for name, decides in claims.CHECK_MODULES:
-        registered = {claim for claim, check in checks.items() if check.__module__ == name}
-        assert registered == set(decides), name
+def test_every_claim_has_its_one_check_in_the_wiring(tables):
+    """CHECKS collects the marked checks of every topic module; a check left out would read
+    as not testable, and two checks of one claim are an error."""
+    assert set(claim_checks.CHECKS) == set(tables.claims["claim_id"])
+    assert all(c.claim_id == claim_id for claim_id, c in claim_checks.CHECKS.items())
+    twin = types.ModuleType("twin")
+    twin.again = claims.check("C1")(lambda tables, options: None)
+    with pytest.raises(ValueError, match="claim C1 has two checks"):
+        claims.checks_in(claim_checks.trade, twin)

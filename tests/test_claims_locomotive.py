@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from event_fixtures import obs, tables_with
 
-from kzaf import claims, data
+from kzaf import claim_checks, data
 
 ARTICLE = "diplomat-2024-02-evolving-policy"
 
@@ -21,7 +21,7 @@ def _shipment(value=133.8):
 
 
 def _verdict(tables, claim, options=None):
-    ledger = claims.evaluate(tables, [claim], options=options)
+    ledger = claim_checks.evaluate(tables, [claim], options=options)
     return ledger.iloc[0]
 
 
@@ -142,13 +142,13 @@ def test_checks_use_the_article_figure_not_notebook_parameters(base):
 
 def test_without_the_article_figure_both_checks_say_so(base):
     observations = obs({"value": 500, "end": "2023-12"})
-    ledger = claims.evaluate(tables_with(base, observations), ["C4", "C5"])
+    ledger = claim_checks.evaluate(tables_with(base, observations), ["C4", "C5"])
     assert set(ledger["verdict"]) == {"not testable with current data"}
     assert ledger["evidence"].str.contains("no single-month HS 8602 figure").all()
 
 
 def test_on_the_project_data_c4_is_not_testable_and_c5_has_a_verdict_per_reading(base):
-    ledger = claims.evaluate(base, ["C4", "C5"]).set_index("claim_id")
+    ledger = claim_checks.evaluate(base, ["C4", "C5"]).set_index("claim_id")
     # Published data hold no monthly partner totals (a monthly import would change this).
     monthly = base.observations[
         (base.observations["reporter"] == "KAZ")

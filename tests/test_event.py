@@ -1,7 +1,7 @@
 """kzaf.event on hand-made tables whose answers are known (fixtures, not data)."""
 
+import dataclasses
 import math
-import types
 
 import numpy as np
 import pandas as pd
@@ -407,8 +407,12 @@ def test_post_period_stops_at_a_gap():
 def test_counterfactual_needs_monthly_data_and_says_how_to_supply_it(tables):
     result = ev.monthly_counterfactual(tables.observations, tables.sources, SHIPMENT)
     assert result.total is None
-    assert "kzaf import comtrade FILE" in result.message
-    assert 'data_source="comtrade"' in result.message
+    message = ev.counterfactual_message(result, SHIPMENT)
+    assert "kzaf import comtrade FILE" in message
+    assert 'data_source="comtrade"' in message
+    assert message.endswith(
+        "before 2023 Jan and none for that month; the model needs at least 24 before it."
+    )
 
 
 def test_counterfactual_on_monthly_series_separates_the_goods_from_the_rest():
@@ -418,7 +422,7 @@ def test_counterfactual_on_monthly_series_separates_the_goods_from_the_rest():
     observations = pd.concat([total, goods], ignore_index=True)
     event = ev.event_from(str(month), 75.0, "8602")
     result = ev.monthly_counterfactual(observations, sources_for(observations), event)
-    assert result.message == ""
+    assert ev.counterfactual_message(result, event) == ""
     assert result.total.event_effect[1] < 75 < result.total.event_effect[2]
     _, rest_low, rest_high = result.rest.event_effect
     assert rest_low < 0 < rest_high  # nothing else happened that month
@@ -432,41 +436,22 @@ def test_counterfactual_on_monthly_series_separates_the_goods_from_the_rest():
 
 def test_unknown_data_source_is_named(tables):
     with pytest.raises(ValueError, match="data_source='oec' is unknown"):
-        ev.monthly_source("oec", tables)
+        ev.monthly_data(tables, "oec")
 
 
-def test_comtrade_without_the_importer_says_so(tables, monkeypatch):
-    def missing(name):
-        raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-
-    monkeypatch.setattr(ev.importlib, "import_module", missing)
-    with pytest.raises(ValueError, match="data_source='comtrade' needs the UN Comtrade importer"):
-        ev.monthly_source("comtrade", tables)
+def test_comtrade_without_imported_figures_says_how_to_load_them(tables):
+    with pytest.raises(ValueError, match=r"kzaf.inputs.load\('comtrade'\)"):
+        ev.monthly_data(tables, "comtrade")
 
 
-def test_comtrade_with_nothing_imported_says_what_to_run(tables, monkeypatch):
-    def load_imported():
-        raise FileNotFoundError("no imported UN Comtrade data: run `kzaf import comtrade FILE`")
-
-    fake = types.SimpleNamespace(load_imported=load_imported)
-    monkeypatch.setattr(ev.importlib, "import_module", lambda name: fake)
-    with pytest.raises(ValueError, match="data_source='comtrade' but no imported UN Comtrade"):
-        ev.monthly_source("comtrade", tables)
-
-
-class _Imported(tuple):
-    synthetic = True
-
-
-def test_synthetic_comtrade_data_gets_a_banner_and_never_reaches_the_claims(tables, monkeypatch):
+def test_synthetic_comtrade_data_gets_a_banner_and_never_reaches_the_claims(tables):
     monthly = _monthly([1.0, 2.0], source="fixture-synthetic")
-    fake = types.SimpleNamespace(
-        load_imported=lambda: _Imported((monthly, sources("fixture-synthetic")))
-    )
-    monkeypatch.setattr(ev.importlib, "import_module", lambda name: fake)
-    loaded = ev.monthly_source("comtrade", tables)
-    assert loaded.synthetic and "SYNTHETIC TEST FIXTURE, NOT DATA" in loaded.banner
-    assert ev.claim_tables(tables, loaded) is tables
+    imported = data.ImportedFigures(monthly, sources("fixture-synthetic"), synthetic=True)
+    with_import = dataclasses.replace(tables, imported=imported)
+    loaded = ev.monthly_data(with_import, "comtrade")
+    assert loaded.observations is monthly
+    assert loaded.synthetic and "SYNTHETIC TEST FIXTURE, NOT DATA" in ev.synthetic_banner(loaded)
+    assert ev.claim_tables(with_import, loaded) is with_import
     real = ev.MonthlyData(monthly, sources("fixture-synthetic"), "comtrade", synthetic=False)
     merged = ev.claim_tables(tables, real)
     assert len(merged.observations) == len(tables.observations) + 2

@@ -63,9 +63,9 @@ def test_model_choice_follows_the_pre_period():
     settings = {"post_months": 6, "seasonal_harmonics": 0, "parameter_draws": 0}
     on_flat = ev.pulse_effect(flat, MONTHS[48], **settings)
     on_trend = ev.pulse_effect(trending, MONTHS[48], **settings)
-    assert on_flat.model.startswith("local level")
-    assert on_trend.model.startswith("local linear trend")
-    assert "chosen among 2 candidates by the Akaike criterion" in on_trend.model
+    assert ev.model_text(on_flat).startswith("local level")
+    assert ev.model_text(on_trend).startswith("local linear trend")
+    assert "chosen among 2 candidates by the Akaike criterion" in ev.model_text(on_trend)
     table = on_trend.selection.set_index("candidate")
     assert table.loc["local linear trend", "aic"] < table.loc["local level", "aic"]
     assert table["chosen"].sum() == 1 and table["months_compared"].iloc[0] == 48 - 12
@@ -76,7 +76,7 @@ def test_model_choice_follows_the_pre_period():
         > on_trend.summary.loc["cumulative", "abs_effect"]
     )
     short = ev.pulse_effect(trending.iloc[6:], MONTHS[30], **settings)  # 24 months before
-    assert len(short.selection) == 1 and short.model.startswith("local level")
+    assert len(short.selection) == 1 and ev.model_text(short).startswith("local level")
     with pytest.raises(ValueError, match="trend='drift' must be one of"):
         ev.pulse_effect(flat, MONTHS[48], trend="drift")
 
@@ -94,7 +94,7 @@ def test_control_series_sharpen_the_counterfactual():
     with_controls = ev.pulse_effect(series_, MONTHS[48], controls=controls, **settings)
     without = ev.pulse_effect(series_, MONTHS[48], **settings)
     assert with_controls.controls == ("KAZ→UZB export",)
-    assert "1 control series as regressors" in with_controls.model
+    assert "1 control series as regressors" in ev.model_text(with_controls)
     _, low, high = with_controls.event_effect
     _, low_0, high_0 = without.event_effect
     assert low < 40 < high and low > 0
@@ -118,8 +118,8 @@ def test_no_control_series_in_the_data_is_said_plainly():
     event = ev.event_from("2023-01", 133.8, "8602")
     result = ev.monthly_counterfactual(tables.observations, tables.sources, event)
     assert result.controls.shape[1] == 0
-    assert result.controls_message.startswith("No control series available for this pair")
-    note = ev.counterfactual_methods_text(result)
+    assert ev.controls_text(result, event).startswith("No control series available for this pair")
+    note = ev.counterfactual_methods_text(result, event)
     assert "No control series available for this pair" in note
     assert "Akaike criterion" in note and "No model was chosen here" in note
 
@@ -154,7 +154,7 @@ def test_control_series_come_from_other_partners_never_the_world_total():
     )
     assert list(only_uzb.columns) == ["KAZ→UZB export"]
     result = ev.monthly_counterfactual(observations, sources_for(observations), event)
-    assert "Control series offered as regressors: " in result.controls_message
+    assert "Control series offered as regressors: " in ev.controls_text(result, event)
     assert len(result.total.selection) == 4  # level / trend, with and without controls
 
 

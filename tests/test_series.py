@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kzaf import series
+from kzaf.text.conflicts import with_reasons
 
 
 def fixture_figures(rows):
@@ -206,8 +207,13 @@ def test_known_2023_disagreement_is_a_conflict_and_rounding_is_not():
     assert len(table) == 1
     row = table.iloc[0]
     assert row["conflict"] and row["n_conflicts"] == 1
-    assert "567.5" in row["conflict_reasons"][0] and "545.2" in row["conflict_reasons"][0]
-    assert "flagged suspect: AA-002" in row["conflict_reasons"][0]
+    assert row["conflict_pairs"] == [("AA-001", "AA-002")]
+    [reason] = with_reasons(series.find_conflicts(figures))["reason"]
+    assert reason == (
+        "567.5 (exact, Fixture publisher AA-001, 2024-10-22) vs 545.2 (exact, Fixture "
+        "publisher AA-002, 2025-10): differ by 22.3 (4.1%), beyond what their precision allows; "
+        "flagged suspect: AA-002"
+    )
     assert row["preferred_value"] == 567.5
     assert (row["value_min"], row["value_max"]) == (545.2, 570)
     assert row["obs_ids"] == ["AA-001", "AA-002", "AA-003"]

@@ -12,7 +12,11 @@ from kzaf.text import numbers
     [
         (numbers.fmt_plain, 987.94, "987.9"),
         (numbers.fmt_plain, 1000.0, "1,000"),
-        (numbers.fmt_plain, math.nan, "n/a"),
+        (numbers.fmt_fixed, 1.94, "1.9"),
+        (numbers.fmt_general, 1800.0, "1800"),
+        (numbers.fmt_general, 149.10, "149.1"),
+        (numbers.fmt_significant, 0.0123, "0.012"),
+        (numbers.fmt_level, 0.1, "90%"),
         (numbers.fmt_whole, 10_400.6, "10,401"),
         (numbers.fmt_usd_short, 987.9, "$987.9M"),
         (numbers.fmt_usd_short, 12_400.0, "$12.4bn"),
@@ -31,6 +35,35 @@ from kzaf.text import numbers
 )
 def test_numbers_read_as_intended(function, value, expected):
     assert function(value) == expected
+
+
+@pytest.mark.parametrize(
+    "function",
+    [
+        numbers.fmt_usd_m,
+        numbers.fmt_fixed,
+        numbers.fmt_general,
+        numbers.fmt_significant,
+        numbers.fmt_number,
+        numbers.fmt_signed,
+        numbers.fmt_p_value,
+        numbers.fmt_plain,
+        numbers.fmt_whole,
+        numbers.fmt_pct_change,
+        numbers.fmt_pct,
+    ],
+)
+@pytest.mark.parametrize("missing", [None, math.nan, math.inf])
+def test_a_missing_value_reads_as_one_mark_everywhere(function, missing):
+    assert function(missing) == numbers.MISSING == "–"
+
+
+def test_fixed_and_percent_forms_take_sign_separators_and_decimals():
+    assert numbers.fmt_fixed(1234.56, 1, thousands=True) == "1,234.6"
+    assert numbers.fmt_fixed(-0.25, 2, signed=True) == "-0.25"
+    assert numbers.fmt_fixed(2.0, 0, signed=True) == "+2"
+    assert numbers.fmt_pct(0.426, 0, signed=True) == "+43%"
+    assert numbers.fmt_pct(-0.426, 0, signed=True) == "-43%"
 
 
 def test_ranges_collapse_when_both_ends_print_the_same():

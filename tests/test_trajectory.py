@@ -1,7 +1,6 @@
 """kzaf.trajectory on fixture figures whose answers are known (see trajectory_fixtures)."""
 
 import math
-import sys
 import types
 
 import numpy as np
@@ -10,6 +9,7 @@ import pytest
 from trajectory_fixtures import fig, figures, observations_and_sources
 
 from kzaf import trajectory as tr
+from kzaf.data import ImportedFigures
 
 # --- annual table and growth ranges ------------------------------------------------------------
 
@@ -425,7 +425,7 @@ def test_answer_paragraph_states_the_numbers(two_sources):
     assert "Reaching $300M by 2026 from $150M in 2024 needs +41.4% a year." in text
 
 
-def test_parameter_checks_name_the_parameter(monkeypatch):
+def test_parameter_checks_name_the_parameter():
     with pytest.raises(ValueError, match=r"parameter 'flows'.*'exports'"):
         tr.check_flows(["turnover", "exports"])
     with pytest.raises(ValueError, match=r"'start_year' .*'end_year'"):
@@ -433,16 +433,17 @@ def test_parameter_checks_name_the_parameter(monkeypatch):
     with pytest.raises(ValueError, match="parameter 'alpha'"):
         tr.check_alpha(1.5)
     obs, src = observations_and_sources([fig("Z", "turnover", "2023-01", "2023-12", 5)])
+    tables = types.SimpleNamespace(observations=obs, sources=src, imported=None)
     with pytest.raises(ValueError, match="parameter 'data_source' must be one of"):
-        tr.observations_for("excel", obs, src)
-    monkeypatch.setitem(sys.modules, "kzaf.comtrade", None)  # the adapter is absent
-    monkeypatch.delattr("kzaf.comtrade", raising=False)
-    with pytest.raises(ValueError, match=r"parameter 'data_source' is 'comtrade'.*not there yet"):
-        tr.observations_for("comtrade", obs, src)
-    assert tr.observations_for("published", obs, src)[0] is obs
+        tr.imported_figures(tables, "excel")
+    with pytest.raises(ValueError, match=r"'comtrade'.*kzaf.inputs.load\('comtrade'\)"):
+        tr.imported_figures(tables, "comtrade")  # the loader at the edge was not asked for them
+    assert tr.imported_figures(tables, "published") is None
+    assert tr.observations_in_use(tables, None)[0] is obs
+    assert tr.data_note(None) == "Published figures only."
 
 
-def test_comtrade_data_source_puts_imported_figures_beside_published_ones(monkeypatch):
+def test_comtrade_data_source_puts_imported_figures_beside_published_ones():
     obs, src = observations_and_sources([fig("P22", "export", "2022-01", "2022-12", 900)])
     ct_obs, ct_src = observations_and_sources(
         [
@@ -450,11 +451,11 @@ def test_comtrade_data_source_puts_imported_figures_beside_published_ones(monkey
             fig("CT2", "export", "2022-02", "2022-02", 80, source="fixture-comtrade"),
         ]
     )
-    imported = types.SimpleNamespace(observations=ct_obs, sources=ct_src, synthetic=True)
-    fake = types.SimpleNamespace(load_imported=lambda: imported)
-    monkeypatch.setitem(sys.modules, "kzaf.comtrade", fake)
-    monkeypatch.setattr("kzaf.comtrade", fake, raising=False)
-    merged_obs, merged_src, note = tr.observations_for("comtrade", obs, src)
+    imported = ImportedFigures(ct_obs, ct_src, synthetic=True)
+    tables = types.SimpleNamespace(observations=obs, sources=src, imported=imported)
+    assert tr.imported_figures(tables, "comtrade") is imported
+    merged_obs, merged_src = tr.observations_in_use(tables, imported)
+    note = tr.data_note(imported)
     assert note.startswith("**SYNTHETIC TEST DATA:**") and "2 imported UN Comtrade" in note
     figs = tr.trade_figures(merged_obs, merged_src, reporter="KAZ", partner="AFG")
     annual = tr.annual_trade(figs, flows=["export"])

@@ -6,14 +6,17 @@ tables and returns DataFrames; nothing here reads files.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
-from kzaf import series
+from kzaf import claims, series
 from kzaf.data import Tables
 from kzaf.frames import rows as table_rows
 from kzaf.text.escape import escape_markdown
+from kzaf.text.numbers import fmt_general
 
 TOPIC_NAMES = {
     "A": "A. Kazakhstan–Afghanistan trade",
@@ -108,12 +111,7 @@ def trade_conflicts(tables: Tables, policy: str = "official_first") -> pd.DataFr
     figures = series.reported_figures(
         tables.observations, tables.sources, commodity=None, measure=None
     )
-    conflicts = series.find_conflicts(figures, policy)
-    publishers = tables.sources.set_index("source_id")["publisher"]
-    return conflicts.assign(
-        publisher_a=conflicts["source_id_a"].map(publishers),
-        publisher_b=conflicts["source_id_b"].map(publishers),
-    )
+    return series.find_conflicts(figures, policy)  # publisher_a, publisher_b among its columns
 
 
 def indicator_disagreements(tables: Tables, tolerance: float = 0.05) -> pd.DataFrame:
@@ -146,8 +144,8 @@ def indicator_disagreements(tables: Tables, tolerance: float = 0.05) -> pd.DataF
 
 def _span(row) -> str:
     if pd.notna(row.value):
-        return f"{row.value:g}"
-    return f"{row.value_low:g}–{row.value_high:g}"
+        return fmt_general(row.value)
+    return f"{fmt_general(row.value_low)}–{fmt_general(row.value_high)}"
 
 
 def empty_years(
@@ -191,7 +189,7 @@ def conflict_groups(tables: Tables, policy: str = "official_first") -> pd.DataFr
             f = by_id.loc[obs_id]
             mark = " (suspect)" if f["suspect"] else ""
             listed.append(
-                f"{f['value']:g} {f['precision']} — {f['publisher']}, "
+                f"{fmt_general(f['value'])} {f['precision']} — {f['publisher']}, "
                 f"{f['publication_date']}{mark} [{obs_id}]"
             )
         rows.append(
@@ -379,7 +377,8 @@ def key_points(tables: Tables, figures: pd.DataFrame, years: Sequence[int]) -> l
             f"Sources disagree beyond rounding on {len(groups)} trade quantities; for example "
             f"{names.get(pair['reporter'], pair['reporter'])}'s {pair['flow']} with "
             f"{names.get(pair['partner'], pair['partner'])} in {pair['period_label']} is "
-            f"{pair['value_a']:g} according to {pair['publisher_a']} and {pair['value_b']:g} "
+            f"{fmt_general(pair['value_a'])} according to {pair['publisher_a']} and "
+            f"{fmt_general(pair['value_b'])} "
             f"according to {pair['publisher_b']}."
         )
     else:
@@ -396,3 +395,53 @@ def answer_text(tables: Tables, figures: pd.DataFrame, years: Sequence[int]) -> 
     """The audit's answer paragraph: :func:`key_points` as one Markdown paragraph, each
     sentence escaped (publishers come from the data)."""
     return " ".join(escape_markdown(point) for point in key_points(tables, figures, years))
+
+
+# ---------------------------------------------------------------------------------------------
+# The audit notebook as one call
+
+# The notebook's parameters (its parameters cell), read from the mapping build() is given.
+PARAMETERS = ("topics", "start_year", "end_year", "source_policy")
+CLAIMS = ("C6", "C7", "C8", "C13", "C14")  # the article's claims that dated events test
+DATASET = "kzaf dataset (data/observations.csv, data/indicators.csv)"  # chart captions
+COUNTED = {"kind": "Figures by source kind", "precision": "Figures by precision"}
+
+
+@dataclass(frozen=True)
+class Audit:
+    """Everything the audit notebook shows, from the tables and its parameters."""
+
+    years: tuple[int, int]
+    figures: pd.DataFrame  # every figure of the topics and years chosen
+    key_points: list[str]
+    coverage: pd.DataFrame  # topic rows, year columns: figures per topic and year
+    counts: dict[str, pd.DataFrame]  # figures and sources by kind, and by precision
+    conflicts: pd.DataFrame
+    disagreements: pd.DataFrame
+    suspects: pd.DataFrame
+    gaps: pd.DataFrame
+    headline: pd.DataFrame
+    ledger: pd.DataFrame
+
+
+def build(
+    tables: Tables, parameters: Mapping[str, Any], checks: Mapping[str, claims.Check]
+) -> Audit:
+    """The audit for the topics and years chosen, in the notebook's order; the ledger's
+    checks come from the caller (``kzaf.claim_checks.CHECKS``)."""
+    years = (parameters["start_year"], parameters["end_year"])
+    figures = select(all_figures(tables), parameters["topics"], years)
+    conflicts = conflict_groups(tables, parameters["source_policy"])
+    return Audit(
+        years=years,
+        figures=figures,
+        key_points=key_points(tables, figures, years),
+        coverage=coverage_matrix(coverage(figures, years)),
+        counts={column: by_column(figures, column) for column in COUNTED},
+        conflicts=conflicts[["what", "period_label", "figures"]],
+        disagreements=indicator_disagreements(tables),
+        suspects=suspect_figures(tables),
+        gaps=gaps_table(tables, years),
+        headline=headline_counts(figures),
+        ledger=claims.evaluate(tables, CLAIMS, checks=checks),
+    )

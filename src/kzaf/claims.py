@@ -2,10 +2,11 @@
 
 ``data/claims.csv`` lists the claims (C1–C14) in our words with the figures the article
 prints and the parts each is split into. A *check* is a function ``(tables, options) ->
-ClaimResult`` registered with :func:`check`. Checks live beside the analysis they use, in
-``kzaf.claim_checks.<topic>`` modules, so each notebook's team owns its own; :func:`evaluate`
-imports the ones that decide the claims asked for and returns one row per claim. A claim
-without a check is reported as not testable, never skipped.
+ClaimResult`` marked with :func:`check`. Checks live above the analyses they use, in
+``kzaf.claim_checks.<topic>`` modules, so each notebook's team owns its own; the ledger here
+imports none of them: the caller hands :func:`evaluate` the checks to run
+(``kzaf.claim_checks.CHECKS``), and it returns one row per claim. A claim without a check is
+reported as not testable, never skipped.
 
 A check judges each *part* of its claim (:class:`Part`); the claim's verdict is never chosen
 by the check but derived from its parts by :func:`claim_verdict`, the one rule stated in
@@ -15,10 +16,10 @@ figure may stray and still hold is set per measure in :data:`TOLERANCES`, with t
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from types import ModuleType
 from typing import Any
 
 import pandas as pd
@@ -227,63 +228,55 @@ def parts_of(result: ClaimResult) -> tuple[Part, ...]:
 
 
 Check = Callable[[Tables, Mapping[str, Any]], ClaimResult]
-_CHECKS: dict[str, Check] = {}
-
-# One module per topic; each registers its checks on import. Listed here, with the claims each
-# decides, so that evaluate() finds every check without the notebooks having to import
-# anything, and imports only the topics it is asked about (each pulls in its analysis package).
-CHECK_MODULES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("kzaf.claim_checks.trade", ("C1", "C2", "C3")),  # trajectory notebook
-    ("kzaf.claim_checks.locomotive", ("C4", "C5")),  # locomotive notebook
-    ("kzaf.claim_checks.risk", ("C9", "C10", "C11", "C12")),  # risk notebook
-    ("kzaf.claim_checks.events", ("C6", "C7", "C8", "C13", "C14")),  # dated events
-)
 
 
 def check(claim_id: str) -> Callable[[Check], Check]:
-    """Register ``function`` as the test of ``claim_id``."""
+    """Mark ``function`` as the test of ``claim_id`` (:func:`checks_in` collects the marks).
 
-    def register(function: Check) -> Check:
-        if claim_id in _CHECKS and _CHECKS[claim_id] is not function:
-            raise ValueError(f"claim {claim_id} already has a check ({_CHECKS[claim_id]})")
-        _CHECKS[claim_id] = function
+    Marking registers nothing: the caller hands :func:`evaluate` the checks it should run, so
+    the ledger never reaches back into the modules that use it."""
+
+    def mark(function: Check) -> Check:
+        function.claim_id = claim_id  # type: ignore[attr-defined]
         return function
 
-    return register
+    return mark
 
 
-def registered_checks(claim_ids: Iterable[str] | None = None) -> dict[str, Check]:
-    """The checks registered so far, after importing the topic modules that decide
-    ``claim_ids`` (all of them when None)."""
-    wanted = None if claim_ids is None else set(claim_ids)
-    for name, decides in CHECK_MODULES:
-        if wanted is not None and wanted.isdisjoint(decides):
-            continue
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:  # a real import error inside the module: surface it
-                raise
-    return dict(_CHECKS)
+def checks_in(*modules: ModuleType) -> dict[str, Check]:
+    """claim id -> check, for every function the modules mark with :func:`check`; two checks
+    of one claim are an error."""
+    found: dict[str, Check] = {}
+    for module in modules:
+        for function in vars(module).values():
+            claim_id = getattr(function, "claim_id", None)
+            if not callable(function) or not isinstance(claim_id, str):
+                continue
+            if claim_id in found and found[claim_id] is not function:
+                raise ValueError(f"claim {claim_id} has two checks: {found[claim_id]}, {function}")
+            found[claim_id] = function
+    return found
 
 
 def evaluate(
     tables: Tables,
     claim_ids: Iterable[str] | None = None,
     options: Mapping[str, Any] | None = None,
+    *,
+    checks: Mapping[str, Check],
 ) -> pd.DataFrame:
     """One row per claim: id, statement, figures, verdict, evidence, sources, tolerance, and
     ``parts`` (a list of {part, verdict, evidence, tolerance} per part, in order).
 
-    ``options`` are passed to every check (notebook parameters such as a tolerance or the
-    source policy); checks ignore what they do not use.
+    ``checks`` (claim id -> check) come from the caller, usually ``kzaf.claim_checks.CHECKS``;
+    a claim without one is not testable. ``options`` are passed to every check (notebook
+    parameters such as a tolerance or the source policy); checks ignore what they do not use.
     """
     claims = tables["claims"]
     wanted = list(claim_ids) if claim_ids is not None else list(claims["claim_id"])
     unknown = sorted(set(wanted) - set(claims["claim_id"]))
     if unknown:
         raise ValueError(f"unknown claim id(s) {unknown}; data/claims.csv has C1–C14")
-    checks = registered_checks(wanted)
     rows = []
     for claim in table_rows(claims[claims["claim_id"].isin(wanted)], index=False):
         if claim.claim_id in checks:

@@ -94,13 +94,30 @@ class UnknownCountryError(KeyError):
 # Tables
 
 
+# Where a notebook's figures come from (its ``data_source`` parameter): the published tables
+# alone, or with UN Comtrade figures imported beside them (kzaf.inputs.load reads both).
+DATA_SOURCES: tuple[str, ...] = ("published", "comtrade")
+
+
+@dataclass(frozen=True)
+class ImportedFigures:
+    """Figures from an outside source (UN Comtrade imports) in the columns of the observations
+    and sources tables, read beside the published tables (never merged into ``data/``)."""
+
+    observations: pd.DataFrame
+    sources: pd.DataFrame
+    synthetic: bool = False  # from the made-up test fixture: never a finding
+
+
 @dataclass(frozen=True)
 class Tables:
-    """The validated tables, one DataFrame each, plus the descriptor they were checked against."""
+    """The validated tables, one DataFrame each, plus the descriptor they were checked against,
+    and any figures imported beside them (``kzaf.inputs.load``)."""
 
     frames: Mapping[str, pd.DataFrame]
     descriptor: Mapping[str, Any] = field(repr=False)
     directory: Path
+    imported: ImportedFigures | None = field(default=None, repr=False)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.frames[name]

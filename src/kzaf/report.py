@@ -1,9 +1,10 @@
 """What a notebook hands to its readers and to the runner: the answer, headline numbers, verdicts.
 
-Notebooks call :func:`answer`, :func:`headline` and :func:`verdicts` instead of printing. Each
-displays a readable table (and is what nbval checks, rounded so it is stable) and also carries
-a machine-readable copy under a kzaf MIME type, which the runner reads from executed notebooks
-to build the run's index page. Nothing here computes a finding.
+Notebooks call :func:`answer`, :func:`headline`, :func:`verdicts` and :func:`show` instead
+of printing or branching on what the data hold. Each displays a readable table (and is what
+nbval checks, rounded so it is stable) and also carries a machine-readable copy under a kzaf
+MIME type, which the runner reads from executed notebooks to build the run's index page.
+Nothing here computes a finding.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from kzaf.text.escape import escape_html
-from kzaf.text.tables import reader_table
+from kzaf.text.tables import Shown, reader_table
 
 if TYPE_CHECKING:  # imported where used: the runner reads payloads without loading pandas
     import pandas as pd
@@ -65,11 +66,27 @@ def _bundle(table: pd.DataFrame, mime: str, title: str, decimals: int) -> dict[s
     }
 
 
-def headline(table: pd.DataFrame | Mapping[str, Any], title: str, decimals: int = 1) -> None:
-    """Show the notebook's headline numbers (a small table, or a mapping name -> value)."""
+def show(*parts: Shown) -> None:
+    """Show a notebook's parts in order: a table as a table, a sentence (Markdown, from the
+    analysis: kzaf.text.tables.table_or) in place of an empty one, nothing for None. The one
+    "table or message" rule, so notebooks never branch on what their data hold."""
+    from IPython.display import Markdown, display
+
+    for part in parts:
+        if part is None:
+            continue
+        display(Markdown(part) if isinstance(part, str) else part)
+
+
+def headline(table: pd.DataFrame | Mapping[str, Any] | str, title: str, decimals: int = 1) -> None:
+    """Show the notebook's headline numbers (a small table, or a mapping name -> value), or
+    the sentence an analysis gives in place of an empty table."""
     import pandas as pd
     from IPython.display import display
 
+    if isinstance(table, str):
+        show(table)
+        return
     if isinstance(table, Mapping):
         table = pd.DataFrame({"quantity": list(table), "value": list(table.values())})
     display(_bundle(table, HEADLINE_MIME, title, decimals), raw=True)
@@ -90,14 +107,21 @@ def claim_parts(ledger: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(PART_COLUMNS))
 
 
-def verdicts(ledger: pd.DataFrame, title: str = "The article's claims against the data") -> None:
+def verdicts(
+    ledger: pd.DataFrame | str, title: str = "The article's claims against the data"
+) -> None:
     """Show claim verdicts from :func:`kzaf.claims.evaluate`: one row per claim, then each
-    claim's parts with their verdict, evidence and tolerance, then the rule that joins them.
+    claim's parts with their verdict, evidence and tolerance, then the rule that joins them;
+    or the sentence an analysis gives where the claims do not apply.
 
     The payload's rows carry their parts too, so the run's index can show them."""
     from IPython.display import display
 
     from kzaf.claims import RULE
+
+    if isinstance(ledger, str):
+        show(ledger)
+        return
 
     columns = [c for c in ("claim_id", "statement", "verdict", "sources") if c in ledger]
     bundle = _bundle(ledger[columns], VERDICTS_MIME, title, 1)
@@ -126,6 +150,8 @@ def answer(text: str) -> None:
     """
     from IPython.display import display
 
+    if not text:  # nothing to say (an analysis's optional note): nothing shown
+        return
     display({"text/markdown": text, ANSWER_MIME: {"text": text}}, raw=True)
 
 

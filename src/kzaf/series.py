@@ -36,7 +36,6 @@ import numpy as np
 import pandas as pd
 
 from kzaf.frames import records as frame_records
-from kzaf.text.numbers import fmt_plain as _fmt
 
 # Columns that identify "the same thing" across sources; figures are reconciled within a group.
 GROUP_KEYS: tuple[str, ...] = (
@@ -363,21 +362,6 @@ def part_fits_whole(
     return low_part <= high_whole
 
 
-def _conflict_reason(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
-    difference = abs(a["value"] - b["value"])
-    base = min(a["value"], b["value"])
-    share = f" ({difference / base:.1%})" if base else ""
-    text = (
-        f"{_fmt(a['value'])} ({a['precision']}, {a['publisher']}, {a['publication_date']}) vs "
-        f"{_fmt(b['value'])} ({b['precision']}, {b['publisher']}, {b['publication_date']}): "
-        f"differ by {_fmt(difference)}{share}, beyond what their precision allows"
-    )
-    flagged = [f["obs_id"] for f in (a, b) if f.get("suspect")]
-    if flagged:
-        text += f"; flagged suspect: {', '.join(flagged)}"
-    return text
-
-
 CONFLICT_COLUMNS = (
     "period_label",
     "obs_id_a",
@@ -387,7 +371,15 @@ CONFLICT_COLUMNS = (
     "source_id_a",
     "source_id_b",
     "difference",
-    "reason",
+    # What a sentence about the pair needs (kzaf.text.conflicts writes it).
+    "precision_a",
+    "precision_b",
+    "publisher_a",
+    "publisher_b",
+    "publication_date_a",
+    "publication_date_b",
+    "suspect_a",
+    "suspect_b",
 )
 
 
@@ -418,7 +410,13 @@ def _conflict_rows(
                         "source_id_a": a["source_id"],
                         "source_id_b": b["source_id"],
                         "difference": abs(a["value"] - b["value"]),
-                        "reason": _conflict_reason(a, b),
+                        **{
+                            f"{field}_{side}": figure.get(field)
+                            for field in ("precision", "publisher", "publication_date")
+                            for side, figure in (("a", a), ("b", b))
+                        },
+                        "suspect_a": bool(a.get("suspect")),
+                        "suspect_b": bool(b.get("suspect")),
                     }
                 )
     return rows
@@ -432,7 +430,9 @@ def find_conflicts(
     """Every pair of figures for the same thing that conflict, once per pair (a < b by obs_id).
 
     Columns: the group keys, ``period_label``, ``obs_id_a``, ``obs_id_b``, ``value_a``,
-    ``value_b``, ``source_id_a``, ``source_id_b``, ``difference``, ``reason``.
+    ``value_b``, ``source_id_a``, ``source_id_b``, ``difference``, and each figure's
+    ``precision``, ``publisher``, ``publication_date`` and ``suspect`` (``_a``, ``_b``): the
+    numbers; :func:`kzaf.text.conflicts.with_reasons` says in words why a pair conflicts.
     """
     policy = policy_from(policy)
     rows: list[dict[str, Any]] = []
@@ -494,6 +494,13 @@ def _preferred_reason(best: Mapping[str, Any], n: int, policy: SourcePolicy) -> 
     )
 
 
+RECONCILED_COLUMNS = (
+    "period_label", "n_figures", "n_sources", "preferred_value", "preferred_obs_id",
+    "preferred_source_id", "preferred_publisher", "preferred_reason", "value_min", "value_max",
+    "spread", "spread_pct", "n_conflicts", "conflict", "conflict_pairs", "obs_ids", "policy",
+)  # fmt: skip
+
+
 def reconcile(
     figures: pd.DataFrame,
     policy: SourcePolicy | str = "official_first",
@@ -504,8 +511,8 @@ def reconcile(
     Columns: the group keys, ``period_label``, ``n_figures``, ``n_sources``,
     ``preferred_value``, ``preferred_obs_id``, ``preferred_source_id``, ``preferred_publisher``,
     ``preferred_reason``, ``value_min``, ``value_max``, ``spread`` (max - min),
-    ``spread_pct`` (spread / min), ``n_conflicts``, ``conflict`` (bool), ``conflict_reasons``
-    (list of str), ``obs_ids`` (every input figure), ``policy``.
+    ``spread_pct`` (spread / min), ``n_conflicts``, ``conflict`` (bool), ``conflict_pairs``
+    (the obs_ids of each conflicting pair), ``obs_ids`` (every input figure), ``policy``.
     """
     policy = policy_from(policy)
     rows = []
@@ -513,7 +520,9 @@ def reconcile(
         best = records[_ranked(records, policy)[0]]
         values = [r["value"] for r in records]
         low, high = float(min(values)), float(max(values))
-        reasons = [row["reason"] for row in _conflict_rows(key, records, policy, keys)]
+        pairs = [
+            (row["obs_id_a"], row["obs_id_b"]) for row in _conflict_rows(key, records, policy, keys)
+        ]
         rows.append(
             {
                 **dict(zip(keys, key, strict=True)),
@@ -529,34 +538,14 @@ def reconcile(
                 "value_max": high,
                 "spread": high - low,
                 "spread_pct": (high - low) / low if low else math.nan,
-                "n_conflicts": len(reasons),
-                "conflict": bool(reasons),
-                "conflict_reasons": reasons,
+                "n_conflicts": len(pairs),
+                "conflict": bool(pairs),
+                "conflict_pairs": pairs,
                 "obs_ids": [r["obs_id"] for r in records],
                 "policy": policy.name,
             }
         )
-    columns = [
-        *keys,
-        "period_label",
-        "n_figures",
-        "n_sources",
-        "preferred_value",
-        "preferred_obs_id",
-        "preferred_source_id",
-        "preferred_publisher",
-        "preferred_reason",
-        "value_min",
-        "value_max",
-        "spread",
-        "spread_pct",
-        "n_conflicts",
-        "conflict",
-        "conflict_reasons",
-        "obs_ids",
-        "policy",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=[*keys, *RECONCILED_COLUMNS])
 
 
 def annual_table(
@@ -618,6 +607,12 @@ def _require_single(frame: pd.DataFrame, columns: Sequence[str]) -> None:
 # Derived periods
 
 
+RESIDUAL_COLUMNS = (
+    "period_start", "period_end", "period_label", "value", "derived", "method",
+    "from_obs_ids", "same_source", "precise", "consistent",
+)  # fmt: skip
+
+
 def derive_residuals(figures: pd.DataFrame) -> pd.DataFrame:
     """Figures for periods nobody published, derived from two cumulative ones.
 
@@ -641,44 +636,31 @@ def derive_residuals(figures: pd.DataFrame) -> pd.DataFrame:
                     and short["period_end"] < long["period_end"]
                     and short["period_start"].year == long["period_end"].year
                 )
-                if not same_run or short["measure"] == "share":
-                    continue
-                start = short["period_end"] + 1
-                end = long["period_end"]
-                rows.append(
-                    {
-                        **dict(zip(keys, key, strict=True)),
-                        "period_start": start,
-                        "period_end": end,
-                        "period_label": period_label(start, end, long["basis"]),
-                        "value": long["value"] - short["value"],
-                        "derived": True,
-                        "method": (
-                            f"{long['period_label']} ({long['obs_id']}) minus "
-                            f"{short['period_label']} ({short['obs_id']})"
-                        ),
-                        "from_obs_ids": [long["obs_id"], short["obs_id"]],
-                        "same_source": long["source_id"] == short["source_id"],
-                        "precise": long["precision"] == short["precision"] == "exact",
-                        # A residual negative beyond the figures' precision means the
-                        # two cumulative figures cannot both be right.
-                        "consistent": part_fits_whole(short, long),
-                    }
-                )
-    columns = [
-        *keys,
-        "period_start",
-        "period_end",
-        "period_label",
-        "value",
-        "derived",
-        "method",
-        "from_obs_ids",
-        "same_source",
-        "precise",
-        "consistent",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+                if same_run and short["measure"] != "share":
+                    rows.append({**dict(zip(keys, key, strict=True)), **_residual(short, long)})
+    return pd.DataFrame(rows, columns=[*keys, *RESIDUAL_COLUMNS])
+
+
+def _residual(short: Mapping[Any, Any], long: Mapping[Any, Any]) -> dict[str, Any]:
+    """The months ``long`` covers after ``short`` ends: ``long`` minus ``short``."""
+    start, end = short["period_end"] + 1, long["period_end"]
+    return {
+        "period_start": start,
+        "period_end": end,
+        "period_label": period_label(start, end, long["basis"]),
+        "value": long["value"] - short["value"],
+        "derived": True,
+        "method": (
+            f"{long['period_label']} ({long['obs_id']}) minus "
+            f"{short['period_label']} ({short['obs_id']})"
+        ),
+        "from_obs_ids": [long["obs_id"], short["obs_id"]],
+        "same_source": long["source_id"] == short["source_id"],
+        "precise": long["precision"] == short["precision"] == "exact",
+        # A residual negative beyond the figures' precision means the two cumulative figures
+        # cannot both be right.
+        "consistent": part_fits_whole(short, long),
+    }
 
 
 # ---------------------------------------------------------------------------------------------

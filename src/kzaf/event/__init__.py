@@ -1,9 +1,9 @@
 """What one shipment does to the numbers: decomposition, plausibility, comparisons, counterfactual.
 
-Pure functions on DataFrames (nothing here reads files, except :func:`monthly_source`, which
-hands the reading to ``kzaf.comtrade``). The event is one recorded shipment: a month, a value
-in USD million, an HS code, and the reporter, partner and flow it belongs to (by default
-Kazakh exports to Afghanistan).
+Pure functions on DataFrames: nothing here reads files (the notebook's setup loads the
+tables, and any imported UN Comtrade figures, with ``kzaf.inputs.load``). The event is one
+recorded shipment: a month, a value in USD million, an HS code, and the reporter, partner and
+flow it belongs to (by default Kazakh exports to Afghanistan).
 
 Decomposition
     Every published aggregate that contains the event month (a full year, January–May, first
@@ -35,9 +35,6 @@ One idea per module (like :mod:`kzaf.risk`): ``shipment``, ``applicability``, ``
 name is re-exported here, so ``from kzaf import event as ev`` serves notebooks and tests.
 """
 
-# monthly_source imports the Comtrade adapter through importlib; tests replace it here.
-import importlib  # noqa: F401
-
 from kzaf.event.applicability import (
     LOCOMOTIVE_HS,
     LOCOMOTIVE_MAKER,
@@ -45,7 +42,7 @@ from kzaf.event.applicability import (
     claims_apply,
     plausibility_applies,
 )
-from kzaf.event.build import CLAIMS, Shipment, build
+from kzaf.event.build import CLAIMS, PARAMETERS, ImpactShown, Shipment, build
 from kzaf.event.comparisons import (
     ANNUAL_COLUMNS,
     READING_COLUMNS,
@@ -67,11 +64,7 @@ from kzaf.event.counterfactual import (
     _summary_row,
     choose_model,
     control_series,
-    counterfactual_methods_text,
-    describe_impact,
-    effect_reading,
     monthly_counterfactual,
-    needs_monthly_data_text,
     pulse_effect,
     pulse_power,
     reference_impact,
@@ -94,8 +87,8 @@ from kzaf.event.decomposition import (
 from kzaf.event.monthly import (
     MonthlyData,
     claim_tables,
+    monthly_data,
     monthly_series,
-    monthly_source,
     with_observations,
 )
 from kzaf.event.narrative import (
@@ -105,11 +98,21 @@ from kzaf.event.narrative import (
     _join,
     answer_text,
     claims_not_applicable,
+    controls_text,
+    counterfactual_message,
+    counterfactual_methods_text,
+    describe_impact,
+    effect_reading,
     key_points,
+    model_text,
+    needs_monthly_data_text,
+    no_controls_text,
     page_title,
     plausibility_not_applicable,
+    power_sentence,
     question_text,
     sources_of,
+    synthetic_banner,
 )
 from kzaf.event.plausibility import (
     Plausibility,
@@ -126,7 +129,6 @@ from kzaf.event.shipment import (
     BUYER_CODE,
     CAPACITY_CODE,
     CONTEXT_PREFIX,
-    DATA_SOURCES,
     UNIT,
     UNIT_PRICE_CODE,
     Event,
@@ -150,10 +152,10 @@ __all__ = [
     "CLAIMS",
     "CONTEXT_PREFIX",
     "COUNT_CODES",
-    "DATA_SOURCES",
     "DECOMPOSITION_COLUMNS",
     "LOCOMOTIVE_HS",
     "LOCOMOTIVE_MAKER",
+    "PARAMETERS",
     "POINTWISE_COLUMNS",
     "READING_COLUMNS",
     "UNIT",
@@ -163,6 +165,7 @@ __all__ = [
     "Counterfactual",
     "Event",
     "Impact",
+    "ImpactShown",
     "MonthlyData",
     "Plausibility",
     "PriceRange",
@@ -192,6 +195,8 @@ __all__ = [
     "compare_with_monthly_averages",
     "containing_aggregates",
     "control_series",
+    "controls_text",
+    "counterfactual_message",
     "counterfactual_methods_text",
     "decompose",
     "decomposition_headline",
@@ -209,15 +214,18 @@ __all__ = [
     "implied_units",
     "indicators_by_code",
     "key_points",
+    "model_text",
     "monthly_counterfactual",
+    "monthly_data",
     "monthly_partner_figures",
     "monthly_series",
-    "monthly_source",
     "needs_monthly_data_text",
+    "no_controls_text",
     "page_title",
     "plausibility",
     "plausibility_applies",
     "plausibility_not_applicable",
+    "power_sentence",
     "pulse_effect",
     "pulse_power",
     "question_text",
@@ -225,6 +233,7 @@ __all__ = [
     "reference_impact",
     "share_range",
     "sources_of",
+    "synthetic_banner",
     "unit_price_range",
     "with_observations",
     "year_on_year_changes",

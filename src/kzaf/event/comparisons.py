@@ -140,8 +140,6 @@ def compare_with_monthly_averages(
     otherwise, ``not testable`` without a figure. Strings are :class:`kzaf.claims.Verdict`
     values.
     """
-    from kzaf.claims import Verdict
-
     if not 0 <= tolerance < 1:
         raise ValueError(f"tolerance={tolerance!r} must be a fraction in [0, 1)")
     used = annual if include_suspect else annual[~annual["suspect"].astype(bool)]
@@ -152,39 +150,44 @@ def compare_with_monthly_averages(
     readings: list[tuple[str, tuple[str, ...]]] = [(f"{p} alone", (p,)) for p in partners]
     if len(partners) > 1:
         readings.append((" + ".join(partners) + " together", tuple(partners)))
-    rows = []
-    for name, members in readings:
-        known = [ranges[p] for p in members]
-        if any(n == 0 for n, _, _ in known):
-            rows.append(
-                {"reading": name, "partners": list(members), "n_figures": 0,
-                 "monthly_low_usd_m": math.nan, "monthly_high_usd_m": math.nan,
-                 "shipment_usd_m": value_usd_m, "ratio_low": math.nan, "ratio_high": math.nan,
-                 "verdict": str(Verdict.NOT_TESTABLE)}
-            )  # fmt: skip
-            continue
-        low = float(sum(lo for _, lo, _ in known if lo is not None))  # every n > 0 here
-        high = float(sum(hi for _, _, hi in known if hi is not None))
-        if low <= value_usd_m <= high:
-            verdict = Verdict.CONFIRMED
-        else:
-            nearest = low if value_usd_m < low else high
-            off = abs(value_usd_m / nearest - 1)
-            verdict = Verdict.WITHIN_TOLERANCE if off <= tolerance else Verdict.CONTRADICTED
-        rows.append(
-            {
-                "reading": name,
-                "partners": list(members),
-                "n_figures": int(sum(n for n, _, _ in known)),
-                "monthly_low_usd_m": low,
-                "monthly_high_usd_m": high,
-                "shipment_usd_m": value_usd_m,
-                "ratio_low": value_usd_m / high,
-                "ratio_high": value_usd_m / low,
-                "verdict": str(verdict),
-            }
-        )
+    rows = [
+        _reading(name, members, [ranges[p] for p in members], value_usd_m, tolerance)
+        for name, members in readings
+    ]
     return pd.DataFrame(rows, columns=READING_COLUMNS)
+
+
+def _reading(
+    name: str,
+    members: tuple[str, ...],
+    known: list[tuple[int, float | None, float | None]],
+    value_usd_m: float,
+    tolerance: float,
+) -> dict[str, Any]:
+    """One reading's row: the range of its average months (summed across its partners) and
+    the verdict on ``value_usd_m`` against it."""
+    from kzaf.claims import Verdict
+
+    row = {"reading": name, "partners": list(members), "shipment_usd_m": value_usd_m}
+    if any(n == 0 for n, _, _ in known):
+        return {
+            **row, "n_figures": 0, "monthly_low_usd_m": math.nan,
+            "monthly_high_usd_m": math.nan, "ratio_low": math.nan, "ratio_high": math.nan,
+            "verdict": str(Verdict.NOT_TESTABLE),
+        }  # fmt: skip
+    low = float(sum(lo for _, lo, _ in known if lo is not None))  # every n > 0 here
+    high = float(sum(hi for _, _, hi in known if hi is not None))
+    if low <= value_usd_m <= high:
+        verdict = Verdict.CONFIRMED
+    else:
+        nearest = low if value_usd_m < low else high
+        off = abs(value_usd_m / nearest - 1)
+        verdict = Verdict.WITHIN_TOLERANCE if off <= tolerance else Verdict.CONTRADICTED
+    return {
+        **row, "n_figures": int(sum(n for n, _, _ in known)), "monthly_low_usd_m": low,
+        "monthly_high_usd_m": high, "ratio_low": value_usd_m / high,
+        "ratio_high": value_usd_m / low, "verdict": str(verdict),
+    }  # fmt: skip
 
 
 def monthly_partner_figures(

@@ -16,9 +16,8 @@ from scipy import stats
 
 from kzaf import series
 from kzaf.event.monthly import monthly_series
-from kzaf.event.shipment import UNIT, Event
+from kzaf.event.shipment import Event
 from kzaf.series import SourcePolicy
-from kzaf.text.numbers import fmt_number, fmt_p_value, fmt_signed
 
 # ---------------------------------------------------------------------------------------------
 # Counterfactual
@@ -30,7 +29,7 @@ class Impact:
 
     event_month: pd.Period
     alpha: float
-    model: str  # the model, in words
+    level: str  # the level component chosen: "local level" or "local linear trend"
     log_scale: bool
     pre_months: int
     post_months: int
@@ -44,6 +43,8 @@ class Impact:
     # power to tell pulses of 2, 4 and 6 typical one-step errors from zero (simulation
     # estimate given the fitted model; see pulse_power)
     power: pd.DataFrame = field(default_factory=pd.DataFrame)
+    harmonics: int = 0  # of the fixed 12-month cycle (0: no cycle)
+    parameter_draws: int = 0  # parameter sets drawn for the intervals (0: plug-in intervals)
 
     @property
     def event_effect(self) -> tuple[float, float, float]:
@@ -97,32 +98,60 @@ def pulse_effect(
 ) -> Impact:
     """Estimate what a monthly series would have been without the event (CausalImpact-style).
 
-    The model (statsmodels ``UnobservedComponents``) is fitted by maximum likelihood to the
-    months before ``event_month`` only, then forecast over the post-period (the event month
-    and ``post_months - 1`` after it; default: to the end of the series). Candidates
-    (:func:`choose_model`): a local level, or a local linear trend (stochastic level, fixed
-    slope) when at least :data:`TREND_MIN_PRE_MONTHS` months precede the event; each with,
-    when ``seasonal_harmonics`` > 0, a deterministic 12-month cycle; and each with and
-    without ``controls`` (monthly series the event cannot have moved, such as the reporter's
-    trade with other partners) as regressors, where controls cover every month of the
-    window. ``trend="auto"`` chooses among them by :data:`SELECTION_CRITERION`;
-    ``"local level"`` or ``"local linear trend"`` fixes the level component.
-
-    Effect = actual - predicted, with (1 - alpha) intervals from ``n_draws`` simulated
-    forecast paths: ``parameter_draws`` parameter sets are drawn from the maximum-likelihood
-    estimate's asymptotic normal distribution (in the model's unconstrained parameters,
-    covariance from the numerical Hessian), and for each, paths from the model's joint
-    Gaussian forecast distribution; so the intervals carry parameter uncertainty as well as
-    the noise (``parameter_draws=0``: plug-in estimates only). Pointwise intervals are
-    quantiles of each month's draws, cumulative ones of the summed paths; the predicted value
-    is the draws' mean. ``seasonal_harmonics=None`` uses 2 harmonics with at least 36
-    pre-period months and none otherwise. With ``log_scale`` the model runs on log values
-    (multiplicative noise; controls are logged too) and the draws are exponentiated.
-    ``seed`` fixes the draws.
-
-    Months with no value (NaN) in the pre-period are skipped by the Kalman filter; in the
-    post-period their effect is NaN and the cumulative effect stops there.
+    Fitted by maximum likelihood to the months before ``event_month`` only, then forecast over
+    the post-period (the event month and ``post_months - 1`` after it; default: to the end of
+    the series). The candidates are :func:`choose_model`'s: a local level, or a local linear
+    trend (fixed slope) with :data:`TREND_MIN_PRE_MONTHS` months before the event; each with a
+    fixed 12-month cycle of ``seasonal_harmonics`` harmonics (None: 2 with 36 pre-period months,
+    else none), and each with and without ``controls`` (monthly series the event cannot have
+    moved) as regressors. ``trend`` fixes the level component, or "auto" chooses by
+    :data:`SELECTION_CRITERION`. Effect = actual - predicted, with (1 - alpha) intervals from
+    ``n_draws`` simulated forecast paths that carry ``parameter_draws`` parameter sets
+    (:func:`_forecast_paths`; 0: plug-in estimates). ``log_scale`` fits on logs. ``seed``
+    fixes the draws. A month with no value is skipped before the event; after it, its effect
+    is NaN and the cumulative effect stops there.
     """
+    when, pre, post = _split(
+        values, event_month, alpha, trend, post_months, log_scale, min_pre_months
+    )
+    n_pre = int(pre.notna().sum())
+    harmonics = (2 if n_pre >= 36 else 0) if seasonal_harmonics is None else seasonal_harmonics
+    endog = np.log(pre.to_numpy()) if log_scale else pre.to_numpy()
+    window = pd.PeriodIndex(pre.index.append(post.index))
+    exog, notes = usable_controls(controls, window, log_scale)
+    choice = choose_model(endog, harmonics, trend, n_pre, exog, len(pre))
+    exog_future = exog.iloc[len(pre) :].to_numpy() if choice.uses_controls else None
+    rng = np.random.default_rng(seed)
+    paths, draw_notes = _forecast_paths(
+        choice.model, choice.result, len(post), parameter_draws, n_draws, rng, exog_future
+    )
+    paths = np.exp(paths) if log_scale else paths
+    post_frame, summary, p_value, n = _post_period(post, paths, alpha, when)
+    notes = [*notes, *choice.notes, *draw_notes]
+    if n < len(post):
+        notes.append(f"post-period cut to {n} month(s): the series has a gap after that")
+    pre_frame = _in_sample(choice.result, pre, alpha, log_scale)
+    typical = _typical_error(choice.result, log_scale, pre)
+    return Impact(
+        when, alpha, choice.name, log_scale, n_pre, n,
+        pd.concat([pre_frame, post_frame], ignore_index=True)[POINTWISE_COLUMNS],
+        summary, p_value, tuple(notes), selection=choice.table,
+        controls=tuple(exog.columns) if choice.uses_controls else (),
+        power=pulse_power(paths[:, :n], alpha, typical, rng),
+        harmonics=harmonics, parameter_draws=max(parameter_draws, 0),
+    )  # fmt: skip
+
+
+def _split(
+    values: pd.Series,
+    event_month: str | pd.Period,
+    alpha: float,
+    trend: str,
+    post_months: int | None,
+    log_scale: bool,
+    min_pre_months: int,
+) -> tuple[pd.Period, pd.Series, pd.Series]:
+    """The event month, and the series before it and from it (checked)."""
     if not 0 < alpha < 1:
         raise ValueError(f"alpha={alpha!r} must lie strictly between 0 and 1")
     if trend not in TREND_CHOICES:
@@ -150,107 +179,46 @@ def pulse_effect(
         )
     if log_scale and (values.dropna() <= 0).any():
         raise ValueError("log_scale=True needs positive values")
-    harmonics = (2 if n_pre >= 36 else 0) if seasonal_harmonics is None else seasonal_harmonics
-    endog = np.log(pre.to_numpy()) if log_scale else pre.to_numpy()
-    window = pd.PeriodIndex(pre.index.append(post.index))
-    exog, control_notes = usable_controls(controls, window, log_scale)
-    notes = list(control_notes)
-    choice = choose_model(endog, harmonics, trend, n_pre, exog, len(pre))
-    notes += choice.notes
-    model, result = choice.model, choice.result
-    exog_future = None if not choice.uses_controls else exog.iloc[len(pre) :].to_numpy()
-    rng = np.random.default_rng(seed)
-    paths, draw_notes = _forecast_paths(
-        model, result, len(post), parameter_draws, n_draws, rng, exog_future
-    )
-    notes += draw_notes
-    if log_scale:
-        paths = np.exp(paths)
+    return when, pre, post
+
+
+def _post_period(
+    post: pd.Series, paths: np.ndarray, alpha: float, when: pd.Period
+) -> tuple[pd.DataFrame, pd.DataFrame, float, int]:
+    """The post-period's pointwise effects, their summary (average and cumulative over the
+    months with a value, up to the first missing one), the tail probability of the cumulative
+    effect, and the number of months summarised."""
     actual = post.to_numpy()
-    predicted = paths.mean(axis=0)
-    lower = np.quantile(paths, alpha / 2, axis=0)
-    upper = np.quantile(paths, 1 - alpha / 2, axis=0)
+    quantiles = (alpha / 2, 1 - alpha / 2)
+    lower, upper = np.quantile(paths, quantiles, axis=0)
     cum_draws = np.cumsum(paths, axis=1)
     cum_pred = cum_draws.mean(axis=0)
-    cum_lower = np.quantile(cum_draws, alpha / 2, axis=0)
-    cum_upper = np.quantile(cum_draws, 1 - alpha / 2, axis=0)
+    cum_lower, cum_upper = np.quantile(cum_draws, quantiles, axis=0)
     cum_actual = np.cumsum(actual)  # NaN from the first missing month on
-    post_frame = pd.DataFrame(
+    frame = pd.DataFrame(
         {
-            "month": post.index,
-            "period": "post",
-            "actual": actual,
-            "predicted": predicted,
-            "predicted_lower": lower,
-            "predicted_upper": upper,
-            "effect": actual - predicted,
-            "effect_lower": actual - upper,
-            "effect_upper": actual - lower,
-            "cum_effect": cum_actual - cum_pred,
-            "cum_effect_lower": cum_actual - cum_upper,
-            "cum_effect_upper": cum_actual - cum_lower,
+            "month": post.index, "period": "post", "actual": actual,
+            "predicted": paths.mean(axis=0), "predicted_lower": lower, "predicted_upper": upper,
+            "effect": actual - paths.mean(axis=0), "effect_lower": actual - upper,
+            "effect_upper": actual - lower, "cum_effect": cum_actual - cum_pred,
+            "cum_effect_lower": cum_actual - cum_upper, "cum_effect_upper": cum_actual - cum_lower,
         }
-    )
-    pre_frame = _in_sample(result, pre, alpha, log_scale)
-    pointwise = pd.concat([pre_frame, post_frame], ignore_index=True)[POINTWISE_COLUMNS]
-    # Summary over the post-period (months with a value, up to the first missing one).
-    usable = int(np.isfinite(cum_actual).sum()) if np.isfinite(cum_actual[0]) else 0
-    if usable == 0:
+    )  # fmt: skip
+    n = int(np.isfinite(cum_actual).sum()) if np.isfinite(cum_actual[0]) else 0
+    if n == 0:
         raise ValueError(f"the series has no value in the event month {when}")
-    n = usable
-    if n < len(post):
-        notes.append(f"post-period cut to {n} month(s): the series has a gap after that")
-    sum_actual = float(cum_actual[n - 1])
-    sum_pred, sum_low, sum_high = (
-        float(cum_pred[n - 1]),
-        float(cum_lower[n - 1]),
-        float(cum_upper[n - 1]),
-    )
+    total, predicted = float(cum_actual[n - 1]), float(cum_pred[n - 1])
+    low, high = float(cum_lower[n - 1]), float(cum_upper[n - 1])
     summary = pd.DataFrame(
         [
-            _summary_row(sum_actual / n, sum_pred / n, sum_low / n, sum_high / n),
-            _summary_row(sum_actual, sum_pred, sum_low, sum_high),
+            _summary_row(total / n, predicted / n, low / n, high / n),
+            _summary_row(total, predicted, low, high),
         ],
         index=pd.Index(["average", "cumulative"], name="over the post-period"),
     )
     sums = cum_draws[:, n - 1]
-    tail = (sums >= sum_actual).mean() if sum_actual >= sum_pred else (sums <= sum_actual).mean()
-    p_value = float(max(tail, 1 / len(sums)))
-    described = choice.name
-    if harmonics:
-        described += (
-            f" with a fixed 12-month cycle ({harmonics} harmonic{'s' if harmonics > 1 else ''})"
-        )
-    if choice.uses_controls:
-        described += f" and {exog.shape[1]} control series as regressors"
-    described += " on log values" if log_scale else ""
-    described += (
-        f", fitted by maximum likelihood to {n_pre} months before {series.period_label(when, when)}"
-    )
-    if len(choice.table) > 1:
-        described += f"; chosen among {len(choice.table)} candidates by the Akaike criterion"
-    described += (
-        "; intervals include parameter uncertainty"
-        if parameter_draws > 0
-        else "; plug-in intervals"
-    )
-    typical = _typical_error(result, log_scale, pre)
-    power = pulse_power(paths[:, :n], alpha, typical, rng)
-    return Impact(
-        when,
-        alpha,
-        described,
-        log_scale,
-        n_pre,
-        n,
-        pointwise,
-        summary,
-        p_value,
-        tuple(notes),
-        selection=choice.table,
-        controls=tuple(exog.columns) if choice.uses_controls else (),
-        power=power,
-    )
+    tail = (sums >= total).mean() if total >= predicted else (sums <= total).mean()
+    return frame, summary, float(max(tail, 1 / len(sums))), n
 
 
 def usable_controls(
@@ -554,112 +522,18 @@ def _in_sample(result: Any, pre: pd.Series, alpha: float, log_scale: bool) -> pd
     )
 
 
-def effect_reading(low: float, high: float, level: str, what: str) -> str:
-    """What an effect's interval allows one to say, and no more: "raised" only when the whole
-    interval lies above zero, "lowered" only when it lies below, otherwise that the model
-    cannot tell the effect from none."""
-    if low > 0:
-        return f"the whole {level} interval lies above zero: by this model the event raised {what}"
-    if high < 0:
-        return f"the whole {level} interval lies below zero: by this model the event lowered {what}"
-    return (
-        f"the {level} interval includes zero: the model cannot tell {what} from what it would "
-        "have been without the event"
-    )
-
-
-def describe_impact(
-    impact: Impact,
-    what: str,
-    shipment_usd_m: float | None = None,
-    unit: str = UNIT,
-    shipment_label: str = "The recorded shipment",
-) -> str:
-    """A plain-language paragraph on an :class:`Impact`, in the manner of CausalImpact's report.
-
-    Every statement about the effect is read from its interval (:func:`effect_reading`), so
-    none is stronger than the interval allows."""
-    level = f"{1 - impact.alpha:.0%}"
-    effect, low, high = impact.event_effect
-    row = impact.pointwise[impact.pointwise["month"] == impact.event_month].iloc[0]
-    month_label = series.period_label(impact.event_month, impact.event_month)
-    cumulative = impact.summary.to_dict("index")["cumulative"]
-    cum_low, cum_high = cumulative["abs_effect_lower"], cumulative["abs_effect_upper"]
-    text = [
-        f"In {month_label}, {what} came to {fmt_number(row['actual'])} {unit}. A model "
-        f"({impact.model}) predicts {fmt_number(row['predicted'])} ({level} interval "
-        f"{fmt_number(row['predicted_lower'])} to {fmt_number(row['predicted_upper'])}) for that "
-        "month had nothing unusual happened; this prediction is a model estimate, not an "
-        "observation.",
-        f"The difference, the estimated effect of the event month, is {fmt_signed(effect)} "
-        f"{unit} ({level} interval {fmt_signed(low)} to {fmt_signed(high)}); "
-        + effect_reading(low, high, level, "that month's figure")
-        + ".",
-    ]
-    if impact.post_months > 1:
-        text.append(
-            f"Over the {impact.post_months} months from {month_label} the cumulative effect is "
-            f"{fmt_signed(cumulative['abs_effect'])} {unit} "
-            f"({fmt_signed(cum_low)} to {fmt_signed(cum_high)}), or "
-            f"{cumulative['rel_effect']:+.0%} of the predicted total "
-            f"({cumulative['rel_effect_lower']:+.0%} to {cumulative['rel_effect_upper']:+.0%}); "
-            + effect_reading(cum_low, cum_high, level, "the total over those months")
-            + "."
-        )
-    distinct = not (cum_low <= 0 <= cum_high)
-    text.append(
-        f"Under the model, the chance of a cumulative departure this large without an event is "
-        f"{fmt_p_value(impact.p_value)}; the cumulative effect is "
-        + ("distinguishable from zero" if distinct else "not distinguishable from zero")
-        + f" at the {level} level."
-    )
-    if shipment_usd_m is not None:
-        if low <= shipment_usd_m <= high:
-            verdict = (
-                "lies inside the event month's effect interval: the month's departure from the "
-                "model is consistent with the shipment's value"
-                + (", though the interval also includes zero." if low <= 0 else ".")
-            )
-        elif shipment_usd_m > high:
-            verdict = (
-                "is larger than the event month's effect interval: the rest of that month's "
-                "trade was lower than the model expected."
-            )
-        else:
-            verdict = (
-                "is smaller than the event month's effect interval: the rest of that month's "
-                "trade was higher than the model expected."
-            )
-        text.append(f"{shipment_label}, {fmt_number(shipment_usd_m)} {unit}, {verdict}")
-    text.extend(f"Note: {n}." for n in impact.notes)
-    return " ".join(text)
-
-
-def needs_monthly_data_text(event: Event) -> str:
-    """What the published-figures run says in place of a counterfactual."""
-    return (
-        f"No counterfactual on published figures: no source publishes a monthly series of "
-        f"{event.reporter}→{event.partner} trade, and a counterfactual needs one. Published "
-        "figures are cumulative (January–May, first half, full year). A monthly path "
-        "disaggregated from them would only restate the assumption that put the shipment in "
-        f"{series.period_label(event.month, event.month)}, so it would show the shipment's "
-        f"value as the effect by construction. To run it on real monthly data, export "
-        f"{event.reporter}'s monthly trade with {event.partner} (all goods and HS "
-        f"{event.hs_code}) from UN Comtrade, import it with `kzaf import comtrade FILE` and run "
-        'this notebook with `data_source="comtrade"`.'
-    )
-
-
 @dataclass(frozen=True)
 class Counterfactual:
-    """The counterfactual of an event on monthly data, or why there is none."""
+    """The counterfactual of an event on monthly data, or the counts that say why there is
+    none (kzaf.event.narrative puts both in words)."""
 
     monthly: pd.DataFrame  # month, total_usd_m, shipment_goods_usd_m, rest_usd_m (observed)
-    total: Impact | None  # on all goods
+    total: Impact | None  # on all goods; None when the monthly data are too short
     rest: Impact | None  # on all goods minus the event's HS code (None without that series)
-    message: str  # why there is no counterfactual, or ""
     controls: pd.DataFrame = field(default_factory=pd.DataFrame)  # candidate control series
-    controls_message: str = ""  # which control series were offered, or why none
+    months_before: int = 0  # months with a figure before the event month
+    min_pre_months: int = 24  # the months before the event the model needs
+    has_event_month: bool = False  # whether the series has a figure for the event month
 
     def goods_in_event_month(self, event: Event) -> float | None:
         """The event's HS code in the event month as the monthly data record it (or None)."""
@@ -725,16 +599,6 @@ def control_series(
     return pd.DataFrame({name: found[name] for name in longest})
 
 
-def no_controls_text(event: Event) -> str:
-    """What the notes say when the data hold no control series for the pair."""
-    return (
-        f"No control series available for this pair: the data hold no monthly series of "
-        f"{event.reporter}'s trade with other partners or of {event.partner}'s trade with other "
-        "countries long enough to serve as regressors, so the counterfactual rests on the "
-        "series' own past alone."
-    )
-
-
 def monthly_counterfactual(
     observations: pd.DataFrame,
     sources: pd.DataFrame,
@@ -750,7 +614,8 @@ def monthly_counterfactual(
     event's HS code has a monthly series too, on the total minus that code ("the rest": did
     other trade move?), offering the control series of :func:`control_series` as regressors
     (the model choice decides whether they are used). Without enough monthly data, ``total``
-    is None and ``message`` says what is missing and how to supply it."""
+    is None (:func:`kzaf.event.narrative.counterfactual_message` says what is missing and
+    how to supply it)."""
     kwargs = {"reporter": event.reporter, "partner": event.partner, "flow": event.flow}
     total = monthly_series(observations, sources, commodity="TOTAL", policy=policy, **kwargs)
     goods = monthly_series(observations, sources, commodity=event.hs_code, policy=policy, **kwargs)
@@ -763,24 +628,10 @@ def monthly_counterfactual(
         observations, sources, event, policy=policy, single_countries=single_countries,
         min_months=min_pre_months,
     )  # fmt: skip
-    controls_message = (
-        f"Control series offered as regressors: {', '.join(controls.columns)}."
-        if controls.shape[1]
-        else no_controls_text(event)
-    )
     n_pre = int(total[total.index < event.month].notna().sum()) if len(total) else 0
-    if n_pre < min_pre_months or event.month not in total.index:
-        when = series.period_label(event.month, event.month)
-        months = "no month" if n_pre == 0 else "1 month" if n_pre == 1 else f"{n_pre} months"
-        have = (
-            f"The data hold {months} of {event.flow} figures before {when}"
-            + ("" if event.month in total.index else " and none for that month")
-            + f"; the model needs at least {min_pre_months} before it."
-        )
-        return Counterfactual(
-            monthly, None, None, needs_monthly_data_text(event) + f" {have}",
-            controls, controls_message,
-        )  # fmt: skip
+    has_event_month = event.month in total.index
+    if n_pre < min_pre_months or not has_event_month:
+        return Counterfactual(monthly, None, None, controls, n_pre, min_pre_months, has_event_month)
     offered = controls if controls.shape[1] else None
 
     def impact_on(values: pd.Series) -> Impact:
@@ -793,7 +644,9 @@ def monthly_counterfactual(
     impact_rest = None
     if goods.notna().any():
         impact_rest = impact_on(total - goods.reindex(total.index).fillna(0))
-    return Counterfactual(monthly, impact_total, impact_rest, "", controls, controls_message)
+    return Counterfactual(
+        monthly, impact_total, impact_rest, controls, n_pre, min_pre_months, has_event_month
+    )
 
 
 def reference_impact(
@@ -809,69 +662,3 @@ def reference_impact(
         100 + rng.normal(0, 10, n), index=pd.period_range("2019-01", periods=n, freq="M")
     )
     return pulse_effect(values, values.index[n_pre], alpha=alpha, post_months=post_months)
-
-
-def power_sentence(impact: Impact) -> str:
-    """The power table in words (a simulation estimate given the fitted model)."""
-    power = impact.power
-    if power.empty:
-        return "Power could not be estimated: too few pre-period months to measure the noise."
-    sizes = ", ".join(f"{int(k)}" for k in power["pulse_sd"])
-    month = ", ".join(f"{p:.0%}" for p in power["power_event_month"])
-    cumulative = ", ".join(f"{p:.0%}" for p in power["power_cumulative"])
-    one_sd = power["pulse"].iloc[0] / power["pulse_sd"].iloc[0]
-    return (
-        f"A one-month pulse of {sizes} typical monthly surprises (the standard deviation of "
-        f"the one-step-ahead errors before the event, {fmt_number(one_sd)} "
-        f"each) would be told apart from zero in {month} of simulated cases for the event "
-        f"month and in {cumulative} for the cumulative effect over {impact.post_months} "
-        "month(s) (simulation estimate: futures drawn from the fitted model, half setting the "
-        "intervals, half playing the outcome)."
-    )
-
-
-def counterfactual_methods_text(
-    counterfactual: Counterfactual, reference: Impact | None = None
-) -> str:
-    """The methods note on the counterfactual: the candidates, the criterion, the model chosen
-    and why, the control series (or that none exist), and the power (simulation estimate)."""
-    from kzaf.text.escape import escape_markdown
-
-    parts = [
-        "**Counterfactual model.** Candidates: a local level and, with at least "
-        f"{TREND_MIN_PRE_MONTHS} months before the event, a local linear trend (stochastic "
-        "level, fixed slope); each with a fixed 12-month cycle when 36 months precede the "
-        "event, and each with and without the control series as regressors. The model is "
-        f"chosen by {SELECTION_CRITERION}."
-    ]
-    parts.append(escape_markdown(counterfactual.controls_message))
-    impact = counterfactual.total
-    if impact is not None:
-        chosen = impact.selection[impact.selection["chosen"]]
-        why = (
-            f" Its criterion is {chosen['aic'].iloc[0]:.1f} against "
-            + ", ".join(
-                f"{r['aic']:.1f} ({r['candidate']}{' with controls' if r['controls'] else ''})"
-                for r in impact.selection[~impact.selection["chosen"]].to_dict("records")
-            )
-            + "."
-            if len(impact.selection) > 1
-            else " It was the only candidate the pre-period supports."
-        )
-        parts.append(
-            f"Chosen for all goods: {escape_markdown(impact.model)}.{why} " + power_sentence(impact)
-        )
-    else:
-        parts.append("No model was chosen here: the pair has no monthly series (see above).")
-        if reference is not None:
-            parts.append(
-                "On a simulated reference series (48 months of white noise before the event; "
-                f"not data) the choice falls on the {_chosen_name(reference)}. "
-                + power_sentence(reference)
-            )
-    return " ".join(parts)
-
-
-def _chosen_name(impact: Impact) -> str:
-    row = impact.selection[impact.selection["chosen"]].iloc[0]
-    return str(row["candidate"]) + (" with control series" if row["controls"] else "")

@@ -11,6 +11,7 @@ import pandas as pd
 
 from kzaf import series
 from kzaf.event.shipment import _MIRROR_FLOW, UNIT, Event
+from kzaf.text.numbers import fmt_fixed
 
 # ---------------------------------------------------------------------------------------------
 # Decomposition
@@ -336,7 +337,7 @@ def change_headline(ranges: pd.DataFrame) -> pd.DataFrame:
 
 
 def _pct_pair(low: float, high: float) -> str:
-    a, b = f"{100 * low:+.1f}", f"{100 * high:+.1f}"
+    a, b = fmt_fixed(100 * low, signed=True), fmt_fixed(100 * high, signed=True)
     return a if a == b else f"{a} to {b}"
 
 

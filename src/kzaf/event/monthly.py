@@ -4,14 +4,14 @@ do) and the claim tables built on them.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from kzaf import series
-from kzaf.event.shipment import DATA_SOURCES, UNIT
+from kzaf.data import DATA_SOURCES
+from kzaf.event.shipment import UNIT
 from kzaf.series import SourcePolicy
 
 # ---------------------------------------------------------------------------------------------
@@ -25,48 +25,27 @@ class MonthlyData:
     observations: pd.DataFrame
     sources: pd.DataFrame
     data_source: str
-    synthetic: bool = False  # True: a test fixture; never a finding
-
-    @property
-    def banner(self) -> str:
-        """A warning to show first when the figures are a synthetic test fixture."""
-        if not self.synthetic:
-            return ""
-        return (
-            "**SYNTHETIC TEST FIXTURE, NOT DATA.** The imported UN Comtrade figures are the "
-            "made-up test fixture; every monthly number and counterfactual below describes no "
-            "real trade. The claim verdicts use the published figures only. "
-        )
+    synthetic: bool = False  # True: a test fixture; never a finding (narrative says so)
 
 
-def monthly_source(data_source: str, tables: Any) -> MonthlyData:
+def monthly_data(tables: Any, data_source: str) -> MonthlyData:
     """The figures holding monthly series for ``data_source``.
 
     ``published``: the project's tables (which hold no monthly series for the pair).
-    ``comtrade``: UN Comtrade data imported with ``kzaf import comtrade FILE``, read by
-    ``kzaf.comtrade.load_imported()`` (the only I/O here, delegated to that adapter).
+    ``comtrade``: the UN Comtrade figures imported with ``kzaf import comtrade FILE``, which
+    the loader at the edge (``kzaf.inputs.load("comtrade")``) read beside the tables.
     """
     if data_source == "published":
         return MonthlyData(tables.observations, tables.sources, data_source)
-    if data_source != "comtrade":
+    if data_source not in DATA_SOURCES:
         raise ValueError(f"data_source={data_source!r} is unknown; choose one of {DATA_SOURCES}")
-    try:
-        comtrade = importlib.import_module("kzaf.comtrade")
-    except ModuleNotFoundError as exc:
-        if exc.name != "kzaf.comtrade":
-            raise
+    imported = getattr(tables, "imported", None)
+    if imported is None:
         raise ValueError(
-            "data_source='comtrade' needs the UN Comtrade importer (kzaf.comtrade), which this "
-            "version of kzaf does not have yet; use data_source='published'"
-        ) from exc
-    try:
-        imported = comtrade.load_imported()
-    except FileNotFoundError as exc:
-        raise ValueError(f"data_source='comtrade' but {exc}") from exc
-    observations, sources = imported
-    return MonthlyData(
-        observations, sources, data_source, bool(getattr(imported, "synthetic", False))
-    )
+            "data_source='comtrade' but the tables hold no imported UN Comtrade figures: load "
+            "them with kzaf.inputs.load('comtrade')"
+        )
+    return MonthlyData(imported.observations, imported.sources, data_source, imported.synthetic)
 
 
 def claim_tables(tables: Any, monthly: MonthlyData) -> Any:

@@ -4,6 +4,7 @@ the published list of buyer countries.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -17,7 +18,14 @@ from kzaf.event.shipment import (
     UNIT_PRICE_CODE,
     Event,
 )
-from kzaf.text.numbers import fmt_number, fmt_range
+from kzaf.text.numbers import (
+    MISSING,
+    fmt_fixed,
+    fmt_number,
+    fmt_pct,
+    fmt_range,
+    fmt_significant,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Plausibility
@@ -70,7 +78,8 @@ def unit_price_range(
     for v, h, s, i, p in zip(
         lows, highs, usable["source_id"], usable["indicator_id"], usable["precision"], strict=True
     ):
-        text = f"{hedge.get(p, '')}{v:.1f}" + (f"–{h:.1f}" if h != v else "") + f" ({s}"
+        ends = fmt_fixed(v) + (f"–{fmt_fixed(h)}" if h != v else "")
+        text = f"{hedge.get(p, '')}{ends} ({s}"
         pieces.setdefault((text,), []).append(i)
     listed = [f"{text}: {', '.join(ids)})" for (text,), ids in pieces.items()]
     return PriceRange(
@@ -115,50 +124,58 @@ class Plausibility:
     def table(self) -> pd.DataFrame:
         """The main comparison in a few quantity / value / basis rows (details in
         ``capacity``, ``buyers``, ``context`` and ``buyer_events``)."""
-        rows = []
-        if self.prices is not None and self.units_low is not None:
+        rows = [*self._unit_rows(), *self._capacity_rows(), *self._buyer_rows()]
+        rows += [("not in the data", MISSING, text) for text in self.missing]
+        return pd.DataFrame(rows, columns=["quantity", "value", "basis"])
+
+    def _unit_rows(self) -> list[tuple[str, str, str]]:
+        if self.prices is None or self.units_low is None:
+            return []
+        return [
+            (
+                "unit price (USD million per unit)",
+                f"{fmt_fixed(self.prices.low_usd_m)}–{fmt_fixed(self.prices.high_usd_m)}",
+                self.prices.provenance,
+            ),
+            (
+                "implied number of units (derived)",
+                f"{fmt_fixed(self.units_low, 0)}–{fmt_fixed(self.units_high, 0)}",
+                "shipment value divided by the high and by the low unit price",
+            ),
+        ]
+
+    def _capacity_rows(self) -> list[tuple[str, str, str]]:
+        if self.capacity.empty:
+            return []
+        units = self.capacity["capacity_units"]
+        rows = [
+            (
+                "published yearly capacity of one plant (units a year)",
+                fmt_range(units.min(), units.max()),
+                f"{len(units)} figures: " + ", ".join(dict.fromkeys(self.capacity["indicator_id"])),
+            )
+        ]
+        share = self.capacity_share
+        if share is not None:
             rows.append(
                 (
-                    "unit price (USD million per unit)",
-                    f"{self.prices.low_usd_m:.1f}–{self.prices.high_usd_m:.1f}",
-                    self.prices.provenance,
+                    "implied units as a share of one plant's yearly capacity (derived)",
+                    f"{fmt_pct(share[0], 0)}–{fmt_pct(share[1], 0)}",
+                    "implied units / published yearly capacity, across the figures",
                 )
             )
-            rows.append(
-                (
-                    "implied number of units (derived)",
-                    f"{self.units_low:.0f}–{self.units_high:.0f}",
-                    "shipment value divided by the high and by the low unit price",
-                )
+        return rows
+
+    def _buyer_rows(self) -> list[tuple[str, str, str]]:
+        rows = [
+            (
+                f"published number of buyer countries ({c['period']})",
+                fmt_number(c["value"]),
+                f"{c['note']} ({c['indicator_id']}, {c['source_id']})",
             )
-        if not self.capacity.empty:
-            units = self.capacity["capacity_units"]
-            rows.append(
-                (
-                    "published yearly capacity of one plant (units a year)",
-                    fmt_range(units.min(), units.max()),
-                    f"{len(units)} figures: "
-                    + ", ".join(dict.fromkeys(self.capacity["indicator_id"])),
-                )
-            )
-            share = self.capacity_share
-            if share is not None:
-                rows.append(
-                    (
-                        "implied units as a share of one plant's yearly capacity (derived)",
-                        f"{share[0]:.0%}–{share[1]:.0%}",
-                        "implied units / published yearly capacity, across the figures",
-                    )
-                )
-        for c in self.buyers.to_dict("records"):
-            if c["kind"] == "count":
-                rows.append(
-                    (
-                        f"published number of buyer countries ({c['period']})",
-                        fmt_number(c["value"]),
-                        f"{c['note']} ({c['indicator_id']}, {c['source_id']})",
-                    )
-                )
+            for c in self.buyers.to_dict("records")
+            if c["kind"] == "count"
+        ]
         listed = self.buyers[self.buyers["kind"] == "listed"]
         if not listed.empty:
             rows.append(
@@ -176,9 +193,7 @@ class Plausibility:
                     "published buyer list",
                 )
             )
-        for text in self.missing:
-            rows.append(("not in the data", "—", text))
-        return pd.DataFrame(rows, columns=["quantity", "value", "basis"])
+        return rows
 
     def context_table(self) -> pd.DataFrame:
         """Other published locomotive figures (production, orders, deliveries) beside the
@@ -191,7 +206,7 @@ class Plausibility:
         frame = self.context.copy()
         if "implied_units_ratio_low" in frame:
             frame["implied_multiple"] = [
-                "" if pd.isna(lo) else f"{lo:.2g}–{hi:.2g}"
+                "" if pd.isna(lo) else f"{fmt_significant(lo)}–{fmt_significant(hi)}"
                 for lo, hi in zip(
                     frame["implied_units_ratio_low"], frame["implied_units_ratio_high"], strict=True
                 )
@@ -222,6 +237,57 @@ def _indicator_frame(rows: pd.DataFrame, value: pd.Series) -> pd.DataFrame:
     )
 
 
+def _source_ids(first: Iterable[str], *frames: pd.DataFrame) -> tuple[str, ...]:
+    """Every source_id, once each, in first-seen order."""
+    return tuple(dict.fromkeys([*first, *(i for f in frames for i in f["source_id"])]))
+
+
+def _capacity(
+    indicators: pd.DataFrame, units_low: float | None, units_high: float | None
+) -> pd.DataFrame:
+    """Published plant capacities (units a year), with the implied units' share of each."""
+    rows = indicators_by_code(indicators, CAPACITY_CODE)
+    capacity = _indicator_frame(rows, rows["value"].fillna(rows["value_high"])).rename(
+        columns={"value": "capacity_units"}
+    )
+    if units_low is None or units_high is None or capacity.empty:
+        return capacity
+    return capacity.assign(
+        share_low=units_low / capacity["capacity_units"],
+        share_high=units_high / capacity["capacity_units"],
+    )
+
+
+def _buyers(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Published buyers: one row per listed country (``kind`` listed) or a count."""
+    rows = indicators_by_code(indicators, BUYER_CODE)
+    buyers = _indicator_frame(rows, rows["value"])
+    buyers.insert(
+        2, "kind", ["listed" if p == "presence" else "count" for p in buyers["precision"]]
+    )
+    return buyers
+
+
+def _context(
+    indicators: pd.DataFrame, units_low: float | None, units_high: float | None
+) -> pd.DataFrame:
+    """Every other locomotive figure (production, orders, deliveries), with the implied number
+    of units as a multiple of each figure counted in units."""
+    main_codes = (UNIT_PRICE_CODE, CAPACITY_CODE, BUYER_CODE)
+    codes = indicators["indicator"].astype(str)
+    other = indicators[
+        codes.str.startswith(CONTEXT_PREFIX)
+        & ~codes.apply(lambda c: any(c == m or c.startswith(m + "_") for m in main_codes))
+    ]
+    context = _indicator_frame(other, other["value"].fillna(other["value_high"]))
+    context = context.sort_values(["indicator", "period", "indicator_id"]).reset_index(drop=True)
+    if units_low is not None and units_high is not None:
+        counts = context["unit"].astype(str).str.startswith("units")
+        context["implied_units_ratio_low"] = (units_low / context["value"]).where(counts)
+        context["implied_units_ratio_high"] = (units_high / context["value"]).where(counts)
+    return context
+
+
 def plausibility(
     indicators: pd.DataFrame,
     events: pd.DataFrame,
@@ -244,22 +310,10 @@ def plausibility(
         )
     else:
         units_low, units_high = implied_units(event.value_usd_m, prices)
-    capacity_rows = indicators_by_code(indicators, CAPACITY_CODE)
-    capacity = _indicator_frame(
-        capacity_rows, capacity_rows["value"].fillna(capacity_rows["value_high"])
-    ).rename(columns={"value": "capacity_units"})
+    capacity = _capacity(indicators, units_low, units_high)
     if capacity.empty:
         missing.append(f"no plant capacity: no '{CAPACITY_CODE}' figure in data/indicators.csv")
-    if units_low is not None and units_high is not None and not capacity.empty:
-        capacity = capacity.assign(
-            share_low=units_low / capacity["capacity_units"],
-            share_high=units_high / capacity["capacity_units"],
-        )
-    buyer_rows = indicators_by_code(indicators, BUYER_CODE)
-    buyers = _indicator_frame(buyer_rows, buyer_rows["value"])
-    buyers.insert(
-        2, "kind", ["listed" if p == "presence" else "count" for p in buyers["precision"]]
-    )
+    buyers = _buyers(indicators)
     listed = buyers[buyers["kind"] == "listed"]
     partner_listed = (event.partner in set(listed["subject"])) if not listed.empty else None
     if buyers.empty:
@@ -271,29 +325,9 @@ def plausibility(
         )
     mentions = events["description"].astype(str).str.contains("locomotive", case=False)
     buyer_events = events[mentions].reset_index(drop=True)
-    main_codes = (UNIT_PRICE_CODE, CAPACITY_CODE, BUYER_CODE)
-    codes = indicators["indicator"].astype(str)
-    other = indicators[
-        codes.str.startswith(CONTEXT_PREFIX)
-        & ~codes.apply(lambda c: any(c == m or c.startswith(m + "_") for m in main_codes))
-    ]
-    context = _indicator_frame(other, other["value"].fillna(other["value_high"]))
-    context = context.sort_values(["indicator", "period", "indicator_id"]).reset_index(drop=True)
-    if units_low is not None and units_high is not None:
-        counts = context["unit"].astype(str).str.startswith("units")
-        context["implied_units_ratio_low"] = (units_low / context["value"]).where(counts)
-        context["implied_units_ratio_high"] = (units_high / context["value"]).where(counts)
-    source_ids = tuple(
-        dict.fromkeys(
-            [
-                *(prices.source_ids if prices else ()),
-                *capacity["source_id"],
-                *buyers["source_id"],
-                *buyer_events["source_id"],
-                *context["source_id"],
-            ]
-        )
-    )
+    context = _context(indicators, units_low, units_high)
+    frames = (capacity, buyers, buyer_events, context)
+    source_ids = _source_ids(prices.source_ids if prices else (), *frames)
     return Plausibility(
         prices,
         units_low,

@@ -7,7 +7,8 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.patches import Rectangle
 
-from kzaf.plots.common import finish
+from kzaf.audit import COUNTED, DATASET, Audit
+from kzaf.plots.common import finish, save
 
 
 def coverage_heatmap(matrix: pd.DataFrame, *, sources: str) -> plt.Figure:
@@ -50,3 +51,18 @@ def counts_bar(table: pd.DataFrame, column: str, *, title: str, sources: str) ->
             fontsize=8,
         )
     return finish(ax, title=title, xlabel="number of figures", ylabel="", sources=sources)
+
+
+# ---------------------------------------------------------------------------------------------
+# The audit notebook's charts, each from the build (kzaf.audit.build) under its stable name.
+
+
+def save_coverage(run: Audit) -> None:
+    save(coverage_heatmap(run.coverage, sources=DATASET), "00_coverage_heatmap")
+
+
+def save_counts(run: Audit) -> None:
+    """Figures by source kind, then by precision."""
+    for column, title in COUNTED.items():
+        fig = counts_bar(run.counts[column], column, title=title, sources=DATASET)
+        save(fig, f"00_by_{column}")

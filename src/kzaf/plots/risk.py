@@ -10,7 +10,9 @@ import pandas as pd
 import seaborn as sns
 
 from kzaf.frames import rows as table_rows
-from kzaf.plots.common import finish
+from kzaf.plots.common import finish, save
+from kzaf.risk.build import SOURCES, TRADE_SOURCES, RiskAssessment
+from kzaf.text.numbers import fmt_fixed, fmt_pct, fmt_whole
 
 LIKELIHOOD_COLOUR = "#4C72B0"
 IMPACT_COLOUR = "#DD8452"
@@ -119,12 +121,18 @@ def composite_distribution_chart(
     values = composite[~np.isnan(composite)]
     sns.histplot(values, bins=60, stat="probability", color="#8172B3", ax=ax)
     low, high = np.quantile(values, [0.05, 0.95])
-    ax.axvline(point, color="black", lw=1.5, label=f"chosen settings: {point:.2f}")
-    ax.axvspan(low, high, color="0.85", zorder=0, label=f"90% of draws: {low:.2f}–{high:.2f}")
+    ax.axvline(point, color="black", lw=1.5, label=f"chosen settings: {fmt_fixed(point, 2)}")
+    ax.axvspan(
+        low,
+        high,
+        color="0.85",
+        zorder=0,
+        label=f"90% of draws: {fmt_fixed(low, 2)}–{fmt_fixed(high, 2)}",
+    )
     ax.legend(frameon=False, fontsize=9)
     return finish(
         ax,
-        title=f"Composite risk index over {len(values):,} Monte Carlo draws",
+        title=f"Composite risk index over {fmt_whole(len(values))} Monte Carlo draws",
         xlabel="composite index (0–1)",
         ylabel="share of draws",
         sources=sources,
@@ -165,7 +173,7 @@ def tornado_chart(
     ax.barh(y, width, left=left, color="#64B5CD")
     for k, row in enumerate(table_rows(shown)):
         ax.annotate(
-            f"{row.first_order:.0%} of variance ({row.low_label} → {row.high_label})",
+            f"{fmt_pct(row.first_order, 0)} of variance ({row.low_label} → {row.high_label})",
             (max(row.low, row.high), k),
             xytext=(4, 0),
             textcoords="offset points",
@@ -262,7 +270,7 @@ def fan_chart(
         for t in (50, 100, 200, 500, 1000, 2000, 5000, 10000)
         if fan["q05"].min() / 2 <= t <= fan["q95"].max() * 2
     ]
-    ax.set_yticks(ticks, [f"{t:,}" for t in ticks])
+    ax.set_yticks(ticks, [fmt_whole(t) for t in ticks])
     ax.minorticks_off()
     ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     ax.legend(frameon=False, fontsize=9, loc="lower left")
@@ -274,3 +282,43 @@ def fan_chart(
         sources=sources,
         note="Bands: 50%, 80% and 90% of simulated paths. " + MODEL_NOTE,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The risk notebook's charts, each from the build (kzaf.risk.build) and saved under its stable
+# name.
+
+
+def save_register(run: RiskAssessment) -> None:
+    save(register_chart(run.result.register, sources=SOURCES), "03_risk_register")
+
+
+def save_matrix(run: RiskAssessment) -> None:
+    save(risk_matrix_heatmap(run.result.register, sources=SOURCES), "03_risk_matrix")
+
+
+def save_trajectory(run: RiskAssessment) -> None:
+    fig = composite_trajectory_chart(run.result.trajectory, sources=SOURCES)
+    save(fig, "03_composite_trajectory")
+
+
+def save_distribution(run: RiskAssessment) -> None:
+    result = run.result
+    fig = composite_distribution_chart(result.draws.composite, result.composite, sources=SOURCES)
+    save(fig, "03_composite_distribution")
+
+
+def save_top_three(run: RiskAssessment) -> None:
+    save(top_three_chart(run.result.probabilities, sources=SOURCES), "03_top_three")
+
+
+def save_tornado(run: RiskAssessment) -> None:
+    centre = float(run.result.draws.composite.mean())
+    fig = tornado_chart(run.result.drivers, centre, output="composite index", sources=SOURCES)
+    save(fig, "03_tornado")
+
+
+def save_fan(run: RiskAssessment) -> None:
+    observed = run.result.annual_turnover[["year", "value"]]
+    fig = fan_chart(run.fan, observed, run.thresholds, sources=TRADE_SOURCES)
+    save(fig, "03_trade_fan")

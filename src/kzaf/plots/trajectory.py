@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -13,7 +14,12 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import MaxNLocator
 
-from kzaf.plots.common import finish
+from kzaf.plots.common import finish, save
+from kzaf.text.numbers import fmt_level, fmt_whole
+from kzaf.trajectory.figures import source_names
+
+if TYPE_CHECKING:
+    from kzaf.trajectory.build import Trajectory
 
 FLOW_COLOURS = {"turnover": "#1f4e79", "export": "#2e8b57", "import": "#c0504d"}
 USD = "USD million"
@@ -80,26 +86,7 @@ def annual_chart(
     if full.empty:
         _nothing(ax, f"No full-year figure for {pair} in the years chosen")
     else:
-        for flow in flows:
-            colour = FLOW_COLOURS.get(flow, "0.3")
-            mine = annual[annual["flow"] == flow].sort_values("year")
-            if mine["preferred_value"].isna().all():
-                continue  # a flow without a figure gets no legend entry for a line not drawn
-            ax.fill_between(
-                mine["year"],
-                mine["value_min"],
-                mine["value_max"],
-                color=colour,
-                alpha=0.15,
-                linewidth=0,
-            )
-            ax.plot(
-                mine["year"],
-                mine["preferred_value"],
-                color=colour,
-                linewidth=2,
-                label=f"{flow}: preferred figure",
-            )
+        _preferred_lines(ax, annual, flows)
         bound = full["precision"].isin(["at_least", "at_most"])
         points = full.assign(
             source_kind=full["kind"].str.replace("_", " ").where(~bound, "bound (over / up to)")
@@ -130,6 +117,23 @@ def annual_chart(
         f"(policy {policy_name}); gaps are years with no figure. Bounds ('over', 'up to') are "
         "shown but left out of the band where the year has a figure that is not a bound.",
     )
+
+
+def _preferred_lines(ax: plt.Axes, annual: pd.DataFrame, flows: list[str]) -> None:
+    """Per flow, the band across sources and the line of the preferred figure."""
+    for flow in flows:
+        colour = FLOW_COLOURS.get(flow, "0.3")
+        mine = annual[annual["flow"] == flow].sort_values("year")
+        if mine["preferred_value"].isna().all():
+            continue  # a flow without a figure gets no legend entry for a line not drawn
+        ax.fill_between(
+            mine["year"], mine["value_min"], mine["value_max"], color=colour, alpha=0.15,
+            linewidth=0,
+        )  # fmt: skip
+        ax.plot(
+            mine["year"], mine["preferred_value"], color=colour, linewidth=2,
+            label=f"{flow}: preferred figure",
+        )  # fmt: skip
 
 
 def balance_chart(
@@ -229,6 +233,20 @@ def ytd_chart(
             ]
         )
     data = pd.concat(rows, ignore_index=True).sort_values(["months", "year"])
+    _grouped_bars(ax, data, years)
+    return finish(
+        ax,
+        title=f"{pair}: {flow} year to date, same months across years",
+        xlabel="months covered (from January)",
+        ylabel=USD,
+        sources=_names(parts, "preferred_publisher") + _names(full, "preferred_publisher"),
+        note="Bar: preferred figure; whisker: range across sources. A year-to-date bar above "
+        "its full-year bar means the two figures cannot both be right.",
+    )
+
+
+def _grouped_bars(ax: plt.Axes, data: pd.DataFrame, years: list) -> None:
+    """One group of bars per period length, one bar per year, each with its sources' range."""
     groups = list(dict.fromkeys(data["period_name"]))
     palette = dict(zip(years, sns.color_palette("crest", len(years)), strict=True))
     width = 0.8 / len(years)
@@ -250,15 +268,6 @@ def ytd_chart(
     handles = [plt.Rectangle((0, 0), 1, 1, color=palette[y]) for y in years]
     ax.legend(handles, [str(y) for y in years], title="year", fontsize=8)
     ax.set_xticks(range(len(groups)), groups)
-    return finish(
-        ax,
-        title=f"{pair}: {flow} year to date, same months across years",
-        xlabel="months covered (from January)",
-        ylabel=USD,
-        sources=_names(parts, "preferred_publisher") + _names(full, "preferred_publisher"),
-        note="Bar: preferred figure; whisker: range across sources. A year-to-date bar above "
-        "its full-year bar means the two figures cannot both be right.",
-    )
 
 
 def goods_chart(
@@ -418,7 +427,7 @@ def forecast_chart(
             if isinstance(p["period"].dtype, pd.PeriodDtype)
             else p["period"]
         )
-        level = f"{1 - forecast.alpha:.0%}"
+        level = fmt_level(forecast.alpha)
         ax.fill_between(
             x,
             p["lower"],
@@ -459,7 +468,7 @@ def forecast_chart(
                 s=220,
                 color="#c0504d",
                 zorder=4,
-                label=f"target {target_value:,.0f} in {target_year}",
+                label=f"target {fmt_whole(target_value)} in {target_year}",
             )
         observed = pd.concat(
             [p["observed"].dropna(), full["value"] if len(full) else p["observed"]]
@@ -484,3 +493,67 @@ def _whole_years(ax: plt.Axes) -> None:
     locator = ax.xaxis.get_major_locator()
     if isinstance(locator, MaxNLocator):
         locator.set_params(integer=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# The trajectory notebook's charts, each from the build (kzaf.trajectory.build) and saved under
+# its stable name; a chart the data do not call for is not drawn.
+
+
+def save_annual(run: Trajectory) -> None:
+    fig = annual_chart(run.figures, run.annual, pair=run.pair, policy_name=run.policy.name)
+    save(fig, "01_trade_trajectory_annual")
+
+
+def save_balance(run: Trajectory) -> None:
+    if len(run.balance):
+        fig = balance_chart(run.balance, pair=run.pair, sources=source_names(run.figures))
+        save(fig, "01_trade_trajectory_balance")
+
+
+def save_growth(run: Trajectory) -> None:
+    fig = growth_chart(run.growth, pair=run.pair, sources=source_names(run.figures))
+    save(fig, "01_trade_trajectory_growth")
+
+
+def save_year_to_date(run: Trajectory) -> None:
+    if len(run.year_to_date):
+        fig = ytd_chart(run.year_to_date, run.annual, pair=run.pair, flow=run.flow)
+        save(fig, "01_trade_trajectory_year_to_date")
+
+
+def save_goods(run: Trajectory) -> None:
+    if run.goods.empty and run.flour.empty:
+        return
+    for measure in ("quantity", "value"):
+        fig = goods_chart(run.goods, measure=measure, pair=run.pair)
+        save(fig, f"01_trade_trajectory_goods_{measure}")
+
+
+def save_neighbours(run: Trajectory) -> None:
+    fig = neighbour_chart(run.neighbours, partner=run.partner, flow=run.flow)
+    save(fig, "01_trade_trajectory_neighbours")
+
+
+def save_mirror(run: Trajectory) -> None:
+    fig = mirror_chart(run.mirror, reporter=run.reporter, partner=run.partner)
+    save(fig, "01_trade_trajectory_mirror")
+
+
+def save_trend(run: Trajectory) -> None:
+    """The fitted trend with the target (where one applies) and the constant-growth paths."""
+    if not run.forecast.fitted:
+        return
+    fig = forecast_chart(
+        run.forecast, run.annual, run.figures, pair=run.pair, flow=run.flow,
+        target_value=run.target_value_usd_m if run.target_applies else None,
+        target_year=run.target_year if run.target_applies else None, scenarios=run.scenarios,
+    )  # fmt: skip
+    save(fig, "01_trade_trajectory_trend")
+
+
+def save_seasonal(run: Trajectory) -> None:
+    if run.seasonal.fitted:
+        fig = forecast_chart(run.seasonal, run.annual, run.figures.iloc[0:0], pair=run.pair,
+                             flow=run.flow)  # fmt: skip
+        save(fig, "01_trade_trajectory_seasonal")

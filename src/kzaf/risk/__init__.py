@@ -9,8 +9,10 @@
 - :mod:`kzaf.risk.scenarios`: Monte Carlo paths of trade with shocks (model estimates).
 - :mod:`kzaf.risk.assessment`: the whole assessment with one set of parameters.
 - :mod:`kzaf.risk.narrative`: the notebook's answer and headline tables, from the results.
+- :mod:`kzaf.risk.build`: everything the risk notebook shows, from the tables and parameters.
 """
 
+from kzaf.risk.build import PARAMETERS, RiskAssessment, build
 from kzaf.risk.composite import (
     AGGREGATIONS,
     DIMENSIONS,
@@ -61,16 +63,19 @@ __all__ = [
     "AGGREGATIONS",
     "DIMENSIONS",
     "NORMALISATIONS",
+    "PARAMETERS",
     "Baseline",
     "EventEvidence",
     "EvidenceMatrix",
     "IndexDraws",
     "IndicatorEvidence",
     "Risk",
+    "RiskAssessment",
     "ScenarioParameters",
     "TradePaths",
     "aggregate",
     "band_score",
+    "build",
     "check_overrides",
     "composite_distribution",
     "composite_index",

@@ -136,69 +136,94 @@ def assess(
     as_of = default_as_of(register, evidence_series) if as_of is None else as_of
     turnover = annual_turnover(tables)
     # Process: the register and the composite
-    evidence = evidence_table(
-        register,
-        evidence_series,
-        as_of=as_of,
-        max_age_years=max_age_years,
-        indicator_codes=tables.indicator_codes,
-    )
-    scores = risk_register(register, evidence, overrides)
-    matrix = evidence_matrix(
-        register, evidence_series, as_of=as_of, max_age_years=max_age_years, overrides=overrides
-    )
     common: dict[str, Any] = {
-        "weights": weights,
-        "dimension_weights": dimension_weights,
-        "partial": partial,
-    }
-    index_table, composite = composite_index(
-        matrix, normalisation=normalisation, aggregation=aggregation, **common
-    )
-    trajectory = composite_trajectory(
-        register,
-        evidence_series,
-        matrix,
-        range(trajectory_start_year, as_of + 1),
-        window_years=max_age_years or 100,
-        normalisation=normalisation,
-        aggregation=aggregation,
-        **common,
-    )
-    # Process: uncertainty and sensitivity
+        "weights": weights, "dimension_weights": dimension_weights, "partial": partial,
+    }  # fmt: skip
+    scored = _scored(
+        tables, register, evidence_series, as_of=as_of, max_age_years=max_age_years,
+        overrides=overrides, years=range(trajectory_start_year, as_of + 1),
+        methods={"normalisation": normalisation, "aggregation": aggregation, **common},
+    )  # fmt: skip
+    matrix = scored["matrix"]
+    # Process: uncertainty and sensitivity; then the trade scenarios
     draws = simulate_index(
-        matrix,
-        n_draws=n_draws,
-        seed=seed,
-        normalisations=mc_normalisations,
-        aggregations=mc_aggregations,
-        weight_concentration=weight_concentration,
-        **common,
-    )
-    names = {r.risk_id: r.name for r in register}
-    # Process: trade scenarios
-    baseline = trade_baseline(
-        turnover["year"].tolist(), turnover["value"].tolist(), horizon_year, anchor=baseline_anchor
-    )
-    paths = simulate_trade(baseline, scenario or ScenarioParameters(), n_draws=n_paths, seed=seed)
-    reach = reach_probabilities(paths, thresholds or {"$3 billion": 3000.0}, target_year)
+        matrix, n_draws=n_draws, seed=seed, normalisations=mc_normalisations,
+        aggregations=mc_aggregations, weight_concentration=weight_concentration, **common,
+    )  # fmt: skip
     return Assessment(
-        as_of=as_of,
-        evidence_series=evidence_series,
-        evidence=evidence,
-        register=scores,
-        matrix=matrix,
-        index_table=index_table.assign(name=[names[r] for r in index_table["risk_id"]]),
-        composite=composite,
-        trajectory=trajectory,
-        draws=draws,
-        probabilities=rank_probabilities(draws, names),
-        distribution=composite_distribution(draws),
-        drivers=sensitivity(draws),
-        ranking_drivers=ranking_sensitivity(draws),
+        as_of=as_of, evidence_series=evidence_series, **scored, draws=draws,
+        **_draw_summaries(draws, {r.risk_id: r.name for r in register}),
         annual_turnover=turnover,
-        baseline=baseline,
-        paths=paths,
-        reach=reach,
+        **_trade_scenarios(
+            turnover, scenario or ScenarioParameters(), horizon_year=horizon_year,
+            anchor=baseline_anchor, n_paths=n_paths, seed=seed,
+            thresholds=thresholds or {"$3 billion": 3000.0}, target_year=target_year,
+        ),
         equal_weights=bool(np.ptp(weight_vector(weights, matrix.risk_ids)) < 1e-12),
+    )  # fmt: skip
+
+
+def _scored(
+    tables: Tables,
+    register: Sequence[Risk],
+    evidence_series: pd.DataFrame,
+    *,
+    as_of: int,
+    max_age_years: int | None,
+    overrides: Mapping[str, Mapping[str, int]] | None,
+    years: range,
+    methods: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The evidence and its scores, the register, and the composite for the chosen methods
+    (``methods``: normalisation, aggregation, weights) with its trajectory over ``years``."""
+    ages = {"as_of": as_of, "max_age_years": max_age_years}
+    codes = tables.indicator_codes
+    evidence = evidence_table(register, evidence_series, **ages, indicator_codes=codes)
+    matrix = evidence_matrix(register, evidence_series, **ages, overrides=overrides)
+    index_table, composite = composite_index(matrix, **methods)
+    names = {r.risk_id: r.name for r in register}
+    return {
+        "evidence": evidence,
+        "register": risk_register(register, evidence, overrides),
+        "matrix": matrix,
+        "index_table": index_table.assign(name=[names[r] for r in index_table["risk_id"]]),
+        "composite": composite,
+        "trajectory": composite_trajectory(
+            register, evidence_series, matrix, years, window_years=max_age_years or 100,
+            **methods,
+        ),
+    }  # fmt: skip
+
+
+def _draw_summaries(draws: IndexDraws, names: Mapping[str, str]) -> dict[str, Any]:
+    """What the Monte Carlo says: each risk's chance of ranking first or in the top three, the
+    composite's distribution, and the inputs that drive the composite and the ranking."""
+    return {
+        "probabilities": rank_probabilities(draws, names),
+        "distribution": composite_distribution(draws),
+        "drivers": sensitivity(draws),
+        "ranking_drivers": ranking_sensitivity(draws),
+    }
+
+
+def _trade_scenarios(
+    turnover: pd.DataFrame,
+    scenario: ScenarioParameters,
+    *,
+    horizon_year: int,
+    anchor: str,
+    n_paths: int,
+    seed: int,
+    thresholds: Mapping[str, float],
+    target_year: int,
+) -> dict[str, Any]:
+    """The trade baseline, the simulated paths with shocks, and the chance of each threshold."""
+    baseline = trade_baseline(
+        turnover["year"].tolist(), turnover["value"].tolist(), horizon_year, anchor=anchor
     )
+    paths = simulate_trade(baseline, scenario, n_draws=n_paths, seed=seed)
+    return {
+        "baseline": baseline,
+        "paths": paths,
+        "reach": reach_probabilities(paths, thresholds, target_year),
+    }

@@ -167,6 +167,20 @@ def distinct_events(
     return ordered[keep].drop(columns="_month")
 
 
+def _linked_events(
+    events: pd.DataFrame, kind: str, risk_id: str, countries: Sequence[str], episodes: bool
+) -> pd.DataFrame:
+    """The distinct events of ``kind`` linked to ``risk_id`` (by the listed countries)."""
+    linked_to_risk = events[
+        events["risk_ids"].fillna("").map(lambda s: risk_id in str(s).split(";"))
+    ]
+    linked = linked_to_risk[linked_to_risk["kind"] == kind]
+    if countries:
+        linked = linked[linked["country"].isin(list(countries))]
+    reopening = "border_reopening" if episodes else None
+    return distinct_events(linked, reopening_kind=reopening, all_events=linked_to_risk)
+
+
 def event_counts(
     events: pd.DataFrame,
     *,
@@ -193,14 +207,7 @@ def event_counts(
     if events.empty:
         return pd.DataFrame(columns=list(SERIES_COLUMNS))
     last = max(_partial_year(d) for d in events["date"])
-    linked_to_risk = events[
-        events["risk_ids"].fillna("").map(lambda s: risk_id in str(s).split(";"))
-    ]
-    linked = linked_to_risk[linked_to_risk["kind"] == kind]
-    if countries:
-        linked = linked[linked["country"].isin(list(countries))]
-    reopening = "border_reopening" if episodes else None
-    linked = distinct_events(linked, reopening_kind=reopening, all_events=linked_to_risk)
+    linked = _linked_events(events, kind, risk_id, countries, episodes)
     event_years = np.array([_partial_year(d) for d in linked["date"]], dtype=int)
     # Before the first recorded event of the kind, "none recorded" says more about the record
     # than about the risk: counts start there (or, when there is none, at the table's start).

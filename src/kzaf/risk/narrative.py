@@ -15,6 +15,7 @@ from kzaf.frames import rows as table_rows
 from kzaf.risk.assessment import Assessment, closure_frequency
 from kzaf.risk.register import EventEvidence, Risk
 from kzaf.risk.scenarios import Baseline, ScenarioParameters
+from kzaf.text.numbers import fmt_fixed, fmt_general, fmt_pct, fmt_whole
 
 
 def rules_table(register: Sequence[Risk]) -> pd.DataFrame:
@@ -46,7 +47,7 @@ def rules_table(register: Sequence[Risk]) -> pd.DataFrame:
                     "risk": risk.risk_id,
                     "dimension": item.dimension,
                     "evidence": evidence,
-                    "scale": f"{item.scale[0]:g} to {item.scale[1]:g}"
+                    "scale": f"{fmt_general(item.scale[0])} to {fmt_general(item.scale[1])}"
                     + (" (higher is safer)" if safer else ""),
                     "why": item.role,
                 }
@@ -141,43 +142,32 @@ def answer_text(
 ) -> str:
     """The notebook's answer paragraph, in numbers taken from the results."""
     scored = index_table.dropna(subset=["score"]).sort_values("rank")
+    weights = "equal weights" if equal_weights else "the chosen weights"
+    top = _names(scored.head(3)["risk_id"].tolist(), names)
+    dist = distribution.iloc[0]
+    lines = [
+        f"**Answer (assessment year {as_of}; scores are model estimates).** "
+        + _ranked_sentence(scored, register)
+        + f"With {weights}, {normalisation.replace('_', '-')} normalisation and {aggregation} "
+        f"aggregation, the highest scores go to {top}. "
+        + _monte_carlo_sentence(scored, probabilities, n_draws)
+        + _driver_sentence(ranking_drivers),
+        f"The composite risk index is {fmt_fixed(composite, 2)} on a 0–1 scale (90% of draws "
+        f"{fmt_fixed(dist['q05'], 2)}–{fmt_fixed(dist['q95'], 2)}){_trend_clause(trajectory)}.",
+        _trade_paragraph(baseline, reach, target_year),
+    ]
+    return "\n\n".join(lines)
+
+
+def _ranked_sentence(scored: pd.DataFrame, register: pd.DataFrame) -> str:
+    """How many risks can be ranked, which cannot and why, and any analyst overrides."""
     unscored = register[~register["risk_id"].isin(scored["risk_id"])]
     missing = []
     for row in table_rows(unscored):
         what = "no evidence at all" if row.status == "insufficient data" else row.status
         missing.append(f"{row.risk_id} ({what})")
     overridden = register.loc[register["overridden"], "risk_id"].tolist()
-    top = scored.head(3)["risk_id"].tolist()
-    ranked = probabilities.dropna(subset=["p_top_three"])
-    first, second = ranked.iloc[0], ranked.iloc[1]
-    last = ranked.iloc[-1]
-    leader_p = float(ranked.set_index("risk_id").loc[top[0], "p_top_three"]) if top else 0.0
-    dist = distribution.iloc[0]
-    weights = "equal weights" if equal_weights else "the chosen weights"
-    others = ranking_drivers[~ranking_drivers.index.str.startswith("weight ")]
-    driver = ""
-    if len(others):
-        column = others.max(axis=0).idxmax()
-        factor = str(others[column].idxmax())
-        driver = (
-            f" Apart from each risk's own weight, the input that moves the ranking most is "
-            f"the {factor.replace('range: ', 'range of ')} ({others[column].loc[factor]:.0%} "
-            f"of the variance of {column}'s rank)."
-        )
-    trend = ""
-    shown = trajectory.dropna(subset=["composite"])
-    if len(shown) >= 2:
-        before, now = shown.iloc[-2], shown.iloc[-1]
-        trend = (
-            f"; on the figures available each year it was {before['composite']:.2f} in "
-            f"{int(before['year'])} and {now['composite']:.2f} in {int(now['year'])}"
-        )
-    reach_rows = reach.set_index("threshold")
-    fit = baseline.fit
-    if fit is None:  # trade_baseline always fits a trend; a hand-made Baseline may not
-        raise ValueError("the trade baseline carries no fitted trend to describe")
-    lines = [
-        f"**Answer (assessment year {as_of}; scores are model estimates).** "
+    return (
         f"{len(scored)} of the {len(register)} risks can be ranked, having sourced evidence "
         f"(or an analyst's score) on both likelihood and impact; "
         + (
@@ -186,32 +176,76 @@ def answer_text(
             else "all can. "
         )
         + (f"Analyst overrides are in force for {', '.join(overridden)}. " if overridden else "")
-        + f"With {weights}, {normalisation.replace('_', '-')} normalisation and {aggregation} "
-        f"aggregation, the highest scores go to {_names(top, names)}. "
-        f"Across {n_draws:,} Monte Carlo draws that vary the weights, the normalisation, the "
-        f"aggregation and the disputed figures, the risks most often in the top three are "
-        f"{first['risk_id']} ({first['p_top_three']:.0%} of draws) and {second['risk_id']} "
-        f"({second['p_top_three']:.0%})"
+    )
+
+
+def _monte_carlo_sentence(scored: pd.DataFrame, probabilities: pd.DataFrame, n_draws: int) -> str:
+    """Which risks the Monte Carlo puts in the top three most and least often."""
+    top = scored.head(3)["risk_id"].tolist()
+    ranked = probabilities.dropna(subset=["p_top_three"])
+    first, second = ranked.iloc[0], ranked.iloc[1]
+    last = ranked.iloc[-1]
+    leader_p = float(ranked.set_index("risk_id").loc[top[0], "p_top_three"]) if top else 0.0
+    return (
+        f"Across {fmt_whole(n_draws)} Monte Carlo draws that vary the weights, the normalisation, "
+        f"the aggregation and the disputed figures, the risks most often in the top three are "
+        f"{first['risk_id']} ({fmt_pct(first['p_top_three'], 0)} of draws) and {second['risk_id']} "
+        f"({fmt_pct(second['p_top_three'], 0)})"
         + (
-            f", while {top[0]}, first on the chosen settings, is in the top three in {leader_p:.0%}"
+            f", while {top[0]}, first on the chosen settings, is in the top three in "
+            f"{fmt_pct(leader_p, 0)}"
             if top[0] not in (first["risk_id"], second["risk_id"])
             else ""
         )
-        + f"; {last['risk_id']} is least often ({last['p_top_three']:.0%})."
-        + driver,
-        f"The composite risk index is {composite:.2f} on a 0–1 scale (90% of draws "
-        f"{dist['q05']:.2f}–{dist['q95']:.2f}){trend}.",
+        + f"; {last['risk_id']} is least often ({fmt_pct(last['p_top_three'], 0)})."
+    )
+
+
+def _driver_sentence(ranking_drivers: pd.DataFrame) -> str:
+    """The input, other than a risk's own weight, that moves the ranking most."""
+    others = ranking_drivers[~ranking_drivers.index.str.startswith("weight ")]
+    if not len(others):
+        return ""
+    column = others.max(axis=0).idxmax()
+    factor = str(others[column].idxmax())
+    return (
+        f" Apart from each risk's own weight, the input that moves the ranking most is "
+        f"the {factor.replace('range: ', 'range of ')} "
+        f"({fmt_pct(others[column].loc[factor], 0)} "
+        f"of the variance of {column}'s rank)."
+    )
+
+
+def _trend_clause(trajectory: pd.DataFrame) -> str:
+    shown = trajectory.dropna(subset=["composite"])
+    if len(shown) < 2:
+        return ""
+    before, now = shown.iloc[-2], shown.iloc[-1]
+    return (
+        f"; on the figures available each year it was {fmt_fixed(before['composite'], 2)} in "
+        f"{int(before['year'])} and {fmt_fixed(now['composite'], 2)} in {int(now['year'])}"
+    )
+
+
+def _trade_paragraph(baseline: Baseline, reach: pd.DataFrame, target_year: int) -> str:
+    """The trade trend and the chance of reaching each threshold (model estimates)."""
+    fit = baseline.fit
+    if fit is None:  # trade_baseline always fits a trend; a hand-made Baseline may not
+        raise ValueError("the trade baseline carries no fitted trend to describe")
+    chances = " and ".join(
+        f"{row.Index} at {fmt_pct(row.p_in_target_year, 0)}"
+        for row in table_rows(reach.set_index("threshold"))
+    )
+    return (
         f"For trade, a log-linear trend through the full-year turnover of "
-        f"{fit.years[0]}–{fit.years[-1]} ({baseline.growth:+.0%} a year, "
-        f"interval {fit.growth_low:+.0%} to {fit.growth_high:+.0%}) and the "
+        f"{fit.years[0]}–{fit.years[-1]} ({fmt_pct(baseline.growth, 0, signed=True)} a year, "
+        f"interval {fmt_pct(fit.growth_low, 0, signed=True)} to "
+        f"{fmt_pct(fit.growth_high, 0, signed=True)}) and the "
         f"shocks assumed here put the probability that turnover in {target_year} is at least "
-        + " and ".join(
-            f"{row.Index} at {row.p_in_target_year:.0%}" for row in table_rows(reach_rows)
-        )
+        + chances
         + " (model estimates from t predictive paths that carry the trend's parameter "
-        "uncertainty; the assumptions are listed below).",
-    ]
-    return "\n\n".join(lines)
+        "uncertainty; the assumptions are listed below)."
+    )
 
 
 def answer_for(
@@ -257,7 +291,8 @@ def scenario_basis(result: Assessment, events: pd.DataFrame, since: int = 2021) 
     basis = {
         "closure_probability": (
             f"data: {count} Uzbek suspension(s) of rail freight to Afghanistan recorded in "
-            f"{since}–{end}, {rate:.2f} a year (closures on the Afghan–Pakistani border do not "
+            f"{since}–{end}, {fmt_fixed(rate, 2)} a year (closures on the Afghan–Pakistani border "
+            f"do not "
             "stop the northern route and are not counted)"
         ),
         "noise_scale": "the trend fit's own uncertainty (1 = as estimated)",
@@ -266,13 +301,15 @@ def scenario_basis(result: Assessment, events: pd.DataFrame, since: int = 2021) 
     torkham = result.evidence_series[result.evidence_series["code"] == "border_closure_days"]
     if pd.notna(suspension["latest_value"]):
         basis["closure_days"] = (
-            f"data: the recorded Uzbek suspension lasted {suspension['latest_value']:g} days; "
-            f"Torkham closures {torkham['low'].min():g}–{torkham['high'].max():g} days"
+            f"data: the recorded Uzbek suspension lasted {fmt_general(suspension['latest_value'])} "
+            f"days; "
+            "Torkham closures "
+            f"{fmt_general(torkham['low'].min())}–{fmt_general(torkham['high'].max())} days"
         )
     share = latest("import_share_via_hairatan", "AFG")
     if pd.notna(share["latest_value"]):
         basis["closure_trade_share"] = (
-            f"data: about {share['latest_value']:g}% of Afghan imports pass Hairatan "
+            f"data: about {fmt_general(share['latest_value'])}% of Afghan imports pass Hairatan "
             f"({int(share['latest_year'])}); the rest can switch to Turkmen routes"
         )
     return basis
@@ -296,7 +333,8 @@ def key_points_for(result: Assessment, *, names: Mapping[str, str], target_year:
             points.append(
                 "Changing the weights and methods keeps "
                 + _join([names.get(r, r) for r in firm["risk_id"]])
-                + f" in the top three in at least half of {result.draws.n_draws:,} trials; the "
+                + f" in the top three in at least half of {fmt_whole(result.draws.n_draws)} "
+                f"trials; the "
                 "order of the rest "
                 "depends on those choices."
             )
@@ -310,7 +348,7 @@ def key_points_for(result: Assessment, *, names: Mapping[str, str], target_year:
     reach = result.reach.set_index("threshold")
     if len(reach):
         chances = " and ".join(
-            f"{row.Index} about {row.p_in_target_year:.0%}" for row in table_rows(reach)
+            f"{row.Index} about {fmt_pct(row.p_in_target_year, 0)}" for row in table_rows(reach)
         )
         points.append(
             f"Under the assumed shocks, the modelled chance that annual turnover reaches "

@@ -378,6 +378,13 @@ def check_overrides(
     return clean
 
 
+REGISTER_COLUMNS = (
+    "risk_id", "name", "likelihood_index", "impact_index", "likelihood_derived",
+    "impact_derived", "likelihood", "impact", "rating", "n_likelihood", "n_impact",
+    "overridden", "override_note", "status",
+)  # fmt: skip
+
+
 def risk_register(
     register: Sequence[Risk],
     evidence: pd.DataFrame,
@@ -423,23 +430,7 @@ def risk_register(
             else "insufficient data"
         )
         rows.append(row)
-    columns = [
-        "risk_id",
-        "name",
-        "likelihood_index",
-        "impact_index",
-        "likelihood_derived",
-        "impact_derived",
-        "likelihood",
-        "impact",
-        "rating",
-        "n_likelihood",
-        "n_impact",
-        "overridden",
-        "override_note",
-        "status",
-    ]
-    frame = pd.DataFrame(rows)[columns]
+    frame = pd.DataFrame(rows)[list(REGISTER_COLUMNS)]
     for column in ("likelihood_derived", "impact_derived", "likelihood", "impact", "rating"):
         frame[column] = frame[column].astype("Int64")
     return frame

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from kzaf.text.numbers import fmt_fixed, fmt_pct, fmt_whole
 from kzaf.trajectory import TrendFit, loglinear_trend
 
 PREDICTIVE_METHOD = (
@@ -124,11 +125,12 @@ class Baseline:
         start = (
             "the fitted trend line"
             if self.anchor == "trend"
-            else (f"the last observed value ({self.last_value:,.0f} in {self.last_year})")
+            else (f"the last observed value ({fmt_whole(self.last_value)} in {self.last_year})")
         )
         return (
-            f"baseline: {start}, growing {self.growth:+.1%} a year (log-linear trend); "
-            f"residual sd {self.noise_sd:.2f} in logs; {PREDICTIVE_METHOD}"
+            f"baseline: {start}, growing {fmt_pct(self.growth, 1, signed=True)} a year "
+            f"(log-linear trend); residual sd {fmt_fixed(self.noise_sd, 2)} in logs; "
+            f"{PREDICTIVE_METHOD}"
         )
 
 

@@ -15,11 +15,33 @@ import contextlib
 import hashlib
 import math
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from kzaf.text.csv_cells import csv_text
 from kzaf.text.escape import data_uri, escape_html
+from kzaf.text.numbers import MISSING
+
+if TYPE_CHECKING:  # the runner reads tables without loading pandas
+    import pandas as pd
+
+# What one part of a notebook shows: a table, the sentence (Markdown) that stands in its
+# place, or nothing (None). kzaf.report.show displays each as it should be seen.
+Shown: TypeAlias = "pd.DataFrame | str | None"
+
+
+def table_or(
+    table: pd.DataFrame,
+    sentence: str,
+    shape: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> Shown:
+    """``table`` as shown (through ``shape``: columns chosen, rounded), or ``sentence`` in its
+    place when the table is empty: a reader never meets an empty table."""
+    if not len(table):
+        return sentence
+    return shape(table) if shape is not None else table
+
 
 MAX_COLUMNS = 7
 # A longer table is folded: the page keeps its story, the rows stay one click (or the CSV) away.
@@ -72,12 +94,12 @@ def cell(value: Any, year: bool = False) -> str:
         with contextlib.suppress(ValueError, AttributeError):
             value = value.item()
     if _missing(value):
-        return "–"
+        return MISSING
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float):
         if math.isinf(value):
-            return "–"
+            return MISSING
         if year and float(value).is_integer():
             return str(int(value))
         if float(value).is_integer():

@@ -33,11 +33,10 @@ from kzaf.trajectory.annual import (
     yoy_growth,
 )
 from kzaf.trajectory.applicability import ARTICLE_PAIR, applicable_parts, claims_apply
-from kzaf.trajectory.build import STORY_CHANGES, Trajectory, build
+from kzaf.trajectory.build import PARAMETERS, STORY_CHANGES, Trajectory, build
 from kzaf.trajectory.figures import (
     ANNUAL_COLUMNS,
     BOUNDS,
-    DATA_SOURCES,
     FLOWS,
     MIRROR_FLOW,
     MONTH_NAMES,
@@ -49,7 +48,9 @@ from kzaf.trajectory.figures import (
     check_alpha,
     check_flows,
     check_years,
-    observations_for,
+    figure_conflicts,
+    imported_figures,
+    observations_in_use,
     point_figures,
     set_aside,
     source_names,
@@ -77,12 +78,15 @@ from kzaf.trajectory.mirror import (
     mirror_table,
 )
 from kzaf.trajectory.narrative import (
+    NOTHING_TO_SHOW,
     answer_paragraph,
     claims_not_applicable,
+    data_note,
     figures_note,
     goods_not_applicable,
     headline_table,
     key_points,
+    nothing_to_show,
 )
 from kzaf.trajectory.neighbours import (
     _as_seen_from,
@@ -119,10 +123,11 @@ __all__ = [
     "ANNUAL_COLUMNS",
     "ARTICLE_PAIR",
     "BOUNDS",
-    "DATA_SOURCES",
     "FLOWS",
     "MIRROR_FLOW",
     "MONTH_NAMES",
+    "NOTHING_TO_SHOW",
+    "PARAMETERS",
     "ROBUST_MIN_POINTS",
     "RUN_RATE_CAVEAT",
     "STORY_CHANGES",
@@ -153,9 +158,11 @@ __all__ = [
     "claims_apply",
     "claims_not_applicable",
     "coverage_note",
+    "data_note",
     "describe_mirror",
     "describe_target",
     "distance_to_target",
+    "figure_conflicts",
     "figures_note",
     "flour_share",
     "goods_figures",
@@ -164,6 +171,7 @@ __all__ = [
     "growth_pairs",
     "growth_scenarios",
     "headline_table",
+    "imported_figures",
     "is_weak",
     "key_points",
     "loglinear_trend",
@@ -173,7 +181,8 @@ __all__ = [
     "neighbour_latest",
     "neighbour_table",
     "neighbour_years",
-    "observations_for",
+    "nothing_to_show",
+    "observations_in_use",
     "pair_changes",
     "period_changes",
     "point_figures",

@@ -1,16 +1,19 @@
-"""Trade figures for a pair: parameter checks, the observations in use (published or imported
-UN Comtrade), point figures and the set-aside ones, and the small helpers every other
-module of the package shares.
+"""Trade figures for a pair: parameter checks, the observations in use (published, or with
+the imported UN Comtrade figures that the loader at the edge read beside them), point figures
+and the set-aside ones, and the small helpers every other module of the package shares.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from kzaf import series
+from kzaf.data import DATA_SOURCES, ImportedFigures
+from kzaf.text.conflicts import with_reasons
 
 # =============================================================================================
 # Everything below works on figures (observations joined with their sources, as returned by
@@ -23,7 +26,6 @@ from kzaf import series
 FLOWS: tuple[str, ...] = ("turnover", "export", "import")
 # A flow seen from the other side: what A exports to B, B imports from A.
 MIRROR_FLOW: dict[str, str] = {"turnover": "turnover", "export": "import", "import": "export"}
-DATA_SOURCES: tuple[str, ...] = ("published", "comtrade")
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 ANNUAL_COLUMNS: tuple[str, ...] = (
@@ -42,7 +44,7 @@ ANNUAL_COLUMNS: tuple[str, ...] = (
     "spread_pct",
     "n_conflicts",
     "conflict",
-    "conflict_reasons",
+    "conflict_pairs",
     "obs_ids",
     "policy",
 )
@@ -85,46 +87,36 @@ def check_alpha(alpha: float) -> float:
     return float(alpha)
 
 
-def observations_for(
-    data_source: str, observations: pd.DataFrame, sources: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """The observations and sources to analyse for the ``data_source`` parameter, and a note
-    saying what they are.
-
-    ``"published"`` returns the published figures as given. ``"comtrade"`` adds the imported
-    UN Comtrade observations (``kzaf.comtrade.load_imported()``) beside them, so published and
-    Comtrade figures for the same period appear side by side in every reconciliation; it
-    raises a clear error while that adapter does not exist. The note warns when the imported
-    figures come from a synthetic test fixture.
-    """
-    if data_source == "published":
-        return observations, sources, "Published figures only."
-    if data_source != "comtrade":
+def imported_figures(tables: Any, data_source: str) -> ImportedFigures | None:
+    """The figures imported beside the published ones for ``data_source`` (None for
+    ``"published"``); an error saying how to load them when the tables came without."""
+    if data_source not in DATA_SOURCES:
         raise ValueError(
             f"parameter 'data_source' must be one of {', '.join(DATA_SOURCES)}, got {data_source!r}"
         )
-    try:
-        from kzaf.comtrade import load_imported
-    except ImportError:
+    if data_source == "published":
+        return None
+    if getattr(tables, "imported", None) is None:
         raise ValueError(
-            "parameter 'data_source' is 'comtrade', but the UN Comtrade adapter "
-            "(kzaf.comtrade.load_imported) is not there yet; use data_source='published'"
-        ) from None
-    imported = load_imported()
-    extra_obs, extra_sources = imported.observations, imported.sources
-    note = (
-        f"Published figures and {len(extra_obs):,} imported UN Comtrade figure(s) "
-        f"({len(extra_sources)} import(s)), side by side."
-    )
-    if getattr(imported, "synthetic", False):
-        note = (
-            "**SYNTHETIC TEST DATA:** the imported Comtrade figures come from a generated test "
-            "fixture, not from UN Comtrade; nothing shown from them is a finding. " + note
+            "parameter 'data_source' is 'comtrade', but the tables hold no imported UN Comtrade "
+            "figures: load them with kzaf.inputs.load('comtrade')"
         )
+    return tables.imported
+
+
+def observations_in_use(
+    tables: Any, imported: ImportedFigures | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The observations and sources to analyse: the published ones, and the imported
+    UN Comtrade figures beside them when there are any, so published and Comtrade figures for
+    the same period appear side by side in every reconciliation."""
+    if imported is None:
+        return tables.observations, tables.sources
     return (
-        pd.concat([observations, extra_obs], ignore_index=True),
-        pd.concat([sources, extra_sources], ignore_index=True).drop_duplicates("source_id"),
-        note,
+        pd.concat([tables.observations, imported.observations], ignore_index=True),
+        pd.concat([tables.sources, imported.sources], ignore_index=True).drop_duplicates(
+            "source_id"
+        ),
     )
 
 
@@ -195,6 +187,14 @@ def trade_figures(
         **_years(start_year, end_year),
     )
     return with_annual_sums(figures[figures["unit"] == unit].reset_index(drop=True))
+
+
+def figure_conflicts(
+    figures: pd.DataFrame, policy: series.SourcePolicy | str = "official_first"
+) -> pd.DataFrame:
+    """Every pair of figures for the same period that cannot both be right, with the reason in
+    words (``reason``)."""
+    return with_reasons(series.find_conflicts(figures, policy))
 
 
 def source_names(*frames: pd.DataFrame) -> list[str]:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from kzaf import series
 from kzaf.frames import row as first_row
+from kzaf.text.numbers import fmt_level, fmt_pct
 from kzaf.text.numbers import fmt_pct_change as _pct
 from kzaf.text.numbers import fmt_usd_short as _usd
 from kzaf.trajectory.figures import _empty, point_figures
@@ -131,7 +132,7 @@ def trust_sentence(
     gaps = sorted(set(range(span_years[0], span_years[1] + 1)) - set(fit.years))
     parts = [f"The trend rests on {n} annual point(s) ({span_years[0]}–{span_years[1]}"]
     parts[0] += f"; no figure for {', '.join(map(str, gaps))})" if gaps else ")"
-    level = f"{1 - fit.alpha:.0%}"
+    level = fmt_level(fit.alpha)
     spans_zero = fit.growth_low < 0 < fit.growth_high
     parts.append(
         f"its {level} interval for average growth runs from {_pct(fit.growth_low)} to "
@@ -139,7 +140,7 @@ def trust_sentence(
         + (", so the data cannot tell growth from decline" if spans_zero else "")
     )
     typical = math.expm1(fit.log_residual_sd)
-    parts.append(f"single years stray from the line by about ±{typical:.0%}")
+    parts.append(f"single years stray from the line by about ±{fmt_pct(typical, 0)}")
     row = first_row(fit.predictions[fit.predictions["year"] == horizon])
     if horizon > fit.years[-1]:
         ratio = row["upper"] / row["lower"] if row["lower"] > 0 else math.inf
@@ -172,9 +173,10 @@ def is_weak(fit: TrendFit) -> bool:
 
 
 def growth_scenarios(
-    base_year: int, base_value: float, until: int, rates: Mapping[str, float]
+    base_year: int, base_value: float, until: int, rates: Mapping[str, float | None]
 ) -> pd.DataFrame:
-    """Constant-growth paths from a base year (scenarios, not forecasts): year, scenario, value."""
+    """Constant-growth paths from a base year (scenarios, not forecasts): year, scenario, value.
+    A rate that is None or not finite gives no path."""
     rows = [
         {"year": year, "scenario": name, "value": base_value * (1 + rate) ** (year - base_year)}
         for name, rate in rates.items()
@@ -307,7 +309,7 @@ def seasonal_forecast(
     )
     trust = (
         f"Fitted on {len(monthly)} months ({len(monthly) // 12} seasonal cycle(s)); the "
-        f"{1 - alpha:.0%} interval widens with every month ahead, and one-off shipments "
+        f"{fmt_level(alpha)} interval widens with every month ahead, and one-off shipments "
         "(such as a locomotive order) are not in the model."
     )
     return Forecast(

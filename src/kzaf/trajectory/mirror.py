@@ -9,6 +9,7 @@ import pandas as pd
 
 from kzaf import series
 from kzaf.frames import rows as table_rows
+from kzaf.text.numbers import fmt_pct
 from kzaf.text.numbers import fmt_pct_change as _pct
 from kzaf.text.numbers import fmt_plain as _fmt
 from kzaf.text.numbers import fmt_usd_short as _usd
@@ -123,7 +124,8 @@ def mirror_sentence(mirror: pd.DataFrame, flow: str, reporter_name: str, partner
         f"For {row['period_label']}, {partner_name}'s side reports "
         f"{words.get(row['partner_precision'], '')}{_usd(row['partner_value'])} against "
         f"{reporter_name}'s {words.get(row['reporter_precision'], '')}"
-        f"{_usd(row['reporter_value'])} ({abs(share):.0%} {'above' if share > 0 else 'below'} it)."
+        f"{_usd(row['reporter_value'])} ({fmt_pct(abs(share), 0)} "
+        f"{'above' if share > 0 else 'below'} it)."
     )
 
 

@@ -5,12 +5,16 @@ generated from the tables above; nothing here computes a finding.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from kzaf.data import ImportedFigures
 from kzaf.frames import row as first_row
 from kzaf.frames import rows
+from kzaf.text.numbers import fmt_fixed, fmt_level, fmt_pct, fmt_usd_m, fmt_whole
 from kzaf.text.numbers import fmt_pct_change as _pct
 from kzaf.text.numbers import fmt_span as _range_text
 from kzaf.text.numbers import fmt_usd_short as _usd
@@ -86,20 +90,47 @@ def answer_paragraph(
     who = f"{flow} between {reporter_name} and {partner_name}, as {reporter_name} reports it"
     mine = annual[(annual["flow"] == flow) & (annual["n_figures"] > 0)] if len(annual) else annual
     if mine.empty:
-        text = (
-            f"**No full-year figure** for the {who} exists in the data for "
-            f"{start_year}–{end_year}, so no trajectory, growth or trend can be shown."
-        )
-        partial = run_rates[run_rates["method"].str.startswith("naive")] if len(run_rates) else None
-        if partial is not None and len(partial):
-            labels = ", ".join(f"{r.period_label} {_usd(r.ytd_value)}" for r in rows(partial))
-            text += f" Part-year figures exist: {labels}."
-        return text
+        return _no_full_year(who, run_rates, start_year, end_year)
     years = [int(y) for y in mine["year"]]
     sentences = [
         f"**{who[0].upper() + who[1:]}:** full-year figures exist for {len(years)} year(s) "
-        f"between {start_year} and {end_year} ({', '.join(map(str, years))})."
+        f"between {start_year} and {end_year} ({', '.join(map(str, years))}).",
+        *_change_sentences(changes),
     ]
+    last = mine.sort_values("year").iloc[-1]
+    sentences.append(
+        f"The latest full year, {int(last['year'])}, stands at {_usd(last['preferred_value'])}"
+        + (
+            f" (sources range {_range_text(last['value_min'], last['value_max'])})."
+            if last["n_figures"] > 1 and not math.isclose(last["value_min"], last["value_max"])
+            else "."
+        )
+    )
+    later = run_rates[run_rates["year"] > last["year"]] if len(run_rates) else run_rates
+    sentences += [_run_rate_sentence(year, group) for year, group in _by_year(later)]
+    if mirror is not None:
+        sentences.append(mirror_sentence(mirror, flow, reporter_name, partner_name))
+    if len(distance):
+        sentences.append(describe_target(distance, flow))
+    sentences.append(_trend_sentence(forecast))
+    return " ".join(s for s in sentences if s)
+
+
+def _no_full_year(who: str, run_rates: pd.DataFrame, start_year: int, end_year: int) -> str:
+    text = (
+        f"**No full-year figure** for the {who} exists in the data for "
+        f"{start_year}–{end_year}, so no trajectory, growth or trend can be shown."
+    )
+    partial = run_rates[run_rates["method"].str.startswith("naive")] if len(run_rates) else None
+    if partial is not None and len(partial):
+        labels = ", ".join(f"{r.period_label} {_usd(r.ytd_value)}" for r in rows(partial))
+        text += f" Part-year figures exist: {labels}."
+    return text
+
+
+def _change_sentences(changes: pd.DataFrame) -> list[str]:
+    """Each change between two years with figures, with its range across pairs of sources."""
+    sentences = []
     for row in rows(changes):
         if math.isnan(row.change):
             continue
@@ -111,58 +142,63 @@ def answer_paragraph(
         verb = "rose" if row.change > 0 else "fell"
         sentences.append(
             f"It {verb} from {_usd(row.value_from)} in {row.year_from} to {_usd(row.value_to)} in "
-            f"{row.year_to} (×{row.ratio:.2f}, {_pct(row.change)}{spread})."
+            f"{row.year_to} (×{fmt_fixed(row.ratio, 2)}, {_pct(row.change)}{spread})."
         )
-    last = mine.sort_values("year").iloc[-1]
-    sentences.append(
-        f"The latest full year, {int(last['year'])}, stands at {_usd(last['preferred_value'])}"
+    return sentences
+
+
+def _by_year(run_rates: pd.DataFrame) -> list[tuple[Any, pd.DataFrame]]:
+    return list(run_rates.groupby("year")) if len(run_rates) else []
+
+
+def _run_rate_sentence(year: Any, group: pd.DataFrame) -> str:
+    """A year with only a year-to-date figure: the naive run-rate and, where one exists, the
+    seasonal one."""
+    naive = first_row(group[group["method"].str.startswith("naive")])
+    seasonal = group[group["method"] == "seasonal share"]
+    text = (
+        f"For {year!s} only {naive['period_label'].split(' ', 1)[-1]} is published "
+        f"({_usd(naive['ytd_value'])}); a naive run-rate puts the year at about "
+        f"{_usd(naive['estimate_value'])}"
+    )
+    if len(seasonal) and not math.isnan(seasonal.iloc[0]["estimate_value"]):
+        s = seasonal.iloc[0]
+        return text + (
+            f", the share those months held of the full year in {s['share_years']} at "
+            f"{_range_text(s['low'], s['high'])} (estimates, not figures)."
+        )
+    return text + " (an estimate, not a figure); no seasonal share exists to refine it."
+
+
+def _trend_sentence(forecast: Forecast) -> str:
+    if not (forecast.fitted and forecast.fit is not None):
+        return forecast.message
+    fit = forecast.fit
+    return (
+        f"A log-linear trend through these years gives {_pct(fit.growth)} a year "
+        f"({fmt_level(fit.alpha)} interval {_pct(fit.growth_low)} to {_pct(fit.growth_high)})"
         + (
-            f" (sources range {_range_text(last['value_min'], last['value_max'])})."
-            if last["n_figures"] > 1 and not math.isclose(last["value_min"], last["value_max"])
+            ": the data cannot tell growth from decline."
+            if fit.growth_low < 0 < fit.growth_high
             else "."
         )
+        + (
+            f" With {len(fit.years)} points it describes the past; it is not a forecast."
+            if forecast.weak
+            else ""
+        )
     )
-    later = run_rates[run_rates["year"] > last["year"]] if len(run_rates) else run_rates
-    for year, group in later.groupby("year") if len(later) else []:
-        naive = first_row(group[group["method"].str.startswith("naive")])
-        seasonal = group[group["method"] == "seasonal share"]
-        text = (
-            f"For {year!s} only {naive['period_label'].split(' ', 1)[-1]} is published "
-            f"({_usd(naive['ytd_value'])}); a naive run-rate puts the year at about "
-            f"{_usd(naive['estimate_value'])}"
-        )
-        if len(seasonal) and not math.isnan(seasonal.iloc[0]["estimate_value"]):
-            s = seasonal.iloc[0]
-            text += (
-                f", the share those months held of the full year in {s['share_years']} at "
-                f"{_range_text(s['low'], s['high'])} (estimates, not figures)."
-            )
-        else:
-            text += " (an estimate, not a figure); no seasonal share exists to refine it."
-        sentences.append(text)
-    if mirror is not None:
-        sentences.append(mirror_sentence(mirror, flow, reporter_name, partner_name))
-    if len(distance):
-        sentences.append(describe_target(distance, flow))
-    if forecast.fitted and forecast.fit is not None:
-        fit = forecast.fit
-        sentences.append(
-            f"A log-linear trend through these years gives {_pct(fit.growth)} a year "
-            f"({1 - fit.alpha:.0%} interval {_pct(fit.growth_low)} to {_pct(fit.growth_high)})"
-            + (
-                ": the data cannot tell growth from decline."
-                if fit.growth_low < 0 < fit.growth_high
-                else "."
-            )
-            + (
-                f" With {len(fit.years)} points it describes the past; it is not a forecast."
-                if forecast.weak
-                else ""
-            )
-        )
-    else:
-        sentences.append(forecast.message)
-    return " ".join(s for s in sentences if s)
+
+
+def _largest_moves(years: list[int], values: list[float]) -> list[tuple[int, int, float, float]]:
+    """The two largest moves between consecutive years, in time order: the story of a rise
+    and a fall, not just one."""
+    steps = [
+        (years[i - 1], years[i], values[i - 1], values[i])
+        for i in range(1, len(years))
+        if years[i] == years[i - 1] + 1 and values[i - 1] > 0
+    ]
+    return sorted(sorted(steps, key=lambda s: -abs(s[3] / s[2] - 1))[:2])
 
 
 def key_points(
@@ -171,8 +207,6 @@ def key_points(
     """Three to five plain sentences for the top of the reader page: the peak, the biggest
     change, the latest full year and how far sources disagree, each from the annual table
     (preferred figures under the notebook's source policy; ranges across every source)."""
-    from kzaf.text.numbers import fmt_usd_m
-
     mine = annual[(annual["flow"] == flow) & (annual["n_figures"] > 0)].sort_values("year")
     what = f"{flow.capitalize()} between {reporter_name} and {partner_name}"
     if mine.empty:
@@ -194,18 +228,12 @@ def key_points(
             f"{what} peaked at {fmt_usd_m(values[peak])} in {years[peak]}, the highest of "
             f"{len(years)} full years with a published figure."
         )
-    steps = [
-        (years[i - 1], years[i], values[i - 1], values[i])
-        for i in range(1, len(years))
-        if years[i] == years[i - 1] + 1 and values[i - 1] > 0
-    ]
-    # The two largest moves, in time order: the story of a rise and a fall, not just one.
-    largest = sorted(sorted(steps, key=lambda s: -abs(s[3] / s[2] - 1))[:2])
+    largest = _largest_moves(years, values)
     for y0, y1, v0, v1 in largest:
         change = v1 / v0 - 1
         verb = "rose" if change > 0 else "fell"
         points.append(
-            f"From {y0} to {y1} it {verb} {abs(change):.0%}, from {fmt_usd_m(v0)} to "
+            f"From {y0} to {y1} it {verb} {fmt_pct(abs(change), 0)}, from {fmt_usd_m(v0)} to "
             f"{fmt_usd_m(v1)}."
         )
     last = mine.iloc[-1]
@@ -250,6 +278,60 @@ def claims_not_applicable(pair: str) -> str:
         f"The article's claims are about another pair's trade; they do not apply to "
         f"{escape_markdown(pair)} and are not tested here."
     )
+
+
+# What a section says where its table would be empty (Markdown; {pair}, {reporter_name} and
+# {partner_name} are filled in).
+NOTHING_TO_SHOW = {
+    "conflicts": "No two figures for the same period conflict.",
+    "headline": "No full-year figure of {pair} trade as {reporter_name} reports it.",
+    "balance": "No period has exports and imports (or turnover) for {pair}.",
+    "changes": "Neither change can be computed for {pair}: the years lack figures.",
+    "year_to_date": "No year-to-date figure for {pair}.",
+    "comparison": (
+        "No length of year-to-date period is published for two different years, "
+        "so no same-period comparison exists."
+    ),
+    "shares": "No year has both a year-to-date and a full-year figure: no seasonal share.",
+    "run_rates": (
+        "Every year with a year-to-date figure also has a full-year figure, "
+        "or there is none: no run-rate to estimate."
+    ),
+    "distance": "No full-year figure: no base year.",
+    "goods": "No figure for the goods chosen for {pair}.",
+    "flour": "No figure on {partner_name}'s share of flour exports.",
+    "mirror": "Nothing to compare.",
+    "c3": "No December can be derived from the current figures.",
+    "c3_not_tested": "Not tested for this pair.",
+}
+
+
+def nothing_to_show(what: str, run: Mapping[str, Any]) -> str:
+    """The sentence in place of the ``what`` table, for the pair of ``run`` (the resolved
+    parameters: ``pair``, ``names``, ``reporter``, ``partner``)."""
+    names = run["names"]
+    return NOTHING_TO_SHOW[what].format(
+        pair=run["pair"],
+        reporter_name=names[run["reporter"]],
+        partner_name=names[run["partner"]],
+    )
+
+
+def data_note(imported: ImportedFigures | None) -> str:
+    """What the figures are: published only, or with imported UN Comtrade figures beside them
+    (and a warning first when those come from the synthetic test fixture)."""
+    if imported is None:
+        return "Published figures only."
+    note = (
+        f"Published figures and {fmt_whole(len(imported.observations))} imported UN Comtrade "
+        f"figure(s) ({len(imported.sources)} import(s)), side by side."
+    )
+    if imported.synthetic:
+        note = (
+            "**SYNTHETIC TEST DATA:** the imported Comtrade figures come from a generated test "
+            "fixture, not from UN Comtrade; nothing shown from them is a finding. " + note
+        )
+    return note
 
 
 def figures_note(

@@ -9,6 +9,7 @@ import math
 import pandas as pd
 
 from kzaf.frames import row as first_row
+from kzaf.text.numbers import fmt_level
 from kzaf.text.numbers import fmt_pct_change as _pct
 from kzaf.text.numbers import fmt_usd_short as _usd
 from kzaf.trajectory.figures import _empty
@@ -154,7 +155,7 @@ def distance_to_target(
                 **common,
                 "reached_in": reached(trend.growth),
                 "note": f"log-linear trend {trend.years[0]}–{trend.years[-1]}, "
-                f"{1 - trend.alpha:.0%} interval",
+                f"{fmt_level(trend.alpha)} interval",
             }
         )
     return pd.DataFrame(rows, columns=columns)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kzaf.text.numbers import fmt_level, fmt_pct
+
 
 @dataclass(frozen=True)
 class TrendFit:
@@ -28,8 +30,10 @@ class TrendFit:
     def describe(self) -> str:
         return (
             f"log-linear trend on {len(self.years)} annual points "
-            f"({self.years[0]}–{self.years[-1]}): average growth {self.growth:+.1%} a year "
-            f"({1 - self.alpha:.0%} interval {self.growth_low:+.1%} to {self.growth_high:+.1%}; "
+            f"({self.years[0]}–{self.years[-1]}): average growth "
+            f"{fmt_pct(self.growth, 1, signed=True)} a year "
+            f"({fmt_level(self.alpha)} interval {fmt_pct(self.growth_low, 1, signed=True)} to "
+            f"{fmt_pct(self.growth_high, 1, signed=True)}; "
             f"{'classical' if self.cov_type == 'nonrobust' else self.cov_type} standard errors)"
         )
 
