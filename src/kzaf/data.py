@@ -166,6 +166,7 @@ def load(directory: Path | str | None = None, *, verify_checksums: bool = True) 
             problems += _check_foreign_keys(
                 raw, resource, _label(directory, resource["path"]), by_name
             )
+    problems += _provenance(raw, descriptor, directory)
     if problems:
         raise DataValidationError(problems)
     frames = {r["name"]: _to_frame(raw[r["name"]], r["schema"]) for r in descriptor["resources"]}
@@ -440,6 +441,16 @@ def _check_row_rules(
                     )
 
 
+def _provenance(
+    raw: Mapping[str, list[dict[str, str]]], descriptor: Mapping[str, Any], directory: Path
+) -> list[Problem]:
+    """How records relate to their statements (kzaf.provenance: one statement, one record)."""
+    from kzaf import provenance  # imports Problem from here: loaded on use, not at import
+
+    labels = {r["name"]: _label(directory, r["path"]) for r in descriptor["resources"]}
+    return provenance.lint(raw, labels)
+
+
 def _is_number(text: str) -> bool:
     try:
         float(text)
@@ -456,7 +467,7 @@ def _check_foreign_keys(
 ) -> Iterable[Problem]:
     for fk in resource["schema"].get("foreignKeys", []):
         field_name = fk["fields"]
-        target = fk["reference"]["resource"]
+        target = fk["reference"]["resource"] or resource["name"]  # "": the table itself
         target_field = fk["reference"]["fields"]
         if target not in raw:
             continue
@@ -529,7 +540,9 @@ def codebook_markdown(descriptor: Mapping[str, Any]) -> str:
             definition = spec.get("description", "").replace("|", "/")
             parts.append(f"| `{spec['name']}` | {kind} | {definition} | {allowed} | {required} |")
         links = [
-            f"`{fk['fields']}` → `{fk['reference']['resource']}.{fk['reference']['fields']}`"
+            # An empty resource is Frictionless's reference to the table itself.
+            f"`{fk['fields']}` → "
+            f"`{fk['reference']['resource'] or resource['name']}.{fk['reference']['fields']}`"
             for fk in resource["schema"].get("foreignKeys", [])
         ]
         if links:
