@@ -78,6 +78,7 @@ from kzaf.trajectory.mirror import (
 )
 from kzaf.trajectory.narrative import (
     answer_paragraph,
+    as_reported,
     claims_not_applicable,
     figures_note,
     goods_not_applicable,
@@ -146,6 +147,7 @@ __all__ = [
     "annual_trade",
     "answer_paragraph",
     "applicable_parts",
+    "as_reported",
     "build",
     "check_alpha",
     "check_flows",

@@ -83,8 +83,8 @@ def answer_paragraph(
     """The notebook's answer in numbers, generated from the tables (Markdown)."""
     if len(run_rates):
         run_rates = run_rates[run_rates["flow"] == flow]
-    who = f"{flow} between {reporter_name} and {partner_name}, as {reporter_name} reports it"
     mine = annual[(annual["flow"] == flow) & (annual["n_figures"] > 0)] if len(annual) else annual
+    who = f"{flow} between {reporter_name} and {partner_name}, {as_reported(mine, reporter_name)}"
     if mine.empty:
         text = (
             f"**No full-year figure** for the {who} exists in the data for "
@@ -165,6 +165,21 @@ def answer_paragraph(
     return " ".join(s for s in sentences if s)
 
 
+def as_reported(annual: pd.DataFrame, reporter_name: str) -> str:
+    """'as Kazakhstan reports it' when every figure in the rows is the reporter's own
+    (``attributed_to``); otherwise says how many years rest on figures from elsewhere."""
+    if annual.empty or "attributed_to" not in annual.columns:
+        return f"as {reporter_name} reports it"
+    codes = set(annual["reporter"])
+    own = [set(str(a).split(";")) <= codes for a in annual["attributed_to"]]
+    if all(own):
+        return f"as {reporter_name} reports it"
+    return (
+        f"from {reporter_name}'s side (in {len(own) - sum(own)} of {len(own)} years some "
+        "figures are not attributed to its officials or statistics)"
+    )
+
+
 def key_points(
     annual: pd.DataFrame, *, flow: str, reporter_name: str, partner_name: str
 ) -> list[str]:
@@ -221,8 +236,8 @@ def key_points(
             f"{int(widest['year'])}, from {fmt_usd_m(widest['value_min'])} to "
             f"{fmt_usd_m(widest['value_max'])}, and every figure is kept below."
         )
-    elif int(last["n_sources"]) <= 1 and len(mine) == 1:
-        points.append("A single source gives this figure; nothing confirms it yet.")
+    elif int(last.get("n_statements", last["n_sources"])) <= 1 and len(mine) == 1:
+        points.append("A single statement gives this figure; nothing confirms it yet.")
     if len(years) < 3:
         points.append("Fewer than three full years are published: no trend is estimated.")
     return points[:5]
