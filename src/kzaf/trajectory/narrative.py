@@ -166,17 +166,26 @@ def answer_paragraph(
 
 
 def as_reported(annual: pd.DataFrame, reporter_name: str) -> str:
-    """'as Kazakhstan reports it' when every figure in the rows is the reporter's own
-    (``attributed_to``); otherwise says how many years rest on figures from elsewhere."""
+    """'as Kazakhstan reports it' when every figure in the annual table is the reporter's own
+    (``attributed_to``); otherwise how many of the years with figures rest partly on figures
+    a page does not attribute to the reporter."""
     if annual.empty or "attributed_to" not in annual.columns:
         return f"as {reporter_name} reports it"
-    codes = set(annual["reporter"])
-    own = [set(str(a).split(";")) <= codes for a in annual["attributed_to"]]
-    if all(own):
+    rows = annual[annual["attributed_to"].fillna("").astype(bool)]
+    if "n_figures" in rows.columns:
+        rows = rows[rows["n_figures"] > 0]
+    codes = set(rows["reporter"])
+    others = {
+        int(year)
+        for year, who in zip(rows["year"], rows["attributed_to"], strict=True)
+        if not set(str(who).split(";")) <= codes
+    }
+    if not others:
         return f"as {reporter_name} reports it"
+    years = len(set(rows["year"].astype(int)))
     return (
-        f"from {reporter_name}'s side (in {len(own) - sum(own)} of {len(own)} years some "
-        "figures are not attributed to its officials or statistics)"
+        f"from {reporter_name}'s side (in {len(others)} of {years} years some figures are "
+        f"not attributed to {reporter_name}'s officials or statistics)"
     )
 
 
