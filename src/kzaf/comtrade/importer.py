@@ -67,6 +67,11 @@ OBSERVATION_COLUMNS: tuple[str, ...] = (
     "obs_id", "topic", "reporter", "partner", "flow", "commodity", "measure", "period_start",
     "period_end", "value", "unit", "source_id", "precision", "basis", "suspect", "note",
 )  # fmt: skip
+# The observations table's columns (data/datapackage.json), as load_imported() returns them.
+MODEL_COLUMNS: tuple[str, ...] = (
+    *OBSERVATION_COLUMNS[:12], "attributed_to", *OBSERVATION_COLUMNS[12:15], "restates",
+    "distinct_from", "note",
+)  # fmt: skip
 SOURCE_COLUMNS: tuple[str, ...] = (
     "source_id", "title", "publisher", "url", "publication_date", "access_date", "kind",
     "date_note",
@@ -1205,7 +1210,13 @@ def _observations_frame(table: pa.Table) -> pd.DataFrame:
             frame[name] = pd.Series(_numpy(column, bool), copy=False)
         else:
             frame[name] = pd.Series(_objects(column), dtype=object, copy=False)
-    return pd.DataFrame(frame, columns=list(OBSERVATION_COLUMNS))
+    # Provenance, derived rather than stored: a Comtrade figure is its reporter's own
+    # declaration, and each record is its own statement (kzaf.provenance).
+    frame["attributed_to"] = frame["reporter"]
+    frame["restates"] = frame["distinct_from"] = pd.Series(
+        "", index=frame["obs_id"].index, dtype=object
+    )
+    return pd.DataFrame(frame, columns=list(MODEL_COLUMNS))
 
 
 def _chunks(column) -> list[pa.Array]:
