@@ -9,12 +9,23 @@ from kzaf import claims
 from kzaf.claim_checks import events as checks
 from kzaf.data import Tables
 
-EVENT_COLUMNS = ["event_id", "date", "country", "kind", "description", "claim_ids", "source_id"]
+EVENT_COLUMNS = [
+    "event_id",
+    "date",
+    "country",
+    "kind",
+    "description",
+    "claim_ids",
+    "source_id",
+    "stage",
+]
 
 
 def fixture_tables(events, segments=()):
+    """Fixture events; a row without a stage is a record of something that happened."""
+    rows = [tuple(e) + ("happened",) * (len(EVENT_COLUMNS) - len(e)) for e in events]
     frames = {
-        "events": pd.DataFrame(events, columns=EVENT_COLUMNS),
+        "events": pd.DataFrame(rows, columns=EVENT_COLUMNS),
         "route_segments": pd.DataFrame(
             segments, columns=["segment_id", "from_place", "to_place", "length_km", "source_id"]
         ),
@@ -59,7 +70,7 @@ def test_c6_location_of_the_trading_house_is_one_part(house, place, verdict):
     tables = fixture_tables(
         [
             ("X1", "2023-04", "KAZ", "business_forum", "forum in Kabul", "C6", "s1"),
-            ("X2", "2023-04", "KAZ", "trade_house", house, "C6", "s2"),
+            ("X2", "2023-04", "KAZ", "trade_house", house, "C6", "s2", "announced"),
         ]
     )
     result = checks.forum_and_trading_house(tables, {})
@@ -68,7 +79,9 @@ def test_c6_location_of_the_trading_house_is_one_part(house, place, verdict):
 
 
 def test_herat_contradicts_the_location_part_of_c6_and_c14_alike():
-    """The review found Herat-not-Kabul made C6 "contradicted" and C14 "within tolerance"."""
+    """The review found Herat-not-Kabul made C6 "contradicted" and C14 "within tolerance".
+    C14's place part is C6's, judged once (the ledger counts it under C6: see
+    test_claims_ledger's repeat tests)."""
     house = (
         "X2",
         "2023-04-16",
@@ -88,8 +101,8 @@ def test_herat_contradicts_the_location_part_of_c6_and_c14_alike():
     c6 = checks.forum_and_trading_house(tables, {})
     c14 = checks.trade_representations(tables, {})
     place6, place14 = c6.parts[-1], c14.parts[-1]
-    assert place6.name == place14.name and place6.verdict is place14.verdict is V.CONTRADICTED
-    assert c6.verdict is c14.verdict is V.PARTLY
+    assert place6 == place14 and place6.verdict is V.CONTRADICTED
+    assert c6.verdict is V.PARTLY
 
 
 def test_c8_needs_an_october_2023_contract():
@@ -129,16 +142,29 @@ def test_c13_second_half_holds_first_half_wrong_is_partly_confirmed():
 
 def test_c14_office_city_is_a_part():
     closed = ("X1", "2023-02-22", "KAZ", "trade_house", "office in Russia abolished", "C14", "s1")
-    herat = (
-        "X2",
-        "2023-04-16",
-        "KAZ",
-        "trade_house",
-        "office with head office in Herat",
-        "C14",
-        "s2",
-    )
-    kabul = ("X2", "2023-04-16", "KAZ", "trade_house", "office opens in Kabul", "C14", "s2")
-    assert checks.trade_representations(fixture_tables([closed, herat]), {}).verdict is V.PARTLY
+    herat = ("X2", "2023-04-16", "KAZ", "trade_house", "office opened in Herat", "C6;C14", "s2")
+    kabul = ("X2", "2023-04-16", "KAZ", "trade_house", "office opens in Kabul", "C6;C14", "s2")
+    herat_result = checks.trade_representations(fixture_tables([closed, herat]), {})
+    assert part_verdicts(herat_result) == [V.CONFIRMED, V.CONFIRMED, V.CONTRADICTED]
     assert checks.trade_representations(fixture_tables([closed, kabul]), {}).verdict is V.CONFIRMED
     assert checks.trade_representations(fixture_tables([closed]), {}).verdict is V.WHERE_TESTABLE
+
+
+def test_an_announcement_never_confirms_an_opening():
+    """The review found the April 2023 announcement of the trade office confirming that it
+    "opened" in 2023: only a record of the opening does."""
+    closed = ("X1", "2023-02-22", "KAZ", "trade_house", "office in Russia abolished", "C14", "s1")
+    plan = "plan for an office in Herat"
+    announced = ("X2", "2023-04-16", "KAZ", "trade_house", plan, "C6;C14", "s2", "announced")
+    opened = ("X3", "2023-08", "KAZ", "trade_house", "office opened in Herat", "C6;C14", "s3")
+    only_announced = checks.trade_representations(fixture_tables([closed, announced]), {})
+    assert only_announced.parts[1].verdict is V.NOT_TESTABLE
+    assert "do not count as an opening" in only_announced.parts[1].evidence
+    both = checks.trade_representations(fixture_tables([closed, announced, opened]), {})
+    assert both.parts[1].verdict is V.CONFIRMED and "X3" in both.parts[1].evidence
+
+
+def test_a_forum_that_was_only_announced_was_not_held():
+    planned = ("X1", "2023-04", "KAZ", "business_forum", "forum in Kabul", "C6", "s1", "announced")
+    result = checks.forum_and_trading_house(fixture_tables([planned]), {})
+    assert result.parts[0].verdict is V.NOT_TESTABLE

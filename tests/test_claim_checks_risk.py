@@ -66,15 +66,28 @@ def _parts(result):
     return [p.verdict for p in result.parts]
 
 
-def test_c10_inside_the_summed_un_ranges_of_one_year_is_confirmed():
-    result = assess_c10(_c10_table(10_000, iskp=(3000, 5000), ttp=(5000, 6000)))
-    assert _parts(result) == [Verdict.CONFIRMED] * 3 and result.verdict == Verdict.CONFIRMED
-    assert "8,000–11,000" in result.evidence  # 3,000–5,000 + 5,000–6,000; CSTO's 6,500 left out
-
-
-def test_c10_far_from_the_un_ranges_of_one_year_is_contradicted_in_that_part():
+def test_c10_tests_what_the_csto_said_not_what_the_un_counts():
+    """The article attributes both figures to the CSTO: the review found one part tested
+    against the UN instead. UN ranges far from 10,000 do not touch the verdict."""
     result = assess_c10(_c10_table(10_000, iskp=(30_000, 40_000), ttp=(20_000, 25_000)))
-    assert _parts(result)[2] == Verdict.CONTRADICTED and result.verdict == Verdict.PARTLY
+    assert _parts(result) == [Verdict.CONFIRMED, Verdict.CONFIRMED]
+    assert result.verdict == Verdict.CONFIRMED
+    assert "For context, not counted" in result.parts[1].evidence
+    assert "50,000–65,000" in result.parts[1].evidence  # the UN's sum, shown, not judged
+
+
+def test_c10_a_csto_statement_far_from_the_claim_contradicts_it():
+    result = assess_c10(_c10_table(23_000))
+    assert _parts(result) == [Verdict.CONFIRMED, Verdict.CONTRADICTED]
+    assert result.verdict == Verdict.PARTLY
+
+
+def test_c10_a_un_count_never_stands_in_for_the_cstos():
+    table = _c10_table(10_000)
+    no_csto_count = table[~((table["indicator"] == "armed_groups_count") & (table["note"] != UN))]
+    result = assess_c10(no_csto_count)
+    assert result.parts[0].verdict == Verdict.NOT_TESTABLE
+    assert result.verdict == Verdict.WHERE_TESTABLE
 
 
 @pytest.mark.parametrize(
@@ -87,13 +100,12 @@ def test_c10_far_from_the_un_ranges_of_one_year_is_contradicted_in_that_part():
         ),
     ],
 )
-def test_c10_sum_of_unlike_estimates_is_not_testable(table, reason):
+def test_c10_unlike_un_estimates_are_never_added_even_as_context(table, reason):
     """The review found the total added UN ranges from 2020–2024 and an upper bound that
-    counts families: such a sum is no count of anything, so that part is not testable."""
+    counts families: the context says why no total exists."""
     result = assess_c10(table)
-    people = result.parts[2]
-    assert people.verdict == Verdict.NOT_TESTABLE and reason in people.evidence
-    assert result.verdict == Verdict.WHERE_TESTABLE
+    assert reason in result.parts[1].evidence and "cannot be added" in result.parts[1].evidence
+    assert result.verdict == Verdict.CONFIRMED
 
 
 def test_c11_dates_the_change():
@@ -133,20 +145,27 @@ def test_c9_surveyed_share_70_against_30_is_contradicted_not_within_tolerance():
                 "year": 2010,
                 "value": 1000,
                 "precision": "at_least",
+                "note": "USGS fixture estimate",
             },
-            {"indicator": "mineral_wealth_estimate", "year": 2011, "value": 3000},
+            {
+                "indicator": "mineral_wealth_estimate",
+                "year": 2011,
+                "value": 3000,
+                "note": "USGS fixture update",
+            },
             {
                 "indicator": "territory_surveyed_share",
                 "year": 2012,
                 "value": 70,
                 "precision": "about",
+                "note": "USGS fixture survey",
             },
         ]
     )
     result = assess_c9(table)
     assert _parts(result) == [Verdict.CONFIRMED, Verdict.CONTRADICTED]
     assert result.verdict == Verdict.PARTLY
-    assert "1 of 2 published estimates" in result.evidence and "27–33%" in result.evidence
+    assert "1 of 2 estimates attributed" in result.evidence and "27–33%" in result.evidence
     no_share = table[table["indicator"] == "mineral_wealth_estimate"]
     assert assess_c9(no_share).verdict == Verdict.WHERE_TESTABLE
     assert assess_c9(no_share.iloc[1:]).verdict == Verdict.CONTRADICTED
@@ -154,11 +173,27 @@ def test_c9_surveyed_share_70_against_30_is_contradicted_not_within_tolerance():
     assert assess_c9(about_30).verdict == Verdict.CONFIRMED
 
 
+def test_c9_only_the_surveys_own_figures_test_what_the_survey_said():
+    """'A U.S. Geological Survey assessment put it at about $1 trillion' is an attribution: an
+    estimate by someone else, however close, does not confirm it."""
+    table = indicators(
+        [
+            {"indicator": "mineral_wealth_estimate", "year": 2010, "value": 3000,
+             "note": "USGS fixture estimate"},
+            {"indicator": "mineral_wealth_estimate", "year": 2010, "value": 1000,
+             "note": "fixture officials' estimate"},
+        ]
+    )  # fmt: skip
+    result = assess_c9(table)
+    assert result.parts[0].verdict == Verdict.CONTRADICTED
+    assert "Not counted" in result.parts[0].evidence
+
+
 @pytest.mark.parametrize(
     ("claim_id", "verdict"),
     [
         ("C9", "partly confirmed"),
-        ("C10", "confirmed where testable"),
+        ("C10", "confirmed"),
         ("C11", "confirmed"),
         ("C12", "partly confirmed"),
     ],

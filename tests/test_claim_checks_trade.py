@@ -107,19 +107,36 @@ def test_c2_not_testable_without_an_independent_2021_figure():
 # --- C3 ---------------------------------------------------------------------------------------
 
 
-def test_c3_an_eleven_month_figure_above_every_full_year_is_flagged_not_confirmed():
-    """583 for January–November against 567.5 and 545.2 for the year: the fit part says
-    "inconsistent", December cannot be derived, and the claim is not "confirmed"."""
+def test_c3_an_eleven_month_figure_above_every_full_year_is_contradicted():
+    """583 for January–November against 567.5 and 545.2 for the year: eleven months cannot
+    add up to more than the year, so the fit part is contradicted, never "within tolerance"
+    (the review found it judged within the 5% allowed for revisions)."""
     rows = [*BASE, year("S23", 2023, 545.2, suspect=True)]
     result = trade.assess_c3(figures(rows), ARTICLE)
-    assert verdicts(result) == [V.CONFIRMED, V.WITHIN_TOLERANCE, V.NOT_TESTABLE]
-    assert result.verdict == V.WHERE_TESTABLE
+    assert verdicts(result) == [V.CONFIRMED, V.CONTRADICTED, V.NOT_TESTABLE]
+    assert result.verdict == V.PARTLY
     fit = result.parts[1].evidence
-    assert fit.startswith("Inconsistent as printed") and "exceeds every full-year" in fit
+    assert fit.startswith("Cannot hold as printed") and "exceeds every full-year" in fit
     assert "-37.8, -15.5" in fit and "+2.7%" in fit
     december = result.details
     assert set(december["period_label"]) == {"2023 Dec"}
     assert not december["consistent"].any()  # the residuals are negative
+
+
+def test_c3_a_part_above_a_whole_by_a_hair_is_still_contradicted():
+    rows = [r for r in BASE if r["obs_id"] != "K23"] + [year("K23", 2023, 575)]  # 1.4% below
+    result = trade.assess_c3(figures(rows), ARTICLE)
+    assert result.parts[1].verdict == V.CONTRADICTED
+    assert result.parts[1].tolerance == ""  # no allowance applies
+
+
+def test_c3_full_year_figures_that_disagree_leave_the_fit_untestable():
+    """583 fits a full year of 620 but not the preferred official 567.5: the full-year
+    figures disagree, so the fit cannot be judged either way."""
+    rows = [*BASE, year("M23", 2023, 620, kind="media_report")]
+    result = trade.assess_c3(figures(rows), ARTICLE)
+    assert result.parts[1].verdict == V.NOT_TESTABLE
+    assert "disagree" in result.parts[1].evidence
 
 
 def test_c3_confirmed_when_december_is_small_and_positive():
@@ -134,7 +151,7 @@ def test_c3_confirmed_when_december_is_small_and_positive():
     [
         (800, 2, "a jump"),
         (1000, 0, "against 2022 (987.9): +1.2%"),
-        (540, 1, "beyond the 5% allowed"),
+        (540, 1, "cannot add up to more than the whole year"),
     ],
 )
 def test_c3_a_part_contradicted(full_2023, part, reason):
@@ -158,18 +175,19 @@ def test_registered_checks_decide_c1_to_c3_and_take_options():
     ledger = claim_checks.evaluate(tables, ["C1", "C2", "C3"]).set_index("claim_id")
     assert ledger.loc["C1", "verdict"] == "confirmed"
     assert ledger.loc["C2", "verdict"] == "confirmed within tolerance"
-    assert ledger.loc["C3", "verdict"] == "confirmed where testable"
-    strict = claim_checks.evaluate(
-        tables, ["C2", "C3"], options={"doubling_tolerance": 0.01, "claim_tolerance": 0.01}
+    assert ledger.loc["C3", "verdict"] == "partly confirmed"  # fell, but 583 > 567.5
+    assert [p["verdict"] for p in ledger.loc["C3", "parts"]][1] == "contradicted"
+    loose = claim_checks.evaluate(
+        tables, ["C2", "C3"], options={"doubling_tolerance": 0.01, "claim_tolerance": 0.5}
     ).set_index("claim_id")
-    assert strict.loc["C2", "verdict"] == "contradicted"
-    assert strict.loc["C3", "verdict"] == "partly confirmed"  # fell, but 583 > 567.5 by 2.7%
-    assert [p["verdict"] for p in strict.loc["C3", "parts"]][1] == "contradicted"
+    assert loose.loc["C2", "verdict"] == "contradicted"
+    # No tolerance, however loose, lets eleven months exceed the year.
+    assert loose.loc["C3", "verdict"] == "partly confirmed"
 
 
 def test_c3_sets_aside_an_upper_bound_and_says_so():
     rows = [*BASE, year("U23", 2023, 1000, precision="at_most", suspect=True)]
     result = trade.assess_c3(figures(rows), ARTICLE)
-    assert result.verdict == V.WHERE_TESTABLE  # the bound makes no positive December
+    assert result.verdict == V.PARTLY  # the bound makes no positive December
     assert "Bounds set aside" in result.evidence and "up to 1,000 for 2023" in result.evidence
     assert (result.details["value"] < 0).all()

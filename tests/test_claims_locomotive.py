@@ -20,6 +20,13 @@ def _shipment(value=133.8):
             "source_id": ARTICLE}  # fmt: skip
 
 
+def _customs(value=133.8):
+    """The same shipment from a second (fixture) source: the article's figure is then not
+    the only one, so the comparisons can confirm the claim."""
+    return {"obs_id": "FX-950", "flow": "export", "commodity": "8602", "value": value,
+            "source_id": "fixture-customs"}  # fmt: skip
+
+
 def _verdict(tables, claim, options=None):
     ledger = claim_checks.evaluate(tables, [claim], options=options)
     return ledger.iloc[0]
@@ -46,8 +53,9 @@ def test_c4_without_monthly_partner_figures_is_not_testable_and_says_what_exists
     assert "fixture-ytd" in row["sources"] and "fixture-chn" in row["sources"]
 
 
-def _january(partners, world=None, afg=None):
-    rows = [
+def _january(partners, world=None, afg=None, independent=True):
+    rows = [_customs()] if independent else []
+    rows += [
         {"obs_id": f"FX-{100 + i}", "partner": p, "value": v, "source_id": "fixture-month"}
         for i, (p, v) in enumerate(partners)
     ]
@@ -77,6 +85,13 @@ def test_c4_confirmed_when_even_the_worst_case_rank_is_in_the_top_ten(base):
     assert "without the shipment (36.2) it would rank" in row["evidence"]
 
 
+def test_c4_what_the_shipment_did_is_self_sourced_when_only_the_article_gives_it(base):
+    observations = _january(NINE, world=8370, afg=170, independent=False)
+    row = _verdict(tables_with(base, observations), "C4")
+    assert [p["verdict"] for p in row["parts"]] == ["confirmed", "not testable (self-sourced)"]
+    assert "Only the article gives the shipment's value (FX-900)" in row["evidence"]
+
+
 def test_c4_contradicted_when_ten_partners_have_more(base):
     observations = _january([*NINE, ("KGZ", 200)], afg=170)
     row = _verdict(tables_with(base, observations), "C4")
@@ -95,8 +110,8 @@ def test_c4_not_testable_when_unseen_partners_could_outrank(base):
 # C5
 
 
-def _c5(kgz=(1317.0,), aze=((529.4, False), (598.5, True))):
-    rows = [_shipment()]
+def _c5(kgz=(1317.0,), aze=((529.4, False), (598.5, True)), independent=True):
+    rows = [_shipment(), *([_customs()] if independent else [])]
     for i, value in enumerate(kgz):
         rows.append({"obs_id": f"FX-3{i:02d}", "reporter": "KGZ", "partner": "KAZ",
                      "end": "2023-12", "value": value, "source_id": f"fixture-kgz{i}"})  # fmt: skip
@@ -132,9 +147,23 @@ def test_c5_untestable_reading_is_never_called_contradicted(base):
     assert row["verdict"] == "not testable with current data"
 
 
+def test_c5_holding_only_on_the_articles_own_figure_is_self_sourced(base):
+    """The review found C5 confirmed on the article's own shipment figure: with no other
+    source for it, a reading that holds is not testable (self-sourced)."""
+    row = _verdict(tables_with(base, _c5(independent=False)), "C5")
+    assert row["verdict"] == "not testable (self-sourced)"
+    assert "Taking the article's own figure, reading 'each separately'" in row["evidence"]
+
+
+def test_c5_a_self_sourced_figure_the_record_rules_out_is_still_contradicted(base):
+    observations = _c5(independent=False)
+    observations.loc[observations["obs_id"] == "FX-900", "value"] = 1000.0
+    assert _verdict(tables_with(base, observations), "C5")["verdict"] == "contradicted"
+
+
 def test_checks_use_the_article_figure_not_notebook_parameters(base):
     observations = _c5()
-    observations.loc[observations["obs_id"] == "FX-900", "value"] = 150.0
+    observations.loc[observations["obs_id"].isin(["FX-900", "FX-950"]), "value"] = 150.0
     row = _verdict(tables_with(base, observations), "C5")
     assert "Shipment 150 (FX-900)" in row["evidence"]
     assert row["verdict"] == "confirmed within tolerance"
@@ -145,6 +174,16 @@ def test_without_the_article_figure_both_checks_say_so(base):
     ledger = claim_checks.evaluate(tables_with(base, observations), ["C4", "C5"])
     assert set(ledger["verdict"]) == {"not testable with current data"}
     assert ledger["evidence"].str.contains("no single-month HS 8602 figure").all()
+
+
+def test_c5_says_whose_figures_it_compares(base):
+    """A figure is called "KAZ-reported" only when it is attributed to Kazakhstan."""
+    observations = _c5()
+    observations["attributed_to"] = observations["reporter"]
+    observations.loc[observations["obs_id"] == "FX-400", "attributed_to"] = "not_stated"
+    evidence = _verdict(tables_with(base, observations), "C5")["evidence"]
+    assert "529.4 (side not stated: FX-400)" in evidence
+    assert "598.5 (KAZ-reported, suspect: FX-401)" in evidence
 
 
 def test_on_the_project_data_c4_is_not_testable_and_c5_has_a_verdict_per_reading(base):

@@ -67,7 +67,9 @@ def test_dataset_keeps_its_verified_coverage(tables):
     """Issue 3's floor: a later edit that drops figures must be deliberate."""
     observations = tables.observations
     trade = observations[observations["topic"] == "A"]
-    assert len(trade) >= 60
+    # 60 until 2026-12-05, when one statement entered twice lost its second record (TF-014;
+    # data/README.md's change log says why).
+    assert len(trade) >= 59
     assert len(observations) + len(tables.indicators) + len(tables.route_segments) >= 200
     for topic in "ABCD":
         assert (observations["topic"] == topic).any(), topic

@@ -36,11 +36,12 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             # Every YAML and every table's bytes from users, read with limits.
             "kzaf.safe_yaml",
             "kzaf.table_text",
+            "kzaf.problems",
             # Process set-up every kzaf process runs first (workers, CLI, pytest).
             "kzaf.startup",
         ),
     ),
-    ("data", ("kzaf.data",)),
+    ("data", ("kzaf.data", "kzaf.provenance")),
     ("series", ("kzaf.series",)),
     # Outside sources beside kzaf.data (UN Comtrade: its yearly sums use kzaf.series) and the
     # one loader at the edge that reads them with the tables.

@@ -17,7 +17,7 @@ figure may stray and still hold is set per measure in :data:`TOLERANCES`, with t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import ModuleType
 from typing import Any
@@ -26,6 +26,7 @@ import pandas as pd
 
 from kzaf.data import Tables
 from kzaf.frames import rows as table_rows
+from kzaf.provenance import restated_parts
 
 
 class Verdict(StrEnum):
@@ -35,6 +36,9 @@ class Verdict(StrEnum):
     WHERE_TESTABLE = "confirmed where testable"
     CONTRADICTED = "contradicted"
     NOT_TESTABLE = "not testable with current data"
+    # The figure tested is the article's own: no other source gives it, so nothing can
+    # confirm it (a record it cannot hold alongside still contradicts it).
+    SELF_SOURCED = "not testable (self-sourced)"
 
 
 # The verdicts a single part can get; the other two exist only for whole claims.
@@ -43,23 +47,34 @@ PART_VERDICTS: tuple[Verdict, ...] = (
     Verdict.WITHIN_TOLERANCE,
     Verdict.CONTRADICTED,
     Verdict.NOT_TESTABLE,
+    Verdict.SELF_SOURCED,
 )
 _HOLDS = frozenset({Verdict.CONFIRMED, Verdict.WITHIN_TOLERANCE})
+_UNTESTED = frozenset({Verdict.NOT_TESTABLE, Verdict.SELF_SOURCED})
 
 RULE = (
     "Each claim is split into the parts a record can check (a figure, a date, a place, a "
-    "count). Each part gets one verdict: confirmed (the record shows it, within the figures' "
-    "own precision); confirmed within tolerance (it holds only once the tolerance stated for "
-    "its measure is allowed); contradicted (the record shows otherwise, beyond that "
-    "tolerance); or not testable with current data (the record holds nothing like for like). "
-    "A part holds when it is confirmed or confirmed within tolerance. The claim's verdict "
-    "follows from its parts: confirmed if every part is confirmed; confirmed within "
-    "tolerance if every part holds and at least one only within tolerance; partly confirmed "
-    "if at least one part holds and at least one is contradicted; contradicted if a part is "
-    "contradicted and none holds; confirmed where testable if none is contradicted, at "
-    "least one holds and at least one is not testable; not testable with current data if "
-    "no part can be tested. Sums add only like with like (the same year or a stated window, "
-    "the same definition); a part that needs any other sum is not testable."
+    "count), and each part quotes the words of the claim it tests. Each part gets one "
+    "verdict: confirmed (the record shows it, within the figures' own precision); confirmed "
+    "within tolerance (it holds only once the tolerance stated for its measure is allowed); "
+    "contradicted (the record shows otherwise, beyond that tolerance); not testable with "
+    "current data (the record holds nothing like for like); or not testable (self-sourced) "
+    "when the figure tested is the article's own and no other source gives it. A figure that "
+    "cannot hold alongside the record is contradicted, never within tolerance: a part of a "
+    "period (eleven months) above every figure for the whole period (the year) cannot be "
+    "right with them. A part about what a named source said ('according to X') is tested "
+    "against X's own recorded statements, not against other sources. A record that something "
+    "was announced never confirms that it opened, launched or was built. A part that repeats "
+    "a part of another claim shows that part's verdict and is counted once, under the claim "
+    "that first makes it. A part holds when it is confirmed or confirmed within tolerance. "
+    "The claim's verdict follows from its other parts: confirmed if every part is confirmed; "
+    "confirmed within tolerance if every part holds and at least one only within tolerance; "
+    "partly confirmed if at least one part holds and at least one is contradicted; "
+    "contradicted if a part is contradicted and none holds; confirmed where testable if none "
+    "is contradicted, at least one holds and at least one is not testable; not testable "
+    "(self-sourced) if every part is; not testable with current data if no part can be "
+    "tested. Sums add only like with like (the same year or a stated window, the same "
+    "definition); a part that needs any other sum is not testable."
 )
 
 
@@ -150,6 +165,8 @@ class Part:
     # The tolerance applied: TOLERANCES[measure].amount unless a notebook parameter set
     # another amount, which the check then states here.
     tolerance: str = ""
+    wording: str = ""  # the claim's words this part tests (data/claims.csv's wording column)
+    restates: str = ""  # "C6.3" when it repeats part 3 of C6: shown, counted there
 
     def __post_init__(self) -> None:
         if self.verdict not in PART_VERDICTS:
@@ -160,22 +177,45 @@ class Part:
             object.__setattr__(self, "tolerance", TOLERANCES[self.measure].amount)
 
 
-def claim_verdict(verdicts: Iterable[Verdict | str]) -> Verdict:
-    """The claim's verdict from its parts' verdicts: the rule stated in :data:`RULE`."""
-    found = [Verdict(v) for v in verdicts]
+PartLike = Verdict | str | Part | Mapping[str, Any]
+
+
+def counted(parts: Iterable[PartLike]) -> list[Verdict]:
+    """The verdicts a claim's verdict is made of: a part that restates another claim's part
+    is counted there, not here (unless every part restates one: then they are all there is).
+    A part is a :class:`Part`, a mapping with ``verdict`` (and ``restates``), or a verdict."""
+    items = list(parts)
+
+    def restated(item: PartLike) -> bool:
+        if isinstance(item, Part):
+            return bool(item.restates)
+        return isinstance(item, Mapping) and bool(item.get("restates"))
+
+    def verdict(item: PartLike) -> Verdict:
+        if isinstance(item, Part):
+            return item.verdict
+        return Verdict(item["verdict"] if isinstance(item, Mapping) else item)
+
+    own = [i for i in items if not restated(i)] or items
+    return [verdict(i) for i in own]
+
+
+def claim_verdict(parts: Iterable[PartLike]) -> Verdict:
+    """The claim's verdict from its parts (or their verdicts): the rule in :data:`RULE`."""
+    found = counted(parts)
     if not found:
         return Verdict.NOT_TESTABLE
     wrong = [v for v in found if v not in PART_VERDICTS]
     if wrong:
         raise ValueError(f"{wrong[0]!r} is a claim's verdict, not a part's")
     holds = any(v in _HOLDS for v in found)
-    contradicted = Verdict.CONTRADICTED in found
-    untested = Verdict.NOT_TESTABLE in found
-    if contradicted:
+    if Verdict.CONTRADICTED in found:
         return Verdict.PARTLY if holds else Verdict.CONTRADICTED
     if not holds:
+        if all(v == Verdict.SELF_SOURCED for v in found):
+            return Verdict.SELF_SOURCED
         return Verdict.NOT_TESTABLE
-    if untested:
+    if any(v in _UNTESTED for v in found):
         return Verdict.WHERE_TESTABLE
     if all(v == Verdict.CONFIRMED for v in found):
         return Verdict.CONFIRMED
@@ -193,7 +233,7 @@ class ClaimResult:
     parts: tuple[Part, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.parts and self.verdict != claim_verdict(p.verdict for p in self.parts):
+        if self.parts and self.verdict != claim_verdict(self.parts):
             raise ValueError(
                 f"{self.claim_id}: verdict {self.verdict!r} does not follow from its parts "
                 f"({', '.join(p.verdict for p in self.parts)}) by the rule"
@@ -209,15 +249,22 @@ def from_parts(
     """A claim's result whose verdict, evidence and tolerance come from its parts."""
     return ClaimResult(
         claim_id,
-        claim_verdict(p.verdict for p in parts),
-        " ".join(
-            f"({chr(97 + i)}) {p.name}: {p.verdict}. {p.evidence}" for i, p in enumerate(parts)
-        ),
+        claim_verdict(parts),
+        " ".join(f"({chr(97 + i)}) {_summary(p)}" for i, p in enumerate(parts)),
         tuple(dict.fromkeys(sources)),
         "; ".join(dict.fromkeys(f"{p.measure}: {p.tolerance}" for p in parts if p.measure)),
         details,
         tuple(parts),
     )
+
+
+def _summary(part: Part) -> str:
+    """'name: verdict. evidence', saying where a repeated part is counted."""
+    counted_there = ""
+    if part.restates:
+        claim_id, _, number = part.restates.partition(".")
+        counted_there = f" (the same as {claim_id} ({chr(96 + int(number))}), counted there)"
+    return f"{part.name}: {part.verdict}{counted_there}. {part.evidence}"
 
 
 def parts_of(result: ClaimResult) -> tuple[Part, ...]:
@@ -266,11 +313,14 @@ def evaluate(
     checks: Mapping[str, Check],
 ) -> pd.DataFrame:
     """One row per claim: id, statement, figures, verdict, evidence, sources, tolerance, and
-    ``parts`` (a list of {part, verdict, evidence, tolerance} per part, in order).
+    ``parts`` (a list of {part, verdict, evidence, tolerance, wording, restates} per part).
 
     ``checks`` (claim id -> check) come from the caller, usually ``kzaf.claim_checks.CHECKS``;
     a claim without one is not testable. ``options`` are passed to every check (notebook
     parameters such as a tolerance or the source policy); checks ignore what they do not use.
+    Each part gets the claim's words it tests and its link to a part it repeats from
+    ``data/claims.csv``, and the claim's verdict is derived here, from its parts, for every
+    claim alike.
     """
     claims = tables["claims"]
     wanted = list(claim_ids) if claim_ids is not None else list(claims["claim_id"])
@@ -285,28 +335,65 @@ def evaluate(
             result = ClaimResult(
                 claim.claim_id, Verdict.NOT_TESTABLE, "No test against the data exists yet."
             )
-        parts = parts_of(result)
+        result = described(result, claim)
         rows.append(
             {
                 "claim_id": claim.claim_id,
                 "statement": claim.statement,
                 "article_figures": claim.article_figures,
-                # Derived here, for every claim alike, whatever the check returned.
-                "verdict": str(claim_verdict(p.verdict for p in parts)),
+                "verdict": str(result.verdict),
                 "evidence": result.evidence,
                 "sources": "; ".join(result.sources),
                 "tolerance": result.tolerance,
-                "parts": [
-                    {
-                        "part": p.name,
-                        "verdict": str(p.verdict),
-                        "evidence": p.evidence,
-                        "tolerance": p.tolerance,
-                    }
-                    for p in parts
-                ],
+                "parts": [_part_row(p) for p in parts_of(result)],
             }
         )
+    _check_repeats(rows)
     order = {cid: i for i, cid in enumerate(wanted)}
     frame = pd.DataFrame(rows)
     return frame.sort_values("claim_id", key=lambda s: s.map(order)).reset_index(drop=True)
+
+
+def described(result: ClaimResult, claim: Any) -> ClaimResult:
+    """The result with each part's wording and repeat link from the claim's row of
+    ``data/claims.csv`` (matched by position), its verdict and evidence derived again."""
+    if not result.parts:  # judged as a whole: nothing to attach the words to
+        return result
+    parts = result.parts
+    quotes = [q.strip() for q in str(getattr(claim, "wording", "") or "").split("|")]
+    repeats = restated_parts(str(getattr(claim, "restates", "") or ""))
+    if len(quotes) != len(parts):
+        quotes = [""] * len(parts)
+    parts = tuple(
+        replace(p, wording=p.wording or q, restates=p.restates or repeats.get(i, ""))
+        for i, (p, q) in enumerate(zip(parts, quotes, strict=True), start=1)
+    )
+    return from_parts(result.claim_id, parts, result.sources, result.details)
+
+
+def _part_row(part: Part) -> dict[str, str]:
+    return {
+        "part": part.name,
+        "verdict": str(part.verdict),
+        "evidence": part.evidence,
+        "tolerance": part.tolerance,
+        "wording": part.wording,
+        "restates": part.restates,
+    }
+
+
+def _check_repeats(rows: Sequence[Mapping[str, Any]]) -> None:
+    """A repeated part must get the verdict of the part it repeats (both judged here)."""
+    verdicts = {
+        f"{row['claim_id']}.{n}": part["verdict"]
+        for row in rows
+        for n, part in enumerate(row["parts"], start=1)
+    }
+    for row in rows:
+        for part in row["parts"]:
+            original = verdicts.get(part["restates"])
+            if original is not None and original != part["verdict"]:
+                raise ValueError(
+                    f"{row['claim_id']}: '{part['part']}' repeats {part['restates']} "
+                    f"({original}) but was judged {part['verdict']}"
+                )

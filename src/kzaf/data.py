@@ -26,6 +26,7 @@ from kzaf import table_text
 from kzaf.checksums import REHASH_HINT, file_sha256
 from kzaf.frames import rows as table_rows
 from kzaf.paths import data_dir
+from kzaf.problems import Problem
 
 DESCRIPTOR_NAME = "datapackage.json"
 
@@ -46,25 +47,6 @@ _FALSE = {"false"}
 
 # ---------------------------------------------------------------------------------------------
 # Problems
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One broken rule at one place in one file."""
-
-    file: str
-    row: int | None  # data row, 1-based; None for file- or header-level problems
-    column: str | None
-    rule: str
-    message: str
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row} (line {self.row + 1})")
-        if self.column is not None:
-            where.append(f"column '{self.column}'")
-        return f"{', '.join(where)}: {self.message} [rule: {self.rule}]"
 
 
 class DataValidationError(ValueError):
@@ -226,6 +208,7 @@ def load(directory: Path | str | None = None, *, verify_checksums: bool = True) 
             problems += _check_foreign_keys(
                 raw, resource, _label(directory, resource["path"]), by_name
             )
+    problems += _provenance(raw, descriptor, directory)
     if problems:
         raise DataValidationError(problems)
     frames = {r["name"]: _to_frame(raw[r["name"]], r["schema"]) for r in descriptor["resources"]}
@@ -492,6 +475,16 @@ def _check_row_rules(
                     )
 
 
+def _provenance(
+    raw: Mapping[str, list[dict[str, str]]], descriptor: Mapping[str, Any], directory: Path
+) -> list[Problem]:
+    """How records relate to their statements (kzaf.provenance: one statement, one record)."""
+    from kzaf import provenance
+
+    labels = {r["name"]: _label(directory, r["path"]) for r in descriptor["resources"]}
+    return provenance.lint(raw, labels)
+
+
 def _is_number(text: str) -> bool:
     return bool(_NUMBER.match(text))
 
@@ -504,7 +497,7 @@ def _check_foreign_keys(
 ) -> Iterable[Problem]:
     for fk in resource["schema"].get("foreignKeys", []):
         field_name = fk["fields"]
-        target = fk["reference"]["resource"]
+        target = fk["reference"]["resource"] or resource["name"]  # "": the table itself
         target_field = fk["reference"]["fields"]
         if target not in raw:
             continue
@@ -577,7 +570,9 @@ def codebook_markdown(descriptor: Mapping[str, Any]) -> str:
             definition = spec.get("description", "").replace("|", "/")
             parts.append(f"| `{spec['name']}` | {kind} | {definition} | {allowed} | {required} |")
         links = [
-            f"`{fk['fields']}` → `{fk['reference']['resource']}.{fk['reference']['fields']}`"
+            # An empty resource is Frictionless's reference to the table itself.
+            f"`{fk['fields']}` → "
+            f"`{fk['reference']['resource'] or resource['name']}.{fk['reference']['fields']}`"
             for fk in resource["schema"].get("foreignKeys", [])
         ]
         if links:

@@ -92,15 +92,21 @@ def headline(table: pd.DataFrame | Mapping[str, Any] | str, title: str, decimals
     display(_bundle(table, HEADLINE_MIME, title, decimals), raw=True)
 
 
-PART_COLUMNS = ("claim_id", "part", "verdict", "evidence", "tolerance")
+PART_COLUMNS = ("claim_id", "claim_words", "part", "verdict", "evidence", "tolerance")
+# The part's own key for a column whose name says more to a reader.
+_PART_KEYS = {"claim_words": "wording"}
 
 
 def claim_parts(ledger: pd.DataFrame) -> pd.DataFrame:
-    """One row per part of every claim in a ledger from :func:`kzaf.claims.evaluate`."""
+    """One row per part of every claim in a ledger from :func:`kzaf.claims.evaluate`: the
+    claim's words each part tests, the part, its verdict, evidence and tolerance."""
     import pandas as pd
 
     rows = [
-        {"claim_id": claim["claim_id"], **{k: part.get(k, "") for k in PART_COLUMNS[1:]}}
+        {
+            "claim_id": claim["claim_id"],
+            **{k: part.get(_PART_KEYS.get(k, k), "") for k in PART_COLUMNS[1:]},
+        }
         for claim in ledger.to_dict("records")
         for part in claim.get("parts") or []
     ]

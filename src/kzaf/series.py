@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from kzaf.frames import records as frame_records
+from kzaf.provenance import attributed_to, statement_ids
 
 # Columns that identify "the same thing" across sources; figures are reconciled within a group.
 GROUP_KEYS: tuple[str, ...] = (
@@ -495,7 +496,8 @@ def _preferred_reason(best: Mapping[str, Any], n: int, policy: SourcePolicy) -> 
 
 
 RECONCILED_COLUMNS = (
-    "period_label", "n_figures", "n_sources", "preferred_value", "preferred_obs_id",
+    "period_label", "n_figures", "n_sources", "n_statements", "attributed_to",
+    "preferred_value", "preferred_obs_id",
     "preferred_source_id", "preferred_publisher", "preferred_reason", "value_min", "value_max",
     "spread", "spread_pct", "n_conflicts", "conflict", "conflict_pairs", "obs_ids", "policy",
 )  # fmt: skip
@@ -509,7 +511,9 @@ def reconcile(
     """One row per thing measured: every figure counted, the preferred one, the range, conflicts.
 
     Columns: the group keys, ``period_label``, ``n_figures``, ``n_sources``,
-    ``preferred_value``, ``preferred_obs_id``, ``preferred_source_id``, ``preferred_publisher``,
+    ``n_statements`` (reprints of one statement counted once: :mod:`kzaf.provenance`),
+    ``attributed_to`` (whose figures they are, ";"-joined), ``preferred_value``,
+    ``preferred_obs_id``, ``preferred_source_id``, ``preferred_publisher``,
     ``preferred_reason``, ``value_min``, ``value_max``, ``spread`` (max - min),
     ``spread_pct`` (spread / min), ``n_conflicts``, ``conflict`` (bool), ``conflict_pairs``
     (the obs_ids of each conflicting pair), ``obs_ids`` (every input figure), ``policy``.
@@ -529,6 +533,9 @@ def reconcile(
                 "period_label": best["period_label"],
                 "n_figures": len(records),
                 "n_sources": len({r["source_id"] for r in records}),
+                # Corroboration counts statements: reprints of one statement count once.
+                "n_statements": len(statement_ids(records)),
+                "attributed_to": ";".join(sorted({attributed_to(r) for r in records})),
                 "preferred_value": float(best["value"]),
                 "preferred_obs_id": best["obs_id"],
                 "preferred_source_id": best["source_id"],
@@ -587,6 +594,8 @@ def annual_table(
     merged = grid.merge(table, on=["flow", "year"], how="left")
     merged["n_figures"] = merged["n_figures"].fillna(0).astype(int)
     merged["n_sources"] = merged["n_sources"].fillna(0).astype(int)
+    merged["n_statements"] = merged["n_statements"].fillna(0).astype(int)
+    merged["attributed_to"] = merged["attributed_to"].fillna("")
     merged["n_conflicts"] = merged["n_conflicts"].fillna(0).astype(int)
     merged["conflict"] = merged["conflict"].fillna(False).astype(bool)
     merged["period_label"] = merged["period_label"].fillna(merged["year"].astype(str))

@@ -3,13 +3,16 @@
 Each check reads ``data/events.csv`` (and ``route_segments.csv`` for C8), keeps the events
 tagged with the claim, and judges each part of the claim (``kzaf.claims.Part``): dates and
 places against what the article says. Places are read from our own event descriptions, which
-name the city where it matters. The claim's verdict comes from its parts by the one rule
+name the city where it matters. A part saying something was held, opened, signed or done is
+confirmed only by a record of it happening (``stage`` happened): an announcement of a plan
+never confirms it. The claim's verdict comes from its parts by the one rule
 (``kzaf.claims.claim_verdict``); nothing here picks a claim's verdict.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -31,6 +34,11 @@ def _tagged(tables: Tables, claim_id: str) -> pd.DataFrame:
     events = tables.events
     tags = events["claim_ids"].fillna("").str.split(";")
     return events[tags.apply(lambda ids: claim_id in ids)].sort_values("date")
+
+
+def _happened(frame: pd.DataFrame) -> pd.DataFrame:
+    """Records of things that took place, not of plans announced."""
+    return frame[frame["stage"] == "happened"]
 
 
 def _mentions(frame: pd.DataFrame, word: str) -> pd.DataFrame:
@@ -70,10 +78,12 @@ def trading_house_in_kabul(houses: pd.DataFrame, year: str = "2023") -> Part:
     if not in_kabul.empty and in_herat.empty:
         return Part(name, CONFIRMED, f"Placed in Kabul: {_ids(in_kabul)}.", "place")
     if in_kabul.empty:
+        unnamed = len(houses) - len(in_herat)
         return Part(
             name,
             CONTRADICTED,
-            f"Every {year} record of it ({len(houses)}) places it in Herat: {_ids(in_herat)}.",
+            f"Every {year} record of it that names a city places it in Herat: {_ids(in_herat)}"
+            + (f" ({unnamed} other record(s) name no city)." if unnamed else "."),
             "place",
         )
     return Part(
@@ -87,13 +97,12 @@ def trading_house_in_kabul(houses: pd.DataFrame, year: str = "2023") -> Part:
 @check("C6")
 def forum_and_trading_house(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
     events = _tagged(tables, "C6")
-    forum = _mentions(
-        events[(events["kind"] == "business_forum") & events["date"].str.startswith("2023-04")],
-        "Kabul",
-    )
+    forums = events[(events["kind"] == "business_forum") & events["date"].str.startswith("2023-04")]
+    forum = _happened(_mentions(forums, "Kabul"))
     houses = events[events["kind"] == "trade_house"]
     planned = _mentions(forum, "trading house")
-    announced = pd.concat([planned, houses[houses["date"].str.startswith("2023-04")]])
+    april = houses[houses["date"].str.startswith("2023-04") & (houses["stage"] == "announced")]
+    announced = pd.concat([planned, april])
     later = _mentions(events[events["date"] > "2023-12"], "trading house in Kabul")
     forum_part = _recorded(
         "a Kazakh–Afghan business forum was held in Kabul in April 2023",
@@ -109,24 +118,32 @@ def forum_and_trading_house(tables: Tables, options: Mapping[str, Any]) -> Claim
         "No April 2023 announcement of a trading house recorded.",
         "date",
     )
-    place = trading_house_in_kabul(houses)
-    if place.verdict is CONTRADICTED and len(later):
-        place = Part(
-            place.name,
-            place.verdict,
-            f"{place.evidence} A trading house in Kabul appears only as a later proposal: "
-            f"{_ids(later)}.",
-            place.measure,
-        )
+    place = trading_house_place(tables)
     return from_parts("C6", [forum_part, house_part, place], _cite(forum, houses, later))
+
+
+def trading_house_place(tables: Tables) -> Part:
+    """C6's place part, which C14 repeats: the 2023 records of the trading house against
+    'in Kabul', with any later proposal of one in Kabul."""
+    events = _tagged(tables, "C6")
+    place = trading_house_in_kabul(events[events["kind"] == "trade_house"])
+    later = _mentions(events[events["date"] > "2023-12"], "trading house in Kabul")
+    if place.verdict is not CONTRADICTED or later.empty:
+        return place
+    return replace(
+        place,
+        evidence=f"{place.evidence} A trading house in Kabul appears only as a later proposal: "
+        f"{_ids(later)}.",
+    )
 
 
 @check("C7")
 def first_contact(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
-    contacts = tables.events[
-        (tables.events["kind"] == "diplomatic_contact")
-        & (tables.events["country"] == "KAZ")
-        & (tables.events["date"] >= "2021-08-15")
+    contacts = _happened(tables.events)
+    contacts = contacts[
+        (contacts["kind"] == "diplomatic_contact")
+        & (contacts["country"] == "KAZ")
+        & (contacts["date"] >= "2021-08-15")
     ].sort_values("date")
     month_name = "the first high-level Kazakh contact with the Taliban came in September 2021"
     soon_name = "less than a month after the takeover of 15 August 2021"
@@ -172,7 +189,7 @@ def rozanak_section(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
         segments["from_place"].str.contains("Rozanak", case=False)
         & segments["to_place"].str.contains("Rabat|section 4", case=False)
     ]
-    contracts = _tagged(tables, "C8")
+    contracts = _happened(_tagged(tables, "C8"))
     contracts = contracts[contracts["kind"] == "contract"]
     lengths = sorted(set(section["length_km"].dropna()))
     october_2023 = contracts[contracts["date"].str.startswith("2023-10")]
@@ -206,8 +223,9 @@ def rozanak_section(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
 def ministers(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
     events = _tagged(tables, "C13")
     transport = _mentions(events[events["date"].str.startswith("2023-09")], "Transport")
-    deputy_before = _mentions(events[events["date"] < "2023-09"], "Deputy Prime Minister")
-    deputy_then = _mentions(events[events["date"].str.startswith("2023-09")], "Deputy Prime")
+    held = _happened(events)  # a rank is held, not announced
+    deputy_before = _mentions(held[held["date"] < "2023-09"], "Deputy Prime Minister")
+    deputy_then = _mentions(held[held["date"].str.startswith("2023-09")], "Deputy Prime")
     if len(deputy_before):
         promoted = Part(
             "the trade minister became deputy prime minister in September 2023",
@@ -237,8 +255,8 @@ def ministers(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
 def trade_representations(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
     events = _tagged(tables, "C14")
     in_2023 = events[events["date"].str.startswith("2023")]
-    closed = _mentions(in_2023, "Russia")
-    opened = in_2023[~in_2023.index.isin(closed.index)]
+    closed = _happened(_mentions(in_2023, "Russia"))
+    houses = tables.events[tables.events["kind"] == "trade_house"]
     working = _mentions(_tagged(tables, "C6"), "trade house officially working")
     closing = _recorded(
         "Kazakhstan closed its trade representation in Russia in 2023",
@@ -247,16 +265,22 @@ def trade_representations(tables: Tables, options: Mapping[str, Any]) -> ClaimRe
         "No 2023 record of the closure.",
         "date",
     )
-    opening = Part(
-        "it opened one in Afghanistan in 2023",
-        CONFIRMED if len(opened) else NOT_TESTABLE,
-        (
-            f"Announced: {_ids(opened)}"
-            + (f"; recorded as working: {_ids(working)}." if len(working) else ".")
-        )
-        if len(opened)
-        else "No 2023 record of an office in Afghanistan.",
-        "date",
+    place = trading_house_place(tables)  # C6's part, repeated: the same judgement
+    in_russia = houses.index.isin(_mentions(houses, "Russia").index)
+    opening = _opened_in(houses[~in_russia], "2023", working)
+    return from_parts("C14", [closing, opening, place], _cite(closed, houses, working))
+
+
+def _opened_in(houses: pd.DataFrame, year: str, working: pd.DataFrame) -> Part:
+    """'It opened one in Afghanistan in <year>': a record that it opened that year; a record
+    that it was announced does not count."""
+    name = f"it opened one in Afghanistan in {year}"
+    dated = houses[houses["date"].str.startswith(year)]
+    opened, announced = _happened(dated), dated[dated["stage"] == "announced"]
+    later = f" Recorded as officially working: {_ids(working)}." if len(working) else ""
+    plans = (
+        f" Announcements ({_ids(announced)}) do not count as an opening." if len(announced) else ""
     )
-    place = trading_house_in_kabul(opened)
-    return from_parts("C14", [closing, opening, place], _cite(closed, opened, working))
+    if opened.empty:
+        return Part(name, NOT_TESTABLE, f"No {year} record of it opening.{plans}{later}", "date")
+    return Part(name, CONFIRMED, f"Recorded as opened: {_ids(opened)}.{plans}{later}", "date")

@@ -1,9 +1,12 @@
 """C4 and C5: the January 2023 locomotive shipment (notebook 02_locomotive_effect).
 
-Both test the article's own figure for the shipment, read from the data (the article's HS 8602
-figure), never from notebook parameters, so the verdicts do not move when a reader explores
-another event. Options (from ``claims.evaluate``): ``source_policy`` (name or dict, for
-choosing among monthly figures), ``c5_tolerance`` (relative, default 0.2).
+Both rest on the article's own figure for the shipment, read from the data (the article's HS
+8602 figure), never from notebook parameters, so the verdicts do not move when a reader
+explores another event. While no other source gives that figure, a part that would hold only
+on it is "not testable (self-sourced)": the article cannot confirm itself (a record the
+figure cannot hold alongside still contradicts it). Options (from ``claims.evaluate``):
+``source_policy`` (name or dict, for choosing among monthly figures), ``c5_tolerance``
+(relative, default 0.2).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from kzaf import series
 from kzaf.claims import ClaimResult, Part, Verdict, check, from_parts
 from kzaf.data import Tables
 from kzaf.frames import rows as table_rows
+from kzaf.provenance import attributions
 from kzaf.text.numbers import fmt_number as _fmt
 
 LOCOMOTIVE_HS = "8602"
@@ -63,6 +67,22 @@ def article_shipment(tables: Tables, claim_id: str = "C4") -> tuple[ev.Event | N
     return shipment, row["obs_id"]
 
 
+def only_in_article(observations: pd.DataFrame, obs_id: str) -> bool:
+    """True when no source but the figure's own gives the same figure (same flow, goods,
+    partner, month and unit): the article's shipment is then self-sourced."""
+    row = observations[observations["obs_id"] == obs_id].iloc[0]
+    keys = ["reporter", "partner", "flow", "commodity", "measure", "period_start", "period_end"]
+    same = (observations[keys] == row[keys]).all(axis=1) & (observations["unit"] == row["unit"])
+    return bool((observations.loc[same, "source_id"] == row["source_id"]).all())
+
+
+def _self_sourced(obs_id: str) -> str:
+    return (
+        f"Only the article gives the shipment's value ({obs_id}); no other source does, so "
+        "nothing on record can confirm what it did."
+    )
+
+
 def _no_shipment(claim_id: str) -> ClaimResult:
     text = (
         "The data hold no single-month HS 8602 figure from the article, so there is no shipment "
@@ -93,77 +113,114 @@ def top_ten_partner(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
         return _no_shipment("C4")
     observations, sources = tables.observations, tables.sources
     policy = series.policy_from(options.get("source_policy", "official_first"))
-    month_label = series.period_label(shipment.month, shipment.month)
     bounds = ev.event_month_bounds(observations, sources, shipment, flow="turnover")
     partner_figures = ev.monthly_partner_figures(
         observations, sources, reporter=shipment.reporter, month=shipment.month, policy=policy
     )
     others = partner_figures[~partner_figures["partner"].isin([shipment.partner, "WLD"])]
-    has_world = bool((partner_figures["partner"] == "WLD").any())
-    own = partner_figures[partner_figures["partner"] == shipment.partner]
     used = [obs_id, *(i for ids in partner_figures["obs_ids"] for i in ids)]
+    alone = only_in_article(observations, obs_id)
+    if others.empty:
+        parts, annual = _c4_unranked(tables, shipment, obs_id, bounds, partner_figures, alone)
+        ceiling_id = bounds["high_from"].rsplit(", ", 1)[-1] if bounds["high_from"] else ""
+        cited = ev.sources_of(_sources_for(observations, [*used, ceiling_id]), annual)
+        return from_parts("C4", parts, cited, partner_figures)
+    parts = _c4_ranked(tables, shipment, obs_id, bounds, partner_figures, alone)
+    return from_parts("C4", parts, ev.sources_of(_sources_for(observations, used)), partner_figures)
+
+
+def _settle(month_label: str) -> str:
+    return (
+        f" Kazakhstan's turnover with every partner in {month_label} (UN Comtrade monthly data "
+        "with Kazakhstan as reporter, or the national statistics bureau's monthly bulletin, "
+        "imported with `kzaf import comtrade`) would settle it."
+    )
+
+
+def _c4_unranked(
+    tables: Tables,
+    shipment: ev.Event,
+    obs_id: str,
+    bounds: Mapping[str, Any],
+    partner_figures: pd.DataFrame,
+    alone: bool,
+) -> tuple[list[Part], pd.DataFrame]:
+    """No other partner has a figure for the month: the rank cannot be computed. The parts,
+    and the partners' full-year figures cited as context."""
+    month_label = series.period_label(shipment.month, shipment.month)
     ceiling = (
         f"{_fmt(bounds['high_value'])} (the whole {bounds['high_from']})"
         if bounds["high"] != float("inf")
         else "no published ceiling"
     )
     partner_name = _name(tables, shipment.partner)
-    what_exists = (
-        f"{partner_name}'s {month_label} turnover with Kazakhstan lies between "
-        f"{_fmt(bounds['low'])} (the shipment alone, {obs_id}) and {ceiling}"
+    context, annual = _c4_annual_context(tables, shipment, bounds["high"])
+    has_world = bool((partner_figures["partner"] == "WLD").any())
+    text = (
+        f"No figure gives Kazakhstan's {month_label} trade with any other partner"
+        f"{'' if has_world else ' or with the world'}, so {partner_name}'s rank cannot be "
+        f"computed. {partner_name}'s {month_label} turnover with Kazakhstan lies between "
+        f"{_fmt(bounds['low'])} (the shipment alone, {obs_id}) and {ceiling}.{context}"
+        f"{_settle(month_label)}"
     )
-    ceiling_id = bounds["high_from"].rsplit(", ", 1)[-1] if bounds["high_from"] else ""
+    because = (
+        Part(C4_BECAUSE, Verdict.SELF_SOURCED, _self_sourced(obs_id), "rank")
+        if alone
+        else Part(C4_BECAUSE, Verdict.NOT_TESTABLE, "Needs the rank first.", "rank")
+    )
+    return [Part(C4_RANK, Verdict.NOT_TESTABLE, text, "rank"), because], annual
+
+
+def _c4_annual_context(
+    tables: Tables, shipment: ev.Event, ceiling: float
+) -> tuple[str, pd.DataFrame]:
+    """How many other partners averaged more a month (annual / 12) than the ceiling, and
+    their figures (suspect ones left out)."""
     annual = ev.annual_partner_turnover(
-        observations,
-        sources,
+        tables.observations,
+        tables.sources,
         reporter=shipment.reporter,
         partners=[p for p in _partners_in(tables, shipment.reporter) if p != shipment.partner],
         year=shipment.year,
     )
     annual = annual[~annual["suspect"].astype(bool)]
-    context, above = "", []
-    if not annual.empty:
-        best = annual.groupby("partner")["monthly_average_usd_m"].max()
-        above = sorted(best[best > bounds["high"]].index)
-        context = (
-            f" Full-year {shipment.year} turnover is published for {len(best)} other partner(s); "
-            f"{len(above)} of them ({', '.join(above) or 'none'}) averaged more a month than "
-            f"that ceiling (annual / 12, derived), which says nothing certain about one month."
-        )
-    settle = (
-        f" Kazakhstan's turnover with every partner in {month_label} (UN Comtrade monthly data "
-        "with Kazakhstan as reporter, or the national statistics bureau's monthly bulletin, "
-        "imported with `kzaf import comtrade`) would settle it."
+    if annual.empty:
+        return "", annual
+    best = annual.groupby("partner")["monthly_average_usd_m"].max()
+    above = sorted(best[best > ceiling].index)
+    text = (
+        f" Full-year {shipment.year} turnover is published for {len(best)} other partner(s); "
+        f"{len(above)} of them ({', '.join(above) or 'none'}) averaged more a month than "
+        f"that ceiling (annual / 12, derived), which says nothing certain about one month."
     )
-    if others.empty:
-        text = (
-            f"No figure gives Kazakhstan's {month_label} trade with any other partner"
-            f"{'' if has_world else ' or with the world'}, so {partner_name}'s rank cannot "
-            f"be computed. {what_exists}.{context}{settle}"
-        )
-        parts = [
-            Part(C4_RANK, Verdict.NOT_TESTABLE, text, "rank"),
-            Part(C4_BECAUSE, Verdict.NOT_TESTABLE, "Needs the rank first.", "rank"),
-        ]
-        cited = ev.sources_of(
-            _sources_for(observations, [*used, ceiling_id]), annual[annual["partner"].isin(above)]
-        )
-        return from_parts("C4", parts, cited, partner_figures)
-    if own.empty:
-        value, lower_bound = bounds["low"], True
-    else:
-        value, lower_bound = float(own["value_usd_m"].iloc[0]), False
+    return text, annual[annual["partner"].isin(above)]
+
+
+def _c4_ranked(
+    tables: Tables,
+    shipment: ev.Event,
+    obs_id: str,
+    bounds: Mapping[str, Any],
+    partner_figures: pd.DataFrame,
+    alone: bool,
+) -> list[Part]:
+    """The rank, best and worst case, with and without the shipment."""
+    own = partner_figures[partner_figures["partner"] == shipment.partner]
+    lower_bound = own.empty  # only the shipment is known of the month's trade
+    value = bounds["low"] if lower_bound else float(own["value_usd_m"].iloc[0])
     rank = ev.rank_in_month(partner_figures, shipment.partner, value, lower_bound)
     without = (
-        ev.rank_in_month(partner_figures, shipment.partner, value - shipment.value_usd_m)
-        if not lower_bound
-        else None
+        None
+        if lower_bound
+        else ev.rank_in_month(partner_figures, shipment.partner, value - shipment.value_usd_m)
     )
+    month_label = series.period_label(shipment.month, shipment.month)
     worst = "unbounded (no all-partner total)" if rank.worst is None else str(rank.worst)
     text = (
         f"With {'at least ' if lower_bound else ''}{_fmt(value)} of turnover in {month_label}, "
-        f"{partner_name} ranks {rank.best} among {rank.n_partners_with_figures + 1} partners "
-        f"with a figure (worst case counting partners without one: {worst})"
+        f"{_name(tables, shipment.partner)} ranks {rank.best} among "
+        f"{rank.n_partners_with_figures + 1} partners with a figure (worst case counting "
+        f"partners without one: {worst})"
     )
     if without is not None:
         worst_without = "unbounded" if without.worst is None else str(without.worst)
@@ -171,14 +228,33 @@ def top_ten_partner(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
             f"; without the shipment ({_fmt(without.value_usd_m)}) it would rank {without.best} "
             f"(worst case {worst_without})"
         )
-    if rank.worst is not None and rank.worst <= TOP:
-        verdict = Verdict.CONFIRMED
-    elif rank.best > TOP:
-        verdict = Verdict.CONTRADICTED
-    else:
-        verdict = Verdict.NOT_TESTABLE
+    verdict = _rank_verdict(rank)
+    if verdict is Verdict.NOT_TESTABLE:
         text += f". The figures cannot place it above or below rank {TOP} for certain"
-    if without is None or verdict is not Verdict.CONFIRMED:
+        text += "." + _settle(month_label)
+    elif verdict is Verdict.CONFIRMED and lower_bound and alone:
+        verdict, text = Verdict.SELF_SOURCED, f"{text}. {_self_sourced(obs_id)}"
+    else:
+        text += "."
+    return [Part(C4_RANK, verdict, text, "rank"), _c4_because(verdict, without, obs_id, alone)]
+
+
+def _rank_verdict(rank: Any) -> Verdict:
+    if rank.worst is not None and rank.worst <= TOP:
+        return Verdict.CONFIRMED
+    if rank.best > TOP:
+        return Verdict.CONTRADICTED
+    return Verdict.NOT_TESTABLE
+
+
+def _c4_because(rank_verdict: Verdict, without: Any, obs_id: str, alone: bool) -> Part:
+    """Whether the shipment is what put it in the top ten (the rank without it)."""
+    if alone:
+        return Part(C4_BECAUSE, Verdict.SELF_SOURCED, _self_sourced(obs_id), "rank")
+    if without is None:
+        text = "Afghanistan's own total for the month is unknown."
+        return Part(C4_BECAUSE, Verdict.NOT_TESTABLE, text, "rank")
+    if rank_verdict is not Verdict.CONFIRMED:
         because = Verdict.NOT_TESTABLE
     elif without.best > TOP:
         because = Verdict.CONFIRMED
@@ -186,19 +262,7 @@ def top_ten_partner(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
         because = Verdict.CONTRADICTED
     else:
         because = Verdict.NOT_TESTABLE
-    parts = [
-        Part(C4_RANK, verdict, text + "." + ("" if verdict != Verdict.NOT_TESTABLE else settle)),
-        Part(
-            C4_BECAUSE,
-            because,
-            "Ranked without the shipment, as above."
-            if without is not None
-            else "Afghanistan's own total for the month is unknown.",
-            "rank",
-        ),
-    ]
-    parts[0] = Part(parts[0].name, parts[0].verdict, parts[0].evidence, "rank")
-    return from_parts("C4", parts, ev.sources_of(_sources_for(observations, used)), partner_figures)
+    return Part(C4_BECAUSE, because, "Ranked without the shipment, as above.", "rank")
 
 
 def _name(tables: Tables, iso3: str) -> str:
@@ -222,6 +286,8 @@ def equal_to_monthly_trade(tables: Tables, options: Mapping[str, Any]) -> ClaimR
     Every published full-year figure counts, suspect ones included and marked, so that a
     conflict between sources (Kazakhstan–Azerbaijan 2023: 529.4 against 598.5) stays visible
     as a range; the evidence says whether leaving suspect figures out changes any verdict.
+    While only the article gives the shipment's value, a reading that holds is not testable
+    (self-sourced); one that fails is still contradicted.
     """
     shipment, obs_id = article_shipment(tables, "C5")
     if shipment is None:
@@ -241,17 +307,41 @@ def equal_to_monthly_trade(tables: Tables, options: Mapping[str, Any]) -> ClaimR
         shipment.value_usd_m, annual, C5_PARTNERS, tolerance, include_suspect=False
     )
     each, together, overall = _c5_verdicts(readings)
+    evidence = (
+        f"Reading 'each separately' (both must hold): {each}; 'both together': {together}; "
+        f"overall {overall}, the verdict of the reading most favourable to the article, since "
+        f"the wording is ambiguous. "
+        f"{_c5_comparison(shipment, obs_id, _with_attribution(annual, tables), readings)}"
+        + _conflict_note(annual, shipment.year)
+        + _strict_note(annual, strict, readings)
+    )
+    if overall in (Verdict.CONFIRMED, Verdict.WITHIN_TOLERANCE) and only_in_article(
+        tables.observations, obs_id
+    ):
+        overall = Verdict.SELF_SOURCED
+        evidence = f"{_self_sourced(obs_id)} Taking the article's own figure, r{evidence[1:]}"
+    amount = f"{tolerance:.0%} of the nearer end of the range of average months"
+    part = Part(C5_EQUAL, overall, evidence, "average month", amount)
+    cited = ev.sources_of(_sources_for(tables.observations, [obs_id]), annual)
+    return from_parts("C5", [part], cited, readings)
+
+
+def _c5_comparison(
+    shipment: ev.Event, obs_id: str, annual: pd.DataFrame, readings: pd.DataFrame
+) -> str:
+    """'Shipment 133.8 (SA-004) against average monthly 2023 turnover ...: readings. Figures:
+    per partner.'"""
     figures_text = []
     for partner in C5_PARTNERS:
         mine = annual[annual["partner"] == partner]
         if mine.empty:
             figures_text.append(f"{partner}: no {shipment.year} figure")
             continue
-        keys = ["annual_usd_m", "reporter", "suspect"]
+        keys = ["annual_usd_m", "attributed_to", "suspect"]
         groups = mine.groupby(keys, sort=True)["obs_id"].agg(list).reset_index()
         listed = ", ".join(
-            f"{_fmt(g.annual_usd_m)} ({g.reporter}-reported{', suspect' if g.suspect else ''}: "
-            f"{', '.join(g.obs_id)})"
+            f"{_fmt(g.annual_usd_m)} ({_who(g.attributed_to)}"
+            f"{', suspect' if g.suspect else ''}: {', '.join(g.obs_id)})"
             for g in table_rows(groups)
         )
         low, high = mine["monthly_average_usd_m"].min(), mine["monthly_average_usd_m"].max()
@@ -264,40 +354,44 @@ def equal_to_monthly_trade(tables: Tables, options: Mapping[str, Any]) -> ClaimR
         ratio = ev.fmt_range(r["ratio_low"], r["ratio_high"], digits=2)
         average = ev.fmt_range(r["monthly_low_usd_m"], r["monthly_high_usd_m"])
         readings_text.append(f"{r['reading']} ({average} a month): {ratio} times, {r['verdict']}")
-    evidence = (
-        f"Reading 'each separately' (both must hold): {each}; 'both together': {together}; "
-        f"overall {overall}, the verdict of the reading most favourable to the article, since "
-        f"the wording is ambiguous. Shipment {_fmt(shipment.value_usd_m)} ({obs_id}) against "
-        f"average monthly {shipment.year} turnover (annual / 12, derived, from every published "
-        "figure): "
+    return (
+        f"Shipment {_fmt(shipment.value_usd_m)} ({obs_id}) against average monthly "
+        f"{shipment.year} turnover (annual / 12, derived, from every published figure): "
         + "; ".join(readings_text)
         + ". Figures: "
         + "; ".join(figures_text)
         + "."
-        + _conflict_note(annual, shipment.year)
     )
-    if annual["suspect"].astype(bool).any():
-        same = list(strict["verdict"]) == list(readings["verdict"])
-        evidence += (
-            " Leaving the suspect figures out changes no verdict."
-            if same
-            else " Leaving the suspect figures out changes the verdicts to: "
-            + "; ".join(f"{r['reading']} {r['verdict']}" for r in strict.to_dict("records"))
-            + "."
-        )
-    return from_parts(
-        "C5",
-        [
-            Part(
-                C5_EQUAL,
-                overall,
-                evidence,
-                "average month",
-                f"{tolerance:.0%} of the nearer end of the range of average months",
-            )
-        ],
-        ev.sources_of(_sources_for(tables.observations, [obs_id]), annual),
-        readings,
+
+
+def _with_attribution(annual: pd.DataFrame, tables: Tables) -> pd.DataFrame:
+    """The annual figures with whose figure each is (``attributed_to``; a sum of exports and
+    imports takes its exports' attribution)."""
+    observations = tables.observations
+    who = dict(zip(observations["obs_id"], attributions(observations), strict=True))
+    return annual.assign(attributed_to=[who.get(i.split("+")[0], "") for i in annual["obs_id"]])
+
+
+def _who(attributed_to: str) -> str:
+    """Whose figure, in words for the evidence: 'KAZ-reported' only when it is KAZ's."""
+    words = {
+        "not_stated": "side not stated",
+        "other": "an industry body or analyst",
+        "international": "an international body",
+    }
+    return words.get(attributed_to, f"{attributed_to}-reported")
+
+
+def _strict_note(annual: pd.DataFrame, strict: pd.DataFrame, readings: pd.DataFrame) -> str:
+    """Whether leaving the suspect figures out changes any reading's verdict."""
+    if not annual["suspect"].astype(bool).any():
+        return ""
+    if list(strict["verdict"]) == list(readings["verdict"]):
+        return " Leaving the suspect figures out changes no verdict."
+    return (
+        " Leaving the suspect figures out changes the verdicts to: "
+        + "; ".join(f"{r['reading']} {r['verdict']}" for r in strict.to_dict("records"))
+        + "."
     )
 
 

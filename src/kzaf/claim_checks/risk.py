@@ -1,11 +1,13 @@
 """Checks of the article's security and corridor claims: C9, C10, C11, C12.
 
 - C9 (a U.S. Geological Survey assessment of about 30% of Afghan territory put mineral wealth
-  at about $1 trillion): needs the survey's own figures in ``data/indicators.csv``.
-- C10 (CSTO: more than 20 terrorist organisations, about 10,000 people, in Afghanistan): the
-  CSTO's figures are set against the UN Monitoring Team's estimates, which are ranges per
-  group; the groups' ranges (the year closest to the CSTO statement) are summed only when
-  they share one year and one definition (fighters only), else that part is not testable.
+  at about $1 trillion): an attribution to the survey, so only figures our notes attribute to
+  the USGS count; other estimates are listed beside them.
+- C10 (according to the CSTO, more than 20 terrorist organisations with about 10,000 people
+  operate in Afghanistan): an attribution, so both parts are tested against the CSTO's own
+  recorded statements. The UN Monitoring Team's counts and estimates (ranges per group,
+  summed only when they share one year and one definition) are shown beside them as context,
+  never as a test of what the CSTO said.
 - C11 (Kazakhstan decided in December 2023 to take the Taliban off its list of terrorist
   organisations): dated listing changes in ``data/events.csv``.
 - C12 (Uzbekistan manages construction of the Termez – Mazar-i-Sharif – Kabul – Peshawar
@@ -16,6 +18,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -49,6 +52,7 @@ GROUP_CODES = {
     "etim_fighters": "ETIM",
 }
 NOT_UN = ("CSTO", "Russian Security Council")
+USGS = ("USGS", "Geological Survey")
 
 
 def _claim_events(events: pd.DataFrame, claim_id: str) -> pd.DataFrame:
@@ -64,7 +68,8 @@ def _bounds(frame: pd.DataFrame) -> tuple[float, float]:
 
 
 def _attributed_to(frame: pd.DataFrame, names: tuple[str, ...]) -> pd.Series:
-    return frame["note"].fillna("").map(lambda note: any(n in note for n in names))
+    found = frame["note"].fillna("").map(lambda note: any(n in note for n in names))
+    return found.astype(bool)  # a mask even when empty (an empty object Series picks columns)
 
 
 def _dated(row: Any) -> str:
@@ -95,14 +100,28 @@ def assess_c9(indicators: pd.DataFrame) -> ClaimResult:
     """Two parts: the value (published estimates against about $1 trillion) and the share of
     the territory surveyed (against about 30%), each read as kzaf.series reads a round
     figure (about 30% is 27–33%)."""
-    wealth = indicators[indicators["indicator"] == "mineral_wealth_estimate"]
+    estimates = indicators[indicators["indicator"] == "mineral_wealth_estimate"]
+    wealth = estimates[_attributed_to(estimates, USGS)]
+    others = estimates[~_attributed_to(estimates, USGS)]
     share = indicators[indicators["indicator"] == "territory_surveyed_share"]
+    share = share[_attributed_to(share, USGS)]
     sources = tuple(dict.fromkeys([*wealth["source_id"], *share["source_id"]]))
+    beside = (
+        " Not counted, since the article names the survey: "
+        + "; ".join(
+            f"{_fmt(r.value)} bn ({r.period_end.year}, {r.indicator_id}: {r.note})"
+            for r in frame_rows(others.sort_values("period_end"))
+        )
+        + "."
+        if len(others)
+        else ""
+    )
     if wealth.empty:
         value = Part(
             C9_VALUE,
             Verdict.NOT_TESTABLE,
-            "data/indicators.csv holds no estimate of Afghanistan's mineral wealth.",
+            "data/indicators.csv holds no estimate of Afghanistan's mineral wealth attributed "
+            "to the U.S. Geological Survey." + beside,
             ROUNDED,
         )
     else:
@@ -116,33 +135,33 @@ def assess_c9(indicators: pd.DataFrame) -> ClaimResult:
         value = Part(
             C9_VALUE,
             Verdict.CONFIRMED if any(matching) else Verdict.CONTRADICTED,
-            f"{sum(matching)} of {len(wealth)} published estimates are consistent with about "
-            f"$1 trillion ({_fmt(span[0])}–{_fmt(span[1])} bn): {listing}.",
+            f"{sum(matching)} of {len(wealth)} estimates attributed to the survey are "
+            f"consistent with about $1 trillion ({_fmt(span[0])}–{_fmt(span[1])} bn): "
+            f"{listing}.{beside}",
             ROUNDED,
         )
+    return from_parts("C9", [value, _c9_share(share)], sources)
+
+
+def _c9_share(share: pd.DataFrame) -> Part:
+    """The share of the territory the survey covered against about 30%."""
     if share.empty:
-        surveyed = Part(
-            C9_SHARE,
-            Verdict.NOT_TESTABLE,
-            "The data hold no figure on the share surveyed.",
-            ROUNDED,
-        )
-    else:
-        span = _claimed_interval(CLAIM_SHARE_C9)
-        fits = [_overlaps(span, figure_bounds(r)) for r in share.to_dict("records")]
-        shown = "; ".join(
-            f"about {_fmt(r.value)}% ({r.indicator_id}: {r.note})" for r in frame_rows(share)
-        )
-        surveyed = Part(
-            C9_SHARE,
-            Verdict.CONFIRMED if any(fits) else Verdict.CONTRADICTED,
-            f"The share surveyed is recorded as {shown}; about {CLAIM_SHARE_C9:.0f}% means "
-            f"{_fmt(span[0])}–{_fmt(span[1])}%, "
-            + ("which it fits." if any(fits) else "which it is far from.")
-            + " The two may describe different kinds of survey; the record does not say so.",
-            ROUNDED,
-        )
-    return from_parts("C9", [value, surveyed], sources)
+        none = "The data hold no figure on the share the survey covered."
+        return Part(C9_SHARE, Verdict.NOT_TESTABLE, none, ROUNDED)
+    span = _claimed_interval(CLAIM_SHARE_C9)
+    fits = [_overlaps(span, figure_bounds(r)) for r in share.to_dict("records")]
+    shown = "; ".join(
+        f"about {_fmt(r.value)}% ({r.indicator_id}: {r.note})" for r in frame_rows(share)
+    )
+    return Part(
+        C9_SHARE,
+        Verdict.CONFIRMED if any(fits) else Verdict.CONTRADICTED,
+        f"The share surveyed is recorded as {shown}; about {CLAIM_SHARE_C9:.0f}% means "
+        f"{_fmt(span[0])}–{_fmt(span[1])}%, "
+        + ("which it fits." if any(fits) else "which it is far from.")
+        + " The two may describe different kinds of survey; the record does not say so.",
+        ROUNDED,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,9 +197,8 @@ def un_group_estimates(indicators: pd.DataFrame, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-C10_CSTO = "the CSTO puts the number of people at about 10,000"
-C10_GROUPS = "more than 20 terrorist organisations operate in Afghanistan"
-C10_PEOPLE = "about 10,000 people belong to them, by independent (UN) estimates"
+C10_GROUPS = "the CSTO counts more than 20 terrorist organisations in Afghanistan"
+C10_PEOPLE = "the CSTO puts the number of people in them at about 10,000"
 
 
 def like_for_like(groups: pd.DataFrame) -> str:
@@ -204,87 +222,98 @@ def like_for_like(groups: pd.DataFrame) -> str:
 
 
 def assess_c10(indicators: pd.DataFrame) -> ClaimResult:
-    """Three parts: the CSTO said it (its recorded statement); more than 20 organisations (the
-    UN Monitoring Team's count); about 10,000 people (the UN's estimates by group, summed
-    only when they share a year and a definition, else not testable)."""
-    totals = indicators[indicators["indicator"] == "militants_total"]
+    """Two parts, both what the CSTO said (the article attributes them to it): more than 20
+    organisations, and about 10,000 people, each against the CSTO's recorded statements. The
+    UN's count and estimates are added to the evidence as context, never as the test."""
     counts = indicators[indicators["indicator"] == "armed_groups_count"]
+    totals = indicators[indicators["indicator"] == "militants_total"]
+    csto_counts = counts[_attributed_to(counts, ("CSTO",))]
     csto_people = totals[_attributed_to(totals, ("CSTO",))]
+    groups_part = _csto_groups(csto_counts)
+    people_part, year = _csto_people(csto_people)
     un_counts = counts[~_attributed_to(counts, NOT_UN)]
-    span = _claimed_interval(CLAIM_PEOPLE_C10)
-    if len(un_counts):
-        groups_part = Part(
-            C10_GROUPS,
-            Verdict.CONFIRMED
-            if (un_counts["value"] >= CLAIM_GROUPS_C10).all()
-            else Verdict.CONTRADICTED,
-            "The UN Monitoring Team counts at least "
-            + "; ".join(
-                f"{_fmt(r.value)} ({r.period_end.year}, {r.indicator_id})"
-                for r in frame_rows(un_counts)
-            )
-            + ", the same bound as the CSTO's 20+.",
-            ROUNDED,
-        )
-    else:
-        groups_part = Part(C10_GROUPS, Verdict.NOT_TESTABLE, "No UN count of groups is recorded.")
+    parts = [
+        replace(groups_part, evidence=groups_part.evidence + _un_counts(un_counts)),
+        replace(people_part, evidence=people_part.evidence + _un_people(indicators, year)),
+    ]
+    sources = [*csto_counts["source_id"], *csto_people["source_id"], *un_counts["source_id"]]
+    return from_parts("C10", parts, sources)
+
+
+def _csto_groups(csto_counts: pd.DataFrame) -> Part:
+    if csto_counts.empty:
+        return Part(C10_GROUPS, Verdict.NOT_TESTABLE, "No CSTO count of groups is recorded.")
+    holds = bool((csto_counts["value"] >= CLAIM_GROUPS_C10).any())
+    listed = "; ".join(
+        f"{r.precision.replace('_', ' ')} {_fmt(r.value)} ({r.period_end.year}, "
+        f"{r.indicator_id}: {r.note})"
+        for r in frame_rows(csto_counts.sort_values("period_end"))
+    )
+    return Part(
+        C10_GROUPS,
+        Verdict.CONFIRMED if holds else Verdict.CONTRADICTED,
+        f"The CSTO's recorded count: {listed}.",
+        ROUNDED,
+    )
+
+
+def _csto_people(csto_people: pd.DataFrame) -> tuple[Part, int | None]:
+    """The CSTO's statement nearest the claim (about 10,000, read as a round figure) and the
+    year it was made (for the UN context), or not testable without one."""
     if csto_people.empty:
         none = "data/ hold no CSTO estimate of militants in Afghanistan."
-        parts = [
-            Part(C10_CSTO, Verdict.NOT_TESTABLE, none, ROUNDED),
-            groups_part,
-            Part(C10_PEOPLE, Verdict.NOT_TESTABLE, none, ROUNDED),
-        ]
-        return from_parts("C10", parts, tuple(un_counts["source_id"]))
+        return Part(C10_PEOPLE, Verdict.NOT_TESTABLE, none, ROUNDED), None
+    span = _claimed_interval(CLAIM_PEOPLE_C10)
     claim_like = csto_people[
         [_overlaps(span, figure_bounds(r)) for r in csto_people.to_dict("records")]
     ]
     statement = (claim_like if len(claim_like) else csto_people).sort_values("period_end").iloc[0]
-    year = statement["period_end"].year
     other = csto_people[csto_people["indicator_id"] != statement["indicator_id"]]
     others = "; ".join(
         f"{_fmt(r.value)} ({r.period_end.year}, {r.indicator_id}: {r.note})"
         for r in frame_rows(other)
     )
-    csto_part = Part(
-        C10_CSTO,
+    part = Part(
+        C10_PEOPLE,
         Verdict.CONFIRMED if len(claim_like) else Verdict.CONTRADICTED,
-        f"Recorded: about {_fmt(statement['value'])} people in {year} "
+        f"Recorded: about {_fmt(statement['value'])} people in {statement['period_end'].year} "
         f"({statement['indicator_id']}: {statement['note']})."
         + (f" Other CSTO statements give {others}." if others else ""),
         ROUNDED,
     )
-    groups = un_group_estimates(indicators, year)
-    sources = [statement["source_id"], *un_counts["source_id"]]
+    return part, int(statement["period_end"].year)
+
+
+def _un_counts(un_counts: pd.DataFrame) -> str:
+    """The UN Monitoring Team's counts of groups, as context."""
+    if un_counts.empty:
+        return ""
+    listed = "; ".join(
+        f"{_fmt(r.value)} ({r.period_end.year}, {r.indicator_id})"
+        for r in frame_rows(un_counts.sort_values("period_end"))
+    )
+    return f" For context, not counted: the UN Monitoring Team counts at least {listed}."
+
+
+def _un_people(indicators: pd.DataFrame, year: int | None) -> str:
+    """The UN's estimates by group nearest the CSTO's statement, as context (added up only
+    when they share a year and a definition)."""
+    groups = un_group_estimates(indicators, year) if year is not None else pd.DataFrame()
     if groups.empty:
-        people = Part(C10_PEOPLE, Verdict.NOT_TESTABLE, "No UN estimate by group is recorded.")
-        return from_parts("C10", [csto_part, groups_part, people], sources)
-    sources += ";".join(groups["source_ids"]).split(";")
-    low, high = groups["low"].sum(), groups["high"].sum()
+        return ""
     listed = ", ".join(
         f"{g.group} {_fmt(g.low)}–{_fmt(g.high)} ({g.year})" for g in frame_rows(groups)
     )
     why_not = like_for_like(groups)
-    if why_not:
-        people = Part(
-            C10_PEOPLE,
-            Verdict.NOT_TESTABLE,
-            f"The UN gives no total, only ranges for the groups it quantifies, nearest to "
-            f"{year}: {listed}. They cannot be added into a total because {why_not}; their "
-            f"sum ({_fmt(low)}–{_fmt(high)}) would not be a count of anything.",
-            ROUNDED,
-        )
-    else:
-        holds = span[0] <= high and low <= span[1]
-        people = Part(
-            C10_PEOPLE,
-            Verdict.CONFIRMED if holds else Verdict.CONTRADICTED,
-            f"The UN's ranges for {year} ({listed}) add up to {_fmt(low)}–{_fmt(high)}; about "
-            f"10,000 means {_fmt(span[0])}–{_fmt(span[1])}"
-            + (", which overlaps." if holds else ", which does not overlap."),
-            ROUNDED,
-        )
-    return from_parts("C10", [csto_part, groups_part, people], sources)
+    total = (
+        f"they cannot be added into a total because {why_not}"
+        if why_not
+        else f"together {_fmt(groups['low'].sum())}–{_fmt(groups['high'].sum())}"
+    )
+    return (
+        f" For context, not counted: the UN gives no total, only ranges for the groups it "
+        f"quantifies, nearest to {year}: {listed}; {total}."
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from kzaf.claims import ClaimResult, Part, Verdict
 from kzaf.data import Tables
 from kzaf.frames import records as frame_records
 from kzaf.frames import rows as table_rows
+from kzaf.provenance import statement_ids
 from kzaf.text.numbers import fmt_plain as _fmt
 from kzaf.trajectory import pair_changes, point_figures, set_aside
 
@@ -65,8 +66,9 @@ def _full_year(figures: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
 
 
 def _listing(frame: pd.DataFrame, show: int = 3) -> str:
-    """Figures grouped by value: '987.9 (Kazinform), 1,000 ×10 (rounded or about: DairyNews,
-    Jibek Joly TV, KabulNow and 7 more; 1 flagged suspect)'."""
+    """Figures grouped by value: '987.9 (Kazinform), 1,000 ×10 from 9 statements (rounded or
+    about: DairyNews, Jibek Joly TV, KabulNow and 7 more; 1 flagged suspect)'. Reprints of one
+    statement count once among the statements (kzaf.provenance)."""
     items = []
     for _value, group in frame.groupby("value", sort=True):
         precisions = sorted(set(group["precision"]) - {"exact"})
@@ -75,7 +77,10 @@ def _listing(frame: pd.DataFrame, show: int = 3) -> str:
         if len(publishers) > show:
             names += f" and {len(publishers) - show} more"
         notes = [" or ".join(precisions) + ":"] if precisions else []
+        statements = len(statement_ids(frame_records(group)))
         count = f" ×{len(group)}" if len(group) > 1 else ""
+        if statements < len(group):
+            count += f" from {statements} statement{'s' if statements > 1 else ''}"
         flagged = int(group["suspect"].sum())
         suffix = f"; {flagged} flagged suspect" if flagged else ""
         items.append(f"{_fmt(group['value'].iloc[0])}{count} ({' '.join([*notes, names])}{suffix})")
@@ -137,7 +142,6 @@ def assess_c1(
     when it is at most ``tolerance`` from the nearest; contradicted beyond that.
     """
     policy = series.policy_from(policy)
-    aside = _aside(_full_year(figures))
     article, others = _split(point_figures(_full_year(figures)), article_source_id)
     claimed = article[article["year"] == year]
     mine = others[others["year"] == year]
@@ -146,51 +150,54 @@ def assess_c1(
         parts = [Part(C1_RECORD, NOT_TESTABLE, none, MONEY), Part(C1_FIGURE, NOT_TESTABLE, none)]
         return claims.from_parts("C1", _money(parts, tolerance), _sources(claimed))
     table = series.annual_table(others, policy, flows=[FLOW]).dropna(subset=["preferred_value"])
-    years = [int(y) for y in table["year"]]
-    if len(years) < 2:
+    figure = _c1_figure(claimed, mine, policy, tolerance)
+    if len(table) < 2:
         none = (
             f"Only {year} has a full-year figure from other sources; there is no year to compare."
         )
-        parts = [
-            Part(C1_RECORD, NOT_TESTABLE, none, MONEY),
-            _c1_figure(claimed, mine, policy, tolerance),
-        ]
+        parts = [Part(C1_RECORD, NOT_TESTABLE, none, MONEY), figure]
         return claims.from_parts("C1", _money(parts, tolerance), _sources(mine))
+    record = _c1_record(table, others, year, _aside(_full_year(figures)))
+    details = table[["year", "n_figures", "preferred_value", "value_min", "value_max"]]
+    used = _sources(claimed, others)
+    return claims.from_parts("C1", _money([record, figure], tolerance), used, details)
+
+
+def _c1_record(table: pd.DataFrame, others: pd.DataFrame, year: int, aside: str) -> Part:
+    """Whether ``year`` is the highest of the years in ``table`` (preferred figures), and
+    robustly so (its lowest figure above every other year's highest)."""
+    years = [int(y) for y in table["year"]]
     rows = table.set_index("year")
     peak = float(rows["preferred_value"].loc[year])
     rivals = rows.drop(index=year)
     top_rival_year = int(rivals.index[int(rivals["preferred_value"].to_numpy().argmax())])
     top_rival = float(rivals["preferred_value"].max())
     covered = f"the {len(years)} years with a full-year figure ({', '.join(map(str, years))})"
-    gaps = sorted(set(range(min(years), max(years) + 1)) - set(years))
-    caveat = (
-        f"; years without a figure ({', '.join(map(str, gaps))}) cannot be ruled out"
-        if gaps
-        else ""
-    )
-    details = table[["year", "n_figures", "preferred_value", "value_min", "value_max"]]
-    used = _sources(claimed, others)
     if top_rival >= peak:
-        record = Part(
+        return Part(
             C1_RECORD,
             CONTRADICTED,
             f"{top_rival_year} ({_fmt(top_rival)}) is at least as high as {year} ({_fmt(peak)}) "
             f"among {covered}.",
             MONEY,
         )
-    else:
-        robust = float(mine["value"].min()) > float(others[others["year"] != year]["value"].max())
-        record = Part(
-            C1_RECORD,
-            CONFIRMED if robust else WITHIN_TOLERANCE,
-            f"Among {covered}, {year} is highest: {_fmt(peak)} against {_fmt(top_rival)} in "
-            f"{top_rival_year} (other sources for {year}: {_listing(mine)}){caveat}"
-            + ("." if robust else "; but ranges of figures overlap between years.")
-            + aside,
-            MONEY,
-        )
-    parts = [record, _c1_figure(claimed, mine, policy, tolerance)]
-    return claims.from_parts("C1", _money(parts, tolerance), used, details)
+    gaps = sorted(set(range(min(years), max(years) + 1)) - set(years))
+    caveat = (
+        f"; years without a figure ({', '.join(map(str, gaps))}) cannot be ruled out"
+        if gaps
+        else ""
+    )
+    mine = others[others["year"] == year]
+    robust = float(mine["value"].min()) > float(others[others["year"] != year]["value"].max())
+    return Part(
+        C1_RECORD,
+        CONFIRMED if robust else WITHIN_TOLERANCE,
+        f"Among {covered}, {year} is highest: {_fmt(peak)} against {_fmt(top_rival)} in "
+        f"{top_rival_year} (other sources for {year}: {_listing(mine)}){caveat}"
+        + ("." if robust else "; but ranges of figures overlap between years.")
+        + aside,
+        MONEY,
+    )
 
 
 def _c1_figure(
@@ -206,7 +213,11 @@ def _c1_figure(
     nearest = min(abs(value / v - 1) for v in mine["value"])
     text = f"The article's {_fmt(value)} "
     if matches:
-        text += f"matches {len(matches)} published figure(s) within their precision."
+        statements = len(statement_ids(matches))
+        text += (
+            f"matches {len(matches)} published figure(s) within their precision, from "
+            f"{statements} statement(s) (reprints of one statement count once)."
+        )
         return Part(C1_FIGURE, CONFIRMED, text, MONEY)
     text += f"is {nearest:.1%} from the nearest published figure"
     if nearest <= tolerance:
@@ -277,7 +288,6 @@ def assess_c3(
     year: int = 2023,
     last_month: int = 11,
     policy: series.SourcePolicy | str | Mapping[str, Any] = "official_first",
-    tolerance: float = DEFAULT_TOLERANCE,
     jump_factor: float = 2.0,
 ) -> ClaimResult:
     """Three parts: trade fell in ``year`` against the year before; the article's
@@ -287,14 +297,53 @@ def assess_c3(
     before; without a full-year figure, the year-to-date figure against the whole previous
     year (within tolerance at best: the year is incomplete). Fit: the year-to-date figure
     must not exceed a full-year figure beyond both figures' precision
-    (``kzaf.series.part_fits_whole``); when it exceeds every one, the part is within
-    tolerance if the excess over the preferred one is at most ``tolerance`` and contradicted
-    beyond, and the evidence says the figures cannot both be right as printed. December:
-    full year minus January–November from every pair that fits (``derive_residuals``); a
-    jump is a December above ``jump_factor`` times the average month before it. When no pair
-    fits, December cannot be derived and the part is not testable.
+    (``kzaf.series.part_fits_whole``): confirmed when it fits the preferred full-year figure;
+    not testable when it fits only some others (the full-year figures disagree); contradicted
+    when it exceeds every one, however little (part of a year above the whole year cannot
+    hold alongside them: no tolerance for revisions applies). December: full year minus
+    January–November from every pair that fits (``derive_residuals``); a jump is a December
+    above ``jump_factor`` times the average month before it. When no pair fits, December
+    cannot be derived and the part is not testable.
     """
     policy = series.policy_from(policy)
+    claimed, full, previous, aside = _c3_figures(figures, article_source_id, year, last_month)
+    used = _sources(claimed, full, previous)
+    months = f"January–{_month(last_month)} {year}"
+    if claimed.empty or (full.empty and previous.empty):
+        none = (
+            f"Testing needs a {months} figure and a full-year {year} or {year - 1} figure "
+            f"from another source; found {len(claimed)} and {len(full) + len(previous)}."
+        )
+        parts = [Part(name, NOT_TESTABLE, none) for name in (C3_FALL, C3_YTD, C3_DECEMBER)]
+        return claims.from_parts("C3", parts, used)
+    part = float(series.rank_figures(claimed, policy).iloc[0]["value"])
+    prior = float(series.rank_figures(previous, policy).iloc[0]["value"]) if len(previous) else None
+    if full.empty:
+        whole = None
+        none = f"No full-year {year} figure from another source."
+        rest = [Part(C3_YTD, NOT_TESTABLE, none), Part(C3_DECEMBER, NOT_TESTABLE, none)]
+        parts = [_c3_fall(part, whole, prior, year, last_month), *rest]
+        return claims.from_parts("C3", parts, used)
+    best = series.rank_figures(full, policy).iloc[0]
+    whole = float(best["value"])
+    december = _december(claimed, full, year, last_month)
+    listing = (
+        f"{months}: {_listing(claimed)}. Full-year {year} from other sources: "
+        f"{_listing(full)}.{aside}"
+    )
+    parts = [
+        _c3_fall(part, whole, prior, year, last_month),
+        _c3_fit(december, str(best["obs_id"]), listing, months, part / whole - 1),
+        _c3_december(december, part, months, last_month, jump_factor),
+    ]
+    return claims.from_parts("C3", parts, used, december)
+
+
+def _c3_figures(
+    figures: pd.DataFrame, article_source_id: str, year: int, last_month: int
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, str]:
+    """(the article's year-to-date figures, or anyone's if it has none; other sources'
+    full-year figures for ``year``; and for the year before; the bounds set aside)."""
     calendar = figures[(figures["flow"] == FLOW) & (figures["basis"] == "calendar")]
     ytd = calendar[
         (calendar["year"] == year)
@@ -304,101 +353,89 @@ def assess_c3(
     years = _full_year(figures)
     years = years[years["year"].isin([year, year - 1])]
     _, others = _split(point_figures(years), article_source_id)
-    full, previous = others[others["year"] == year], others[others["year"] == year - 1]
     claimed = ytd[ytd["source_id"] == article_source_id]
     if claimed.empty:
         claimed = ytd
-    used = _sources(claimed, full, previous)
-    months = f"January–{_month(last_month)} {year}"
-    if claimed.empty or (full.empty and previous.empty):
-        none = (
-            f"Testing needs a {months} figure and a full-year {year} or {year - 1} figure "
-            f"from another source; found {len(claimed)} and {len(full) + len(previous)}."
-        )
-        parts = [
-            Part(C3_FALL, NOT_TESTABLE, none, MONEY),
-            Part(C3_YTD, NOT_TESTABLE, none, MONEY),
-            Part(C3_DECEMBER, NOT_TESTABLE, none),
-        ]
-        return claims.from_parts("C3", _money(parts, tolerance), used)
-    part = float(series.rank_figures(claimed, policy).iloc[0]["value"])
-    prior = float(series.rank_figures(previous, policy).iloc[0]["value"]) if len(previous) else None
-    whole = float(series.rank_figures(full, policy).iloc[0]["value"]) if len(full) else None
-    fall = _c3_fall(part, whole, prior, year, last_month)
-    if full.empty:
-        none = f"No full-year {year} figure from another source."
-        parts = [
-            fall,
-            Part(C3_YTD, NOT_TESTABLE, none, MONEY),
-            Part(C3_DECEMBER, NOT_TESTABLE, none),
-        ]
-        return claims.from_parts("C3", _money(parts, tolerance), used)
+    full, previous = others[others["year"] == year], others[others["year"] == year - 1]
+    return claimed, full, previous, _aside(years)
+
+
+def _december(
+    claimed: pd.DataFrame, full: pd.DataFrame, year: int, last_month: int
+) -> pd.DataFrame:
+    """The month after ``last_month`` derived as full year minus the claimed year to date,
+    from every pair of figures (``kzaf.series.derive_residuals``)."""
     residuals = series.derive_residuals(pd.concat([claimed, full], ignore_index=True))
     december = residuals[
         [s.month == last_month + 1 and s.year == year for s in residuals["period_start"]]
     ]
-    december = december[[ids[1] in set(claimed["obs_id"]) for ids in december["from_obs_ids"]]]
-    values = ", ".join(f"{v:+,.1f}" for v in sorted(set(december["value"].round(1))))
-    listing = (
-        f"{months}: {_listing(claimed)}. Full-year {year} from other sources: "
-        f"{_listing(full)}.{_aside(years)}"
-    )
+    return december[[ids[1] in set(claimed["obs_id"]) for ids in december["from_obs_ids"]]]
+
+
+def _c3_fit(
+    december: pd.DataFrame, preferred_id: str, listing: str, months: str, excess: float
+) -> Part:
+    """The year-to-date figure against the full-year figures, pair by pair (December = full
+    year minus year to date, consistent where the two figures' precision allows it)."""
     fits = december[december["consistent"].astype(bool)]
-    assert whole is not None  # full is not empty here
-    excess = part / whole - 1
+    values = ", ".join(f"{v:+,.1f}" for v in sorted(set(december["value"].round(1))))
+    against = f"against the preferred full-year figure it is {excess:+.1%}"
     if len(fits) == len(december):
-        ytd_part = Part(C3_YTD, CONFIRMED, f"{listing} Every pair fits.", MONEY)
-    elif len(fits):
-        ytd_part = Part(
+        return Part(C3_YTD, CONFIRMED, f"{listing} Every pair fits.")
+    if preferred_id in {ids[0] for ids in fits["from_obs_ids"]}:
+        return Part(
             C3_YTD,
-            CONFIRMED if excess <= 0 else WITHIN_TOLERANCE,
-            f"{listing} Some full-year figures lie below it (December {values} against them); "
-            f"against the preferred full-year figure ({_fmt(whole)}) it is {excess:+.1%}.",
-            MONEY,
+            CONFIRMED,
+            f"{listing} It fits the preferred full-year figure; some others lie below it "
+            f"(December {values} against them).",
         )
-    else:
-        ytd_part = Part(
+    if len(fits):
+        return Part(
             C3_YTD,
-            WITHIN_TOLERANCE if excess <= tolerance else CONTRADICTED,
-            f"Inconsistent as printed: {listing} The {months} figure exceeds every full-year "
-            f"figure beyond their precision (December would be {values}), so they cannot both "
-            f"be right; against the preferred full-year figure ({_fmt(whole)}) it is "
-            f"{excess:+.1%}, "
-            + (
-                f"within the {tolerance:.0%} allowed for revisions between releases."
-                if excess <= tolerance
-                else f"beyond the {tolerance:.0%} allowed for revisions between releases."
-            ),
-            MONEY,
+            NOT_TESTABLE,
+            f"{listing} The full-year figures disagree: it fits some and exceeds others, "
+            f"including the preferred one (December {values}; {against}).",
         )
+    return Part(
+        C3_YTD,
+        CONTRADICTED,
+        f"Cannot hold as printed: {listing} The {months} figure exceeds every full-year figure "
+        f"beyond their precision (December would be {values}; {against}): eleven months "
+        "cannot add up to more than the whole year, so no allowance for revisions applies.",
+    )
+
+
+def _c3_december(
+    december: pd.DataFrame, part: float, months: str, last_month: int, jump_factor: float
+) -> Part:
+    fits = december[december["consistent"].astype(bool)]
     if fits.empty:
-        jump = Part(
+        values = ", ".join(f"{v:+,.1f}" for v in sorted(set(december["value"].round(1))))
+        return Part(
             C3_DECEMBER,
             NOT_TESTABLE,
             f"December cannot be derived: full year minus {months} is negative ({values}) "
             "for every pair of figures.",
         )
-    else:
-        shown = ", ".join(f"{v:+,.1f}" for v in sorted(set(fits["value"].round(1))))
-        jumped = float(fits["value"].max()) > jump_factor * part / last_month
-        jump = Part(
-            C3_DECEMBER,
-            CONTRADICTED if jumped else CONFIRMED,
-            f"Derived December (full year minus {months}): {shown}; "
-            + (
-                f"more than {jump_factor:g}× the average month before it: a jump."
-                if jumped
-                else f"no more than {jump_factor:g}× the average month before it."
-            ),
-        )
-    return claims.from_parts("C3", _money([fall, ytd_part, jump], tolerance), used, december)
+    shown = ", ".join(f"{v:+,.1f}" for v in sorted(set(fits["value"].round(1))))
+    jumped = float(fits["value"].max()) > jump_factor * part / last_month
+    return Part(
+        C3_DECEMBER,
+        CONTRADICTED if jumped else CONFIRMED,
+        f"Derived December (full year minus {months}): {shown}; "
+        + (
+            f"more than {jump_factor:g}× the average month before it: a jump."
+            if jumped
+            else f"no more than {jump_factor:g}× the average month before it."
+        ),
+    )
 
 
 def _c3_fall(
     part: float, whole: float | None, prior: float | None, year: int, last_month: int
 ) -> Part:
     if prior is None:
-        return Part(C3_FALL, NOT_TESTABLE, f"No full-year {year - 1} figure.", MONEY)
+        return Part(C3_FALL, NOT_TESTABLE, f"No full-year {year - 1} figure.")
     compared = whole if whole is not None else part
     what = f"full-year {year}" if whole is not None else f"the {last_month}-month figure"
     text = (
@@ -406,10 +443,10 @@ def _c3_fall(
         f"{compared / prior - 1:+.1%}."
     )
     if compared >= prior:
-        return Part(C3_FALL, CONTRADICTED, text, MONEY)
+        return Part(C3_FALL, CONTRADICTED, text)
     if whole is None:
-        return Part(C3_FALL, WITHIN_TOLERANCE, text + " Shown on an incomplete year.", MONEY)
-    return Part(C3_FALL, CONFIRMED, text, MONEY)
+        return Part(C3_FALL, WITHIN_TOLERANCE, text + " Shown on an incomplete year.")
+    return Part(C3_FALL, CONFIRMED, text)
 
 
 def _money(parts: list[Part], tolerance: float) -> list[Part]:
@@ -451,4 +488,4 @@ def check_c2(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
 @claims.check("C3")
 def check_c3(tables: Tables, options: Mapping[str, Any]) -> ClaimResult:
     article_source_id, figures = article_figures(tables, "C3")
-    return assess_c3(figures, article_source_id, **_options(options))
+    return assess_c3(figures, article_source_id, policy=_options(options)["policy"])

@@ -18,7 +18,7 @@ from kzaf.comtrade import codes
 from kzaf.comtrade.reading import sha256_of
 from kzaf.comtrade.schema import (
     IMPORT_KIND,
-    OBSERVATION_COLUMNS,
+    MODEL_COLUMNS,
     SOURCE_COLUMNS,
     STORED_COLUMNS,
     as_numpy,
@@ -165,7 +165,13 @@ def _observations_frame(table: pa.Table) -> pd.DataFrame:
             frame[name] = pd.Series(as_numpy(column, bool), copy=False)
         else:
             frame[name] = pd.Series(_objects(column), dtype=object, copy=False)
-    return pd.DataFrame(frame, columns=list(OBSERVATION_COLUMNS))
+    # Provenance, derived rather than stored: a Comtrade figure is its reporter's own
+    # declaration, and each record is its own statement (kzaf.provenance).
+    frame["attributed_to"] = frame["reporter"]
+    frame["restates"] = frame["distinct_from"] = pd.Series(
+        "", index=frame["obs_id"].index, dtype=object
+    )
+    return pd.DataFrame(frame, columns=list(MODEL_COLUMNS))
 
 
 def _chunks(column) -> list[pa.Array]:

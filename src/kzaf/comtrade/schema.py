@@ -20,6 +20,11 @@ OBSERVATION_COLUMNS: tuple[str, ...] = (
     "obs_id", "topic", "reporter", "partner", "flow", "commodity", "measure", "period_start",
     "period_end", "value", "unit", "source_id", "precision", "basis", "suspect", "note",
 )  # fmt: skip
+# The observations table's columns (data/datapackage.json), as load_imported() returns them.
+MODEL_COLUMNS: tuple[str, ...] = (
+    *OBSERVATION_COLUMNS[:12], "attributed_to", *OBSERVATION_COLUMNS[12:15], "restates",
+    "distinct_from", "note",
+)  # fmt: skip
 SOURCE_COLUMNS: tuple[str, ...] = (
     "source_id", "title", "publisher", "url", "publication_date", "access_date", "kind",
     "date_note",

@@ -80,6 +80,7 @@ from kzaf.trajectory.mirror import (
 from kzaf.trajectory.narrative import (
     NOTHING_TO_SHOW,
     answer_paragraph,
+    as_reported,
     claims_not_applicable,
     data_note,
     figures_note,
@@ -151,6 +152,7 @@ __all__ = [
     "annual_trade",
     "answer_paragraph",
     "applicable_parts",
+    "as_reported",
     "build",
     "check_alpha",
     "check_flows",

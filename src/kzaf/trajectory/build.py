@@ -35,6 +35,7 @@ from kzaf.trajectory.goods import flour_share, goods_figures, goods_table
 from kzaf.trajectory.mirror import describe_mirror, mirror_table
 from kzaf.trajectory.narrative import (
     answer_paragraph,
+    as_reported,
     claims_not_applicable,
     data_note,
     figures_note,
@@ -155,7 +156,7 @@ def build(
             headline_table(both["annual"], both["growth"]), nothing_to_show("headline", both)
         ),
         headline_title=(
-            f"{pair} trade as {reporter_name} reports it, USD million "
+            f"{pair} trade {as_reported(both['annual'], reporter_name)}, USD million "
             f"(policy {chosen['policy'].name})"
         ),
         ledger=(

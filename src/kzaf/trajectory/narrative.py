@@ -87,8 +87,8 @@ def answer_paragraph(
     """The notebook's answer in numbers, generated from the tables (Markdown)."""
     if len(run_rates):
         run_rates = run_rates[run_rates["flow"] == flow]
-    who = f"{flow} between {reporter_name} and {partner_name}, as {reporter_name} reports it"
     mine = annual[(annual["flow"] == flow) & (annual["n_figures"] > 0)] if len(annual) else annual
+    who = f"{flow} between {reporter_name} and {partner_name}, {as_reported(mine, reporter_name)}"
     if mine.empty:
         return _no_full_year(who, run_rates, start_year, end_year)
     years = [int(y) for y in mine["year"]]
@@ -201,6 +201,30 @@ def _largest_moves(years: list[int], values: list[float]) -> list[tuple[int, int
     return sorted(sorted(steps, key=lambda s: -abs(s[3] / s[2] - 1))[:2])
 
 
+def as_reported(annual: pd.DataFrame, reporter_name: str) -> str:
+    """'as Kazakhstan reports it' when every figure in the annual table is the reporter's own
+    (``attributed_to``); otherwise how many of the years with figures rest partly on figures
+    a page does not attribute to the reporter."""
+    if annual.empty or "attributed_to" not in annual.columns:
+        return f"as {reporter_name} reports it"
+    rows = annual[annual["attributed_to"].fillna("").astype(bool)]
+    if "n_figures" in rows.columns:
+        rows = rows[rows["n_figures"] > 0]
+    codes = set(rows["reporter"])
+    others = {
+        int(year)
+        for year, who in zip(rows["year"], rows["attributed_to"], strict=True)
+        if not set(str(who).split(";")) <= codes
+    }
+    if not others:
+        return f"as {reporter_name} reports it"
+    years = len(set(rows["year"].astype(int)))
+    return (
+        f"from {reporter_name}'s side (in {len(others)} of {years} years some figures are "
+        f"not attributed to {reporter_name}'s officials or statistics)"
+    )
+
+
 def key_points(
     annual: pd.DataFrame, *, flow: str, reporter_name: str, partner_name: str
 ) -> list[str]:
@@ -249,8 +273,8 @@ def key_points(
             f"{int(widest['year'])}, from {fmt_usd_m(widest['value_min'])} to "
             f"{fmt_usd_m(widest['value_max'])}, and every figure is kept below."
         )
-    elif int(last["n_sources"]) <= 1 and len(mine) == 1:
-        points.append("A single source gives this figure; nothing confirms it yet.")
+    elif int(last.get("n_statements", last["n_sources"])) <= 1 and len(mine) == 1:
+        points.append("A single statement gives this figure; nothing confirms it yet.")
     if len(years) < 3:
         points.append("Fewer than three full years are published: no trend is estimated.")
     return points[:5]
@@ -284,7 +308,7 @@ def claims_not_applicable(pair: str) -> str:
 # {partner_name} are filled in).
 NOTHING_TO_SHOW = {
     "conflicts": "No two figures for the same period conflict.",
-    "headline": "No full-year figure of {pair} trade as {reporter_name} reports it.",
+    "headline": "No full-year figure of {pair} trade from {reporter_name}'s side.",
     "balance": "No period has exports and imports (or turnover) for {pair}.",
     "changes": "Neither change can be computed for {pair}: the years lack figures.",
     "year_to_date": "No year-to-date figure for {pair}.",

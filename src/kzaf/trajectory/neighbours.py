@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from kzaf import series
+from kzaf.provenance import attributions
 from kzaf.trajectory.figures import MIRROR_FLOW, _empty, _years, point_figures, with_annual_sums
 from kzaf.trajectory.goods import with_period_place
 
@@ -53,6 +54,10 @@ def _as_seen_from(
         commodity=commodity,
         **years,
     )
+    # Each side's column holds only what that side reports: a figure attributed to
+    # nobody, or to someone else, is not the reporter's (kzaf.provenance).
+    own = own[attributions(own) == own["reporter"]]
+    other = other[attributions(other) == partner]
     own = own.assign(country=own["reporter"], reported_by=own["reporter"])
     other = other.assign(country=other["partner"], reported_by=partner)
     frames = [f for f in (own, other) if not f.empty]
