@@ -88,3 +88,25 @@ def test_a_damaged_earlier_run_is_executed_again_not_reused(tmp_path):
     assert (second / "default/01_prints/01_prints.html").stat().st_size > 0
     (entry,) = json.loads((second / "manifest.json").read_text())["notebooks"]
     assert entry["reused_from"] is None
+
+
+def test_a_link_left_by_a_notebook_is_never_published_or_reused(tmp_path):
+    """A notebook leaves a symbolic link to a file outside the run in its figures folder:
+    a store upload or ``rsync --copy-links`` would publish the target, and reuse would carry
+    the link into later runs. A run folder holds files only, so the link is removed."""
+    outside = tmp_path / "private.txt"
+    outside.write_text("not for publication")
+    make_notebook(
+        tmp_path / "nb" / "01_links.ipynb", "n: int = 1  # a number",
+        ['from pathlib import Path\nPath("figures").mkdir(exist_ok=True)\n'
+         f'Path("figures/chart.svg").symlink_to({str(outside)!r})\n'
+         f'Path("figures/folder").symlink_to({str(tmp_path)!r})'],
+        title="Leaves links",
+    )  # fmt: skip
+    _run(tmp_path)
+    second = _run(tmp_path)
+    assert "1 unchanged and reused" in second.stdout
+    for run in _runs(tmp_path):
+        links = [p for p in run.rglob("*") if p.is_symlink()]
+        assert links == [], links
+        assert not any(b"not for publication" in data for data in _snapshot(run).values())

@@ -24,7 +24,7 @@ def link_tree(source: Path, target: Path, skip: set[str]) -> None:
     file gives this run a new file and leaves the earlier run's as it was."""
     for path in sorted(source.rglob("*")):
         relative = path.relative_to(source)
-        if relative.parts[0] in skip:
+        if relative.parts[0] in skip or path.is_symlink():  # a run holds files only
             continue
         destination = target / relative
         if path.is_dir():

@@ -28,8 +28,28 @@ def write_manifest(work: Path, manifest: Mapping[str, Any], secrets: Mapping[str
 def redact_run(work: Path, secrets: Mapping[str, str]) -> list[str]:
     """Every file the run folder holds, in every state (complete, failed, interrupted,
     crashed: a worker stopped mid-notebook leaves a partial notebook papermill wrote
-    unredacted). Each changed file is written anew, never in place."""
-    return redact_tree(work, secrets)
+    unredacted). Each changed file is written anew, never in place. Links go first: a run
+    folder holds files only (see :func:`remove_links`)."""
+    return remove_links(work) + redact_tree(work, secrets)
+
+
+def remove_links(work: Path) -> list[str]:
+    """Remove every symbolic link below ``work``; returns lines for the log.
+
+    A notebook may leave a link in its folder (``figures/x.svg -> /etc/passwd``): redaction
+    skips links, a store upload and ``rsync --copy-links`` would publish what it points at,
+    and reuse would carry it into later runs. A run's own files are never links (``latest``
+    lives beside the runs, not in one), so removing them loses nothing of the run."""
+    removed = []
+    for folder, dirs, files in os.walk(work, followlinks=False):
+        for name in [*dirs, *files]:
+            path = Path(folder) / name
+            if path.is_symlink():
+                path.unlink()
+                removed.append(
+                    f"removed the link {path.relative_to(work)} (a run holds files only)"
+                )
+    return removed
 
 
 def commit_run(
