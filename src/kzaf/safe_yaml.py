@@ -108,6 +108,17 @@ def _check_events(text: str, where: str, max_depth: int) -> None:
             depth -= 1
 
 
+def syntax_error(exc: yaml.YAMLError) -> str:
+    """A YAML syntax error in one line: what the parser expected and where (PyYAML's own
+    message spans several lines and quotes the text back)."""
+    problem = getattr(exc, "problem", None)
+    mark = getattr(exc, "problem_mark", None)
+    if not problem:
+        return " ".join(str(exc).split())
+    where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+    return f"{problem}{where}"
+
+
 def _at(event: yaml.Event) -> str:
     mark = event.start_mark
     return f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "here"

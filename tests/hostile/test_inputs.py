@@ -98,6 +98,25 @@ def test_deeply_nested_yaml_is_one_line_not_a_traceback(option, tmp_path, dry_ru
     assert "nested deeper than 20 levels" in _one_line(err)
 
 
+@pytest.mark.parametrize("option", ["-y", "-f", "--run-file"])
+def test_broken_yaml_is_one_line_naming_where(option, tmp_path, dry_run, capsys):
+    """Attack (an unlucky operator): an unclosed bracket. PyYAML's message spans six lines
+    and quotes the text back, which a cron mail or a log line cannot hold. Defence: the
+    parser's problem and its line and column, on one line naming the option or file."""
+    if option == "-y":
+        args = [*dry_run, "-y", "[1, 2"]
+    else:
+        path = tmp_path / "broken.yaml"
+        path.write_text("sets: [1,\n", encoding="utf-8")
+        args = [*dry_run, option, str(path)]
+        if option == "--run-file":
+            args.remove("01")
+    status, err = _kzaf(args, capsys)
+    assert status == 2
+    line = _one_line(err)
+    assert "not valid YAML" in line and "line " in line and "column " in line
+
+
 def test_an_oversized_run_file_is_refused_unread(tmp_path, capsys):
     """Attack: a run file of 2 MB (or a path to a huge file or a device): read whole into
     memory before anything is checked. Defence: refused past 1 MiB after reading at most

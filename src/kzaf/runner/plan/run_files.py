@@ -81,7 +81,7 @@ def _read_mapping(path: Path) -> tuple[str, dict[Any, Any]]:
     try:
         content = safe_yaml.load(text, str(path))
     except yaml.YAMLError as exc:
-        raise PlanError(f"{path}: not valid YAML ({exc})") from exc
+        raise PlanError(f"{path}: not valid YAML: {safe_yaml.syntax_error(exc)}") from exc
     if not isinstance(content, dict):
         raise PlanError(f"{path}: a run file is a YAML mapping (keys: {sorted(RUN_FILE_KEYS)})")
     unknown = sorted(set(map(str, content)) - RUN_FILE_KEYS)
@@ -166,7 +166,7 @@ def read_parameter_file(path: Path) -> Assignments:
     try:
         content = safe_yaml.load(text, str(path))
     except yaml.YAMLError as exc:
-        raise PlanError(f"{path}: not valid YAML ({exc})") from exc
+        raise PlanError(f"{path}: not valid YAML: {safe_yaml.syntax_error(exc)}") from exc
     return _assignments(content, path.name)
 
 
@@ -179,5 +179,5 @@ def read_parameter_yaml(text: str) -> Assignments:
     try:
         content = safe_yaml.load(text, "-y", inline=True)
     except yaml.YAMLError as exc:
-        raise PlanError(f"-y: not valid YAML ({exc})") from exc
+        raise PlanError(f"-y: not valid YAML: {safe_yaml.syntax_error(exc)}") from exc
     return _assignments(content, "-y")
