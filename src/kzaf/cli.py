@@ -47,6 +47,17 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _pause(text: str) -> float:
+    """Seconds between API calls: 0 to an hour (``inf`` would make ``time.sleep`` overflow)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value <= 3600:  # NaN fails both comparisons
+        raise argparse.ArgumentTypeError(f"must be 0 to 3600 seconds, got {text}")
+    return value
+
+
 def _count(minimum: int):
     def parse(text: str) -> int:
         try:
@@ -483,7 +494,7 @@ def _add_fetch_command(commands: Any) -> None:
         "--retries", type=_count(0), default=4, help="retries on 429, 5xx, timeouts"
     )
     comtrade.add_argument(
-        "--min-interval", type=float, default=1.0, help="seconds between calls (rate limit)"
+        "--min-interval", type=_pause, default=1.0, help="seconds between calls (rate limit)"
     )
     comtrade.add_argument(
         "--import", dest="import_", action="store_true", help="also import what was fetched"
@@ -515,7 +526,10 @@ def _add_import_command(commands: Any) -> None:
         "--replace", action="store_true", help="rebuild an import of the same name"
     )
     comtrade_import.add_argument(
-        "--max-problems", type=int, default=50, help="bad rows listed before the summary stops"
+        "--max-problems",
+        type=_count(1),
+        default=50,
+        help="bad rows listed before the summary stops",
     )
     comtrade_import.set_defaults(handler=_cmd_import_comtrade)
 

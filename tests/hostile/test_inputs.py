@@ -720,3 +720,15 @@ def test_a_deeply_nested_answer_is_one_line_when_fetched_and_when_imported(
     assert status == 2
     line = _one_line(err)
     assert deep.name in line and "nested too deeply" in line
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "1e400", "-1"])
+def test_a_pause_between_api_calls_is_bounded(value, capsys):
+    """Attack (a typo): ``--min-interval inf`` reached ``time.sleep`` and crashed with an
+    OverflowError traceback. Defence: 0 to 3,600 seconds, checked by the argument parser
+    (exit 2) before any call."""
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["fetch", "comtrade", "--start", "2023", "--end", "2023",
+                  f"--min-interval={value}", "--base-url", "http://127.0.0.1:9"])  # fmt: skip
+    assert stop.value.code == 2
+    assert "must be 0 to 3600 seconds" in capsys.readouterr().err
