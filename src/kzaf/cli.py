@@ -181,6 +181,13 @@ def _cmd_import_comtrade(args: argparse.Namespace) -> int:
     except comtrade.ComtradeError as exc:  # the file is bad: nothing was imported
         print(f"kzaf import comtrade: {exc}", file=sys.stderr)
         return EXIT_INPUT
+    except FileNotFoundError:  # no such file to import: bad input, as for every subcommand
+        raise
+    except OSError as exc:  # the import could not be written (a full disk): the work failed
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"kzaf import comtrade: cannot write the import{where}: {exc.strerror or exc}",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_FAILED
     for line in summary.lines():
         _LOG.info(line)
     return 0

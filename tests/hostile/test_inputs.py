@@ -732,3 +732,25 @@ def test_a_pause_between_api_calls_is_bounded(value, capsys):
                   f"--min-interval={value}", "--base-url", "http://127.0.0.1:9"])  # fmt: skip
     assert stop.value.code == 2
     assert "must be 0 to 3600 seconds" in capsys.readouterr().err
+
+
+def test_a_full_disk_while_importing_is_one_line_and_leaves_nothing(tmp_path, monkeypatch, capsys):
+    """Attack (an unlucky operator): the disk fills while the import writes its Parquet file;
+    an OSError traceback followed. Defence: one line naming what could not be written, exit 1
+    (the work failed; the input was fine), and no partial file left behind."""
+    import errno
+
+    import pyarrow.parquet as pq
+
+    def full(self, table, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", full)
+    fixture = (
+        PROJECT_ROOT / "tests/fixtures/comtrade/comtrade_KAZ_AFG_monthly_2019-2024_SYNTHETIC.csv"
+    )
+    out = tmp_path / "imported"
+    status, err = _kzaf(["import", "comtrade", str(fixture), "--out-dir", str(out)], capsys)
+    assert status == 1
+    assert "No space left on device" in _one_line(err)
+    assert not [p for p in out.rglob("*") if p.is_file()]
