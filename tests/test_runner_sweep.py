@@ -11,8 +11,8 @@ import pytest
 from sweep_fixtures import pair_notebook
 
 from kzaf import cli
+from kzaf.parameters.values import Given
 from kzaf.runner import compare, plan, run, sweep
-from kzaf.runner.parameter_values import Given
 
 # ---------------------------------------------------------------------------------------------
 # Expansion

@@ -2,7 +2,7 @@
 
 import yaml
 
-from kzaf.parameter_cell import notebook_parameters
+from kzaf.parameters.cell import notebook_parameters
 from kzaf.paths import NOTEBOOKS_DIR
 
 NOTEBOOK = NOTEBOOKS_DIR / "01_trade_trajectory.ipynb"

@@ -126,7 +126,6 @@ from kzaf.event.shipment import (
     BUYER_CODE,
     CAPACITY_CODE,
     CONTEXT_PREFIX,
-    DATA_SOURCES,
     UNIT,
     UNIT_PRICE_CODE,
     Event,
@@ -140,6 +139,7 @@ from kzaf.text.numbers import (
     fmt_range,
     fmt_signed,
 )
+from kzaf.vocabulary import DATA_SOURCES
 
 __all__ = [
     "ANNUAL_COLUMNS",

@@ -11,8 +11,9 @@ from typing import Any
 import pandas as pd
 
 from kzaf import series
-from kzaf.event.shipment import DATA_SOURCES, UNIT
+from kzaf.event.shipment import UNIT
 from kzaf.series import SourcePolicy
+from kzaf.vocabulary import DATA_SOURCES
 
 # ---------------------------------------------------------------------------------------------
 # Monthly series

@@ -20,7 +20,6 @@ UNIT_PRICE_CODE = "locomotive_unit_price"
 CAPACITY_CODE = "locomotive_plant_capacity"
 BUYER_CODE = "locomotive_buyer"
 CONTEXT_PREFIX = "locomotive_"  # every other locomotive figure is shown beside them
-DATA_SOURCES = ("published", "comtrade")
 _FLOW_WORD = {"export": "exports", "import": "imports", "turnover": "turnover"}
 _MIRROR_FLOW = {"export": "import", "import": "export", "turnover": "turnover"}
 

@@ -1,6 +1,5 @@
 """Run the notebook collection: ``kzaf run``, ``kzaf sweep`` and ``kzaf params``.
 
-- :mod:`kzaf.runner.parameter_values`  parameter values: parsing, type checks, per-notebook values
 - :mod:`kzaf.runner.plan`        notebooks, run files and parameter sets -> jobs
 - :mod:`kzaf.runner.cache`       fingerprints of inputs; reuse of unchanged notebook runs
 - :mod:`kzaf.runner.sweep`       a grid of parameter values -> parameter sets
@@ -13,7 +12,8 @@
 - :mod:`kzaf.runner.redact`      secrets from the environment kept out of every output
 - :mod:`kzaf.runner.run`         the whole run: check, reuse, execute, publish
 
-Importing this package is cheap; papermill and nbconvert load only in worker processes.
+Parameter values, types and rules are :mod:`kzaf.parameters`. Importing this package is
+cheap; papermill and nbconvert load only in worker processes.
 """
 
 from kzaf.runner.run import main, show_parameters

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kzaf.parameter_cell import Parameter, ParameterCellError, notebook_parameters
-from kzaf.parameter_rules import ParameterRuleError, broken, rules_of
-from kzaf.runner.parameter_values import (
+from kzaf.parameters.cell import Parameter, ParameterCellError, notebook_parameters
+from kzaf.parameters.listing import describe
+from kzaf.parameters.rules import ParameterRuleError, broken, rules_of
+from kzaf.parameters.values import (
     Assignments,
     ParameterError,
-    describe,
     from_mapping,
     matches,
     resolve,
@@ -42,7 +42,7 @@ class Notebook:
     title: str
     parameters: list[Parameter]
     source_sha256: str  # of the cells' types, sources and tags (not outputs) and the kernel
-    rules: dict[str, str] = field(default_factory=dict)  # kzaf.parameter_rules, by parameter
+    rules: dict[str, str] = field(default_factory=dict)  # kzaf.parameters.rules, by parameter
 
 
 def discover(directory: Path) -> list[Path]:
@@ -327,10 +327,7 @@ def build_jobs(
             # Ranges and relations, once every value has its declared type.
             if not any(p.startswith(nb.stem + ":") for p in found):
                 where = f"{nb.stem} (set {parameter_set.name!r})" if several else nb.stem
-                broken_rules = [f"{where}: {b}" for b in broken(nb.rules, values.effective)]
-                if broken_rules:
-                    problems += broken_rules
-                    involved[nb.stem] = nb
+                problems += [f"{where}: {b}" for b in broken(nb.rules, values.effective)]
             jobs.append(
                 Job(parameter_set.name, nb, values.overrides, values.effective, values.sources)
             )
@@ -340,6 +337,9 @@ def build_jobs(
         problems += found
         if found:
             involved.update({nb.stem: nb for nb in cache.values()})
+    if problems and not involved:  # values that break rules: one line each
+        hint = "nothing was run (`kzaf params NOTEBOOK` lists every rule)"
+        raise ParameterError("\n".join([*problems[:-1], f"{problems[-1]}; {hint}"]))
     if problems:
         lines = ["parameter problems; nothing was run:"]
         lines += [f"  - {p}" for p in problems]

@@ -37,8 +37,9 @@ from typing import IO, Any
 
 from kzaf import paths
 from kzaf.logs import RunLog as Log
+from kzaf.parameters.listing import describe
+from kzaf.parameters.values import Assignments, ParameterError, from_cli
 from kzaf.runner import cache, engines, kernel_server, plan, store, sweep
-from kzaf.runner.parameter_values import Assignments, ParameterError, describe, from_cli
 from kzaf.runner.redact import redact_text, redact_tree, secret_variables
 
 LATEST = "latest"

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kzaf.runner.parameter_values import Assignments, Given
+from kzaf.parameters.values import Assignments, Given
 from kzaf.runner.plan import DEFAULT_SET, ParameterSet, PlanError
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")

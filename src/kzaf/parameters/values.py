@@ -20,179 +20,19 @@ Per-notebook values beat values for all notebooks; within each, later sources be
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import difflib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kzaf.parameter_cell import Parameter
-
-SUPPORTED_TYPES = (
-    "int, float, str, bool, None, list, dict, list[T], dict[K, V], X | Y, Optional[X], "
-    "Union[X, Y], Literal[...], Any"
-)
+from kzaf.parameters.cell import Parameter
+from kzaf.parameters.rules import shown
+from kzaf.parameters.types import NO, TypeSpec, coerce, parse_annotation
 
 
 class ParameterError(ValueError):
     """Parameters that cannot be used; the message lists every problem and the valid names."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Types written in a parameters cell
-
-
-@dataclass(frozen=True)
-class TypeSpec:
-    kind: str  # any, none, bool, int, float, str, list, dict, union, literal
-    args: tuple[Any, ...] = ()
-
-
-ANY = TypeSpec("any")
-_SIMPLE = {
-    "int": TypeSpec("int"),
-    "float": TypeSpec("float"),
-    "str": TypeSpec("str"),
-    "bool": TypeSpec("bool"),
-    "None": TypeSpec("none"),
-    "NoneType": TypeSpec("none"),
-    "list": TypeSpec("list", (ANY,)),
-    "List": TypeSpec("list", (ANY,)),
-    "dict": TypeSpec("dict", (ANY, ANY)),
-    "Dict": TypeSpec("dict", (ANY, ANY)),
-    "Any": ANY,
-    "object": ANY,
-}
-
-
-def parse_annotation(text: str) -> TypeSpec:
-    """The checkable form of a type annotation; ValueError if kzaf cannot check it."""
-    try:
-        node = ast.parse(text.strip(), mode="eval").body
-        return _spec(node)
-    except (SyntaxError, ValueError) as exc:
-        raise ValueError(
-            f"type {text!r} is not one kzaf can check (supported: {SUPPORTED_TYPES})"
-        ) from exc
-
-
-def _name(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if (
-        isinstance(node, ast.Attribute)
-        and isinstance(node.value, ast.Name)
-        and node.value.id in {"typing", "t"}
-    ):
-        return node.attr
-    return None
-
-
-def _spec(node: ast.expr) -> TypeSpec:
-    if isinstance(node, ast.Constant):
-        if node.value is None:
-            return TypeSpec("none")
-        if isinstance(node.value, str):  # a quoted annotation
-            return _spec(ast.parse(node.value, mode="eval").body)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return _union([_spec(node.left), _spec(node.right)])
-    name = _name(node)
-    if name is not None and name in _SIMPLE:
-        return _SIMPLE[name]
-    if isinstance(node, ast.Subscript):
-        base = _name(node.value)
-        items = list(node.slice.elts) if isinstance(node.slice, ast.Tuple) else [node.slice]
-        if base in {"list", "List"} and len(items) == 1:
-            return TypeSpec("list", (_spec(items[0]),))
-        if base in {"dict", "Dict"} and len(items) == 2:
-            return TypeSpec("dict", (_spec(items[0]), _spec(items[1])))
-        if base == "Optional" and len(items) == 1:
-            return _union([_spec(items[0]), TypeSpec("none")])
-        if base == "Union":
-            return _union([_spec(item) for item in items])
-        if base == "Literal":
-            return TypeSpec("literal", tuple(ast.literal_eval(item) for item in items))
-    raise ValueError(ast.unparse(node))
-
-
-def _union(specs: list[TypeSpec]) -> TypeSpec:
-    flat: list[TypeSpec] = []
-    for spec in specs:
-        flat += list(spec.args) if spec.kind == "union" else [spec]
-    return TypeSpec("union", tuple(flat))
-
-
-_NO = object()
-
-
-def coerce(value: Any, spec: TypeSpec) -> Any:
-    """``value`` as the type wants it (an int for a float becomes a float), or ``_NO``."""
-    container = _CONTAINERS.get(spec.kind)
-    return container(value, spec) if container else _coerce_scalar(value, spec)
-
-
-def _coerce_scalar(value: Any, spec: TypeSpec) -> Any:
-    kind = spec.kind
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if kind == "any":
-        return value if _plain(value) else _NO
-    if kind == "none":
-        return value if value is None else _NO
-    if kind == "bool":
-        return value if isinstance(value, bool) else _NO
-    if kind == "int":
-        return value if number and isinstance(value, int) else _NO
-    if kind == "float":
-        return float(value) if number else _NO
-    if kind == "str":
-        return value if isinstance(value, str) else _NO
-    if kind == "literal":
-        return value if any(type(value) is type(v) and value == v for v in spec.args) else _NO
-    raise AssertionError(kind)  # pragma: no cover
-
-
-def _coerce_list(value: Any, spec: TypeSpec) -> Any:
-    if not isinstance(value, list):
-        return _NO
-    items = [coerce(item, spec.args[0]) for item in value]
-    return _NO if any(item is _NO for item in items) else items
-
-
-def _coerce_dict(value: Any, spec: TypeSpec) -> Any:
-    if not isinstance(value, dict):
-        return _NO
-    out = {}
-    for key, item in value.items():
-        key2, item2 = coerce(key, spec.args[0]), coerce(item, spec.args[1])
-        if key2 is _NO or item2 is _NO or not isinstance(key2, str):
-            return _NO  # papermill writes dict keys as strings
-        out[key2] = item2
-    return out
-
-
-def _coerce_union(value: Any, spec: TypeSpec) -> Any:
-    for option in spec.args:
-        result = coerce(value, option)
-        if result is not _NO:
-            return result
-    return _NO
-
-
-_CONTAINERS = {"list": _coerce_list, "dict": _coerce_dict, "union": _coerce_union}
-
-
-def _plain(value: Any) -> bool:
-    """JSON-like values only: what papermill can write into a notebook."""
-    if value is None or isinstance(value, bool | int | str):
-        return True
-    if isinstance(value, float):
-        return True
-    if isinstance(value, list):
-        return all(_plain(v) for v in value)
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
-    return False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,7 +119,7 @@ def _papermill_reading(text: str) -> Any:
 
 
 def read_value(given: Given, spec: TypeSpec) -> Any:
-    """The value to pass, or ``_NO`` if no reading of it fits the declared type."""
+    """The value to pass, or ``NO`` if no reading of it fits the declared type."""
     if not given.text:
         return coerce(given.value, spec)
     text = given.value
@@ -293,9 +133,9 @@ def read_value(given: Given, spec: TypeSpec) -> Any:
     readings.append(text)
     for reading in readings:
         result = coerce(reading, spec)
-        if result is not _NO:
+        if result is not NO:
             return result
-    return _NO
+    return NO
 
 
 # ---------------------------------------------------------------------------------------------
@@ -361,10 +201,10 @@ def resolve(
                 problems.append(f"{stem}: parameter {name!r}: {exc}")
                 continue
             value = read_value(given, spec)
-            if value is _NO:
+            if value is NO:
                 problems.append(
                     f"{stem}: parameter {name!r} must be {parameter.annotation}, got "
-                    f"{given.value!r} (from {given.source}){where}"
+                    f"{shown(given.value)} (from {given.source}){where}"
                 )
             elif _holds_secret(value, secrets):
                 problems.append(
@@ -416,20 +256,3 @@ def _all_names(notebooks: Mapping[str, list[Parameter]]) -> list[str]:
 def _suggest(name: str, names: list[str]) -> str:
     close = difflib.get_close_matches(name, names, n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
-
-
-def describe(stem: str, params: list[Parameter], rules: Mapping[str, str] | None = None) -> str:
-    """The table printed by ``kzaf params`` and under a parameter error, then the rules."""
-    rows = [("name", "type", "default", "comment")]
-    rows += [(p.name, p.annotation, repr(p.default), p.comment) for p in params]
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    lines = [f"{stem} parameters:"] if stem else []
-    for row in rows:
-        cells = [row[i].ljust(widths[i]) for i in range(3)]
-        lines.append("  " + "  ".join([*cells, row[3]]).rstrip())
-    if not params:
-        lines.append("  (none)")
-    if rules:
-        lines.append("rules (checked before any kernel starts, and by the notebook itself):")
-        lines += [f"  {name}: {rule}" for name, rule in rules.items()]
-    return "\n".join(lines)
