@@ -15,7 +15,7 @@ UV_VERSION := 0.13.9
 run: $(STAMP)
 	$(BIN)/kzaf run
 
-LINTED := conftest.py src tests notebooks benchmarks tools
+LINTED := conftest.py src tests notebooks benchmarks tools etc
 
 # Lint and tests side by side (make -j2): mypy's quarter-minute on one core fits beside the
 # test run, which leaves some of the second core idle while kernels and browsers start.
@@ -40,7 +40,9 @@ suite-fast: $(STAMP)
 
 env: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml Makefile
+KERNEL_CONFIG := etc/ipython/ipython_kernel_config.py
+
+$(STAMP): requirements.lock pyproject.toml Makefile $(KERNEL_CONFIG)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	# sync makes the venv hold exactly the lock (removing strays), then add kzaf itself.
@@ -51,6 +53,9 @@ $(STAMP): requirements.lock pyproject.toml Makefile
 	# kzaf is installed editable, so its own modules are compiled here (uv compiles only what
 	# it installs into the venv): every kernel imports them.
 	$(BIN)/python -m compileall -q src/kzaf
+	# Every kernel of the venv reads it (plain papermill, nbval, JupyterLab, kzaf run's): it
+	# drops ipykernel's notice about unencrypted local TCP, so a successful run prints nothing.
+	install -D -m 644 $(KERNEL_CONFIG) $(VENV)/etc/ipython/ipython_kernel_config.py
 	touch $(STAMP)
 
 # Re-execute the committed notebooks in place with their default parameters (so their saved
