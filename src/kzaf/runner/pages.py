@@ -14,6 +14,7 @@ import html
 import re
 from typing import Any
 
+from kzaf.report import TITLE_MIME
 from kzaf.runner.index import _environment, site_css
 
 ERROR_CELL_TAG = "papermill-error-cell-tag"
@@ -58,6 +59,8 @@ def _for_readers(output: Any) -> bool:
         return False
     if kind in ("display_data", "execute_result"):
         data = output.get("data", {})
+        if TITLE_MIME in data:  # the opening cell carries the title (_retitle)
+            return False
         shown = [v for k, v in data.items() if not k.startswith("application/vnd.kzaf")]
         return any(("".join(v) if isinstance(v, list) else str(v)).strip() for v in shown)
     return True
