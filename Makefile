@@ -10,22 +10,30 @@ STAMP  := $(VENV)/.kzaf-env
 # uv installs the lock in seconds; pinned so every machine resolves the same way.
 UV_VERSION := 0.13.9
 
-.PHONY: run test test-fast env lint suite suite-fast lock lab clean-env notebooks kernel
+.PHONY: run test test-fast test-quick env lint suite suite-fast suite-quick lock lab clean-env \
+	notebooks kernel
 
 run: $(STAMP)
 	$(BIN)/kzaf run
 
 LINTED := conftest.py src tests notebooks benchmarks tools etc
 
+# Three tiers; times measured on a 2-core machine (README, "Development", gives the figures):
+#   test        everything, what CI runs: lint, every test, nbval on every notebook   TEST_TIME
+#   test-fast   lint and every test except those executing notebooks or slow studies  FAST_TIME
+#   test-quick  the edit loop: ruff and the unit tests, no kernels, processes,
+#               browser or simulation studies                                         QUICK_TIME
 # Lint and tests side by side (make -j2): mypy's quarter-minute on one core fits beside the
 # test run, which leaves some of the second core idle while kernels and browsers start.
 test: $(STAMP)
 	$(MAKE) --no-print-directory -j2 lint suite
 
-# The inner loop: everything but the tests that execute notebooks or run long simulations
-# (about a minute). CI runs `make test`, which includes them.
 test-fast: $(STAMP)
 	$(MAKE) --no-print-directory -j2 lint suite-fast
+
+test-quick: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(MAKE) --no-print-directory suite-quick
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
@@ -40,6 +48,10 @@ suite: $(STAMP)
 
 suite-fast: $(STAMP)
 	$(BIN)/python -m pytest tests -n auto -m "not notebook and not slow"
+
+suite-quick: $(STAMP)
+	$(BIN)/python -m pytest tests -n auto -m "not notebook and not slow and not integration \
+		and not simulation"
 
 env: $(STAMP)
 

@@ -27,6 +27,8 @@ from kzaf.runner.redact import redact_tree
 from kzaf.runner.sanitize import sanitize_output_data
 from kzaf.text import escape_markdown
 
+pytestmark = pytest.mark.integration  # starts processes: not in test-quick
+
 # A secret that needs escaping in every format a run writes: HTML, JSON, URLs, Markdown.
 SECRET = "kz<af>&\"'\\-fixture-secret-55aa"
 ATTACKS = (

@@ -38,6 +38,8 @@ from kzaf.parameters import values as parameter_values
 from kzaf.paths import DATA_DIR, PROJECT_ROOT
 from kzaf.runner import cache, index, plan, run
 
+pytestmark = pytest.mark.integration  # starts processes: not in test-quick
+
 SECRET = "kzaf-fixture-secret-9f8e7d6c5b4a"
 MARKER = "kzaf-fixture-environment-marker-1234"
 

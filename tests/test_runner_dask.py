@@ -20,6 +20,8 @@ distributed = pytest.importorskip("distributed")
 sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
 from dask_processes import free_port, scheduler_and_worker  # noqa: E402
 
+pytestmark = pytest.mark.integration  # starts processes: not in test-quick
+
 
 def _args(*argv: str):
     parsed = cli.build_parser().parse_args(list(argv))

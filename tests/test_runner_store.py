@@ -17,6 +17,8 @@ from notebook_factory import failing_notebook, secret_notebook
 from kzaf import cli
 from kzaf.runner import run, store
 
+pytestmark = pytest.mark.integration  # starts processes: not in test-quick
+
 SECRET = "kzaf-fixture-secret-store-5e4d3c2b1a"
 
 

@@ -14,6 +14,8 @@ from kzaf import cli
 from kzaf.parameters.values import Given
 from kzaf.runner import compare, plan, run, sweep
 
+pytestmark = pytest.mark.integration  # starts processes: not in test-quick
+
 # ---------------------------------------------------------------------------------------------
 # Expansion
 
