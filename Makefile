@@ -18,11 +18,12 @@ run: $(STAMP)
 
 LINTED := conftest.py src tests notebooks benchmarks tools etc
 
-# Three tiers; times measured on a 2-core machine (README, "Development", gives the figures):
-#   test        everything, what CI runs: lint, every test, nbval on every notebook   TEST_TIME
-#   test-fast   lint and every test except those executing notebooks or slow studies  FAST_TIME
+# Three tiers; wall times measured on a 2-core machine shared with other work (README,
+# "Development", has the figures and loads):
+#   test        everything, what CI runs: lint, every test, nbval on every notebook   ~3 min
+#   test-fast   lint and every test except those executing notebooks or slow studies  ~1.5 min
 #   test-quick  the edit loop: ruff and the unit tests, no kernels, processes,
-#               browser or simulation studies                                         QUICK_TIME
+#               browser or simulation studies                                         ~25 s
 # Lint and tests side by side (make -j2): mypy's quarter-minute on one core fits beside the
 # test run, which leaves some of the second core idle while kernels and browsers start.
 test: $(STAMP)
