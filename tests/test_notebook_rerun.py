@@ -52,22 +52,25 @@ def _outputs_text(notebook: nbformat.NotebookNode) -> str:
     return str([cell.get("outputs", []) for cell in notebook.cells])
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_run_all_twice_in_one_kernel(path):
+def _run_all_twice(path, between=lambda notebook: None) -> list[str]:
+    """Run All, ``between(notebook)``, Run All again, in one kernel; each run's outputs."""
     notebook = nbformat.read(str(path), as_version=4)
     client = _client(notebook)
+    outputs = []
     with client.setup_kernel():
-        _run_all(client, notebook)
-        _run_all(client, notebook)  # raises CellExecutionError at the first failing cell
+        for step in (lambda notebook: None, between):
+            step(notebook)
+            _run_all(client, notebook)  # raises CellExecutionError at the first failing cell
+            outputs.append(_outputs_text(notebook))
+    return outputs
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_run_all_twice_in_one_kernel(path):
+    _run_all_twice(path)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_edit_a_parameter_and_run_all_again(path):
-    notebook = nbformat.read(str(path), as_version=4)
-    client = _client(notebook)
-    with client.setup_kernel():
-        _run_all(client, notebook)
-        before = _outputs_text(notebook)
-        _edit(notebook, path.stem)
-        _run_all(client, notebook)
-    assert _outputs_text(notebook) != before  # the edit reached the results
+    first, second = _run_all_twice(path, lambda notebook: _edit(notebook, path.stem))
+    assert second != first  # the edit reached the results

@@ -168,56 +168,75 @@ def resolve(
     they fit and are not reported when a set lacks their notebook or name; the caller checks
     them against the whole run with :func:`unmatched`.
     """
-    loose = loose or Assignments()
+    groups = (assignments, loose or Assignments())
     where = f" ({context})" if context else ""
     problems = [f"{p}{where}" for p in unmatched(notebooks, assignments)]
     secrets = {s for s in secret_values if s}
     resolved = {}
     for stem, params in notebooks.items():
-        declared = {p.name: p for p in params}
-        chosen: dict[str, Given] = {}
-        for group in (assignments, loose):
-            chosen.update({k: v for k, v in group.common.items() if k in declared})
-        for group in (assignments, loose):
-            for key, values in group.per_notebook.items():
-                if not matches(key, stem):
-                    continue
-                for name, given in values.items():
-                    if name in declared:
-                        chosen[name] = given
-                    else:
-                        problems.append(
-                            f"{stem}: unknown parameter {name!r} (from {given.source}){where}"
-                            + _suggest(name, list(declared))
-                        )
+        chosen = _chosen(stem, params, groups, where, problems)
         overrides, sources = {}, {}
-        for name, parameter in declared.items():  # in the order the notebook declares them
-            if name not in chosen:
-                continue
-            given = chosen[name]
-            try:
-                spec = parse_annotation(parameter.annotation)
-            except ValueError as exc:
-                problems.append(f"{stem}: parameter {name!r}: {exc}")
-                continue
-            value = read_value(given, spec)
-            if value is NO:
-                problems.append(
-                    f"{stem}: parameter {name!r} must be {parameter.annotation}, got "
-                    f"{shown(given.value)} (from {given.source}){where}"
-                )
-            elif _holds_secret(value, secrets):
-                problems.append(
-                    f"{stem}: parameter {name!r} (from {given.source}) holds the value of a "
-                    "secret environment variable; secrets are read from the environment by "
-                    "the code that needs them, never passed as parameters"
-                )
-            else:
-                overrides[name], sources[name] = value, given.source
-        effective = {p.name: p.default for p in params}
-        effective.update(overrides)
+        for parameter in params:  # in the order the notebook declares them
+            if parameter.name in chosen:
+                given = chosen[parameter.name]
+                problem, value = _read(stem, parameter, given, secrets, where)
+                if problem:
+                    problems.append(problem)
+                else:
+                    overrides[parameter.name], sources[parameter.name] = value, given.source
+        effective = {p.name: p.default for p in params} | overrides
         resolved[stem] = Resolved(overrides, effective, sources)
     return resolved, problems
+
+
+def _chosen(
+    stem: str,
+    params: list[Parameter],
+    groups: tuple[Assignments, ...],
+    where: str,
+    problems: list[str],
+) -> dict[str, Given]:
+    """The value given for each declared parameter: for all notebooks, then for this one (a
+    name this notebook does not declare is a problem)."""
+    declared = [p.name for p in params]
+    chosen: dict[str, Given] = {}
+    for group in groups:
+        chosen.update({k: v for k, v in group.common.items() if k in declared})
+    for group in groups:
+        for key, values in group.per_notebook.items():
+            for name, given in values.items() if matches(key, stem) else []:
+                if name in declared:
+                    chosen[name] = given
+                else:
+                    problems.append(
+                        f"{stem}: unknown parameter {name!r} (from {given.source}){where}"
+                        + _suggest(name, declared)
+                    )
+    return chosen
+
+
+def _read(
+    stem: str, parameter: Parameter, given: Given, secrets: set[str], where: str
+) -> tuple[str, Any]:
+    """The value as the declared type reads it, or the problem with it."""
+    name = parameter.name
+    try:
+        spec = parse_annotation(parameter.annotation)
+    except ValueError as exc:
+        return f"{stem}: parameter {name!r}: {exc}", None
+    value = read_value(given, spec)
+    if value is NO:
+        return (
+            f"{stem}: parameter {name!r} must be {parameter.annotation}, got "
+            f"{shown(given.value)} (from {given.source}){where}"
+        ), None
+    if _holds_secret(value, secrets):
+        return (
+            f"{stem}: parameter {name!r} (from {given.source}) holds the value of a secret "
+            "environment variable; secrets are read from the environment by the code that "
+            "needs them, never passed as parameters"
+        ), None
+    return "", value
 
 
 def unmatched(notebooks: Mapping[str, list[Parameter]], assignments: Assignments) -> list[str]:
