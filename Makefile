@@ -20,7 +20,7 @@ LINTED := conftest.py src tests notebooks benchmarks tools etc
 
 # Three tiers; wall times measured on a 2-core machine shared with other work (README,
 # "Development", has the figures and loads):
-#   test        everything, what CI runs: lint, every test, nbval on every notebook   ~3 min
+#   test        everything, what CI runs: lint, every test, nbval on every notebook   3-6 min
 #   test-fast   lint and every test except those executing notebooks or slow studies  ~1.5 min
 #   test-quick  the edit loop: ruff and the unit tests, no kernels, processes,
 #               browser or simulation studies                                         ~25 s
