@@ -17,8 +17,16 @@ from kzaf.runner.execute import kernel_server
 _SERVER = contextlib.ExitStack()
 
 
+# The marks of tests that start kernels; a run without them (make test-quick) starts no server.
+KERNEL_MARKS = {"notebook", "integration", "slow"}
+
+
+def _starts_kernels(item: pytest.Item) -> bool:
+    return item.path.suffix == ".ipynb" or any(m.name in KERNEL_MARKS for m in item.iter_markers())
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    if kernel_server.in_use() or not items:
+    if kernel_server.in_use() or not any(_starts_kernels(item) for item in items):
         return
     env = _SERVER.enter_context(kernel_server.running())
     saved = {name: os.environ.get(name) for name in env}

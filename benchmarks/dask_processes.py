@@ -50,12 +50,13 @@ def scheduler_and_worker(
     procs: list[subprocess.Popen] = []
     try:
         scheduler = [DASK, "scheduler", "--host", "127.0.0.1", "--port", port, *LOOPBACK]
-        procs.append(
-            subprocess.Popen(scheduler, stderr=(logs / "scheduler.log").open("w"), **common)
-        )
+        # Each log is closed here once the process holds its own copy of the descriptor.
+        with (logs / "scheduler.log").open("w") as log:
+            procs.append(subprocess.Popen(scheduler, stderr=log, **common))
         worker = [DASK, "worker", address, "--host", "127.0.0.1", "--nworkers", str(workers),
                   "--nthreads", "1", *LOOPBACK]  # fmt: skip
-        procs.append(subprocess.Popen(worker, stderr=(logs / "worker.log").open("w"), **common))
+        with (logs / "worker.log").open("w") as log:
+            procs.append(subprocess.Popen(worker, stderr=log, **common))
         with distributed.Client(address, timeout=limit_s) as client:
             client.wait_for_workers(workers, timeout=limit_s)
         yield address, procs

@@ -11,7 +11,7 @@ from kzaf import audit
 from kzaf import event as ev
 from kzaf import risk as rk
 from kzaf import trajectory as tr
-from kzaf.parameter_cell import notebook_parameters
+from kzaf.parameters.cell import notebook_parameters
 from kzaf.paths import NOTEBOOKS_DIR
 
 BUILDS = {

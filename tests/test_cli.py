@@ -6,6 +6,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.integration  # starts processes: not in test-quick
+
 
 def _kzaf(*args):
     return subprocess.run(

@@ -169,6 +169,7 @@ def test_effect_words_never_exceed_the_interval(low, high, word):
         assert "raised" not in text and "lowered" not in text
 
 
+@pytest.mark.simulation  # a coverage study: not in make test-quick
 def test_no_pulse_never_reads_as_raised():
     """Simulated series without any event: wherever an interval includes zero, the paragraph
     neither says "raised" nor "lowered" nor calls the effect distinguishable from zero."""

@@ -20,6 +20,8 @@ from event_simulations import Scenario, simulate
 
 from kzaf.event import pulse_effect
 
+pytestmark = pytest.mark.simulation  # a simulation study: not in test-quick
+
 FAST = {"parameter_draws": 10, "n_draws": 1000}
 
 

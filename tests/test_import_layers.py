@@ -37,6 +37,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "kzaf.safe_yaml",
             "kzaf.table_text",
             "kzaf.problems",
+            # One list or rule per concept (standard library only).
+            "kzaf.vocabulary",
             # Process set-up every kzaf process runs first (workers, CLI, pytest).
             "kzaf.startup",
         ),
@@ -60,7 +62,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("plots", ("kzaf.plots", "kzaf.report")),
-    ("parameters", ("kzaf.parameter_cell", "kzaf.parameter_rules", "kzaf.runner.parameter_values")),
+    ("parameters", ("kzaf.parameters",)),
     # The runner's four wings, imports pointing one way: plan -> execute -> publish -> site.
     ("runner errors", ("kzaf.runner.errors",)),
     ("site", ("kzaf.runner.site",)),

@@ -31,6 +31,7 @@ print(json.dumps({
     "server": os.environ.get("KZAF_KERNEL_SERVER"),
     "kzaf_loaded": any(m == "kzaf" or m.startswith("kzaf.") for m in sys.modules),
     "draw": float(numpy.random.random()),
+    "max_columns": __import__("pandas").get_option("display.max_columns"),
 }))
 """
 
@@ -104,6 +105,8 @@ def test_kernels_come_from_the_server_and_take_the_requesters_folder_and_environ
         assert kernel["path0"] == str(folder)
         assert kernel["marker"] == "given"
         assert kernel["kzaf_loaded"] is False  # kzaf loads afresh in each kernel
+        # pandas as a fresh kernel sets it (a DataFrame's text form, which nbval compares).
+        assert kernel["max_columns"] == 20
         # The kernel is not the process jupyter_client started (that is the launcher).
         assert kernel["pid"] != launcher
     assert seen[0]["draw"] != seen[1]["draw"], "numpy's global state must be reseeded per kernel"

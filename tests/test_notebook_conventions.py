@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kzaf.parameter_cell import ParameterCellError, notebook_parameters, parse_parameters_source
+from kzaf.parameters.cell import ParameterCellError, notebook_parameters, parse_parameters_source
 from kzaf.paths import NOTEBOOKS_DIR
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))

@@ -9,7 +9,7 @@ from pathlib import Path
 import papermill
 import pytest
 
-from kzaf.parameter_cell import notebook_parameters
+from kzaf.parameters.cell import notebook_parameters
 from kzaf.paths import NOTEBOOKS_DIR
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))

@@ -45,6 +45,29 @@ def test_title_is_escaped_in_html():
     assert "<script>" not in bundle["text/html"]
 
 
+def test_the_title_for_the_parameters_heads_the_notebook_once_and_the_page_once(monkeypatch):
+    """JupyterLab shows the pair's title as the notebook's heading; the reader page shows it
+    in place of the written title, and not a second time below."""
+    from kzaf.runner.site import pages
+
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda bundle, raw: shown.append(bundle))
+    report.title("The trajectory of Kyrgyzstan–*Afghanistan* trade")
+    (bundle,) = shown
+    assert bundle["text/markdown"] == r"# The trajectory of Kyrgyzstan–\*Afghanistan\* trade"
+    output = nbformat.v4.new_output("display_data", data=bundle)
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# The trajectory of a country pair's trade\n\nWhy."),
+            nbformat.v4.new_code_cell("report.title(...)", outputs=[output]),
+        ]
+    )
+    title = report.read_outputs(notebook, report.TITLE_MIME)[0]["text"]
+    reader = pages.for_readers(notebook, title)
+    assert reader.cells[0].source.startswith(r"# The trajectory of Kyrgyzstan–\*Afghanistan\*")
+    assert reader.cells[1].outputs == []
+
+
 def _fixture_ledger():
     return pd.DataFrame(
         [

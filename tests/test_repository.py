@@ -46,3 +46,11 @@ def test_ci_runs_the_readme_test_command():
     assert commands[:2] == ["make run", "make test"], commands
     assert "set -euo pipefail" in ci
     assert re.search(r"^make test$", ci, re.M)
+
+
+def test_property_tests_are_deterministic_and_untimed():
+    """tests/conftest.py's profile: the same examples every run, no per-example deadline (a
+    loaded machine once failed a deadline for reasons unrelated to the code)."""
+    from hypothesis import settings
+
+    assert settings().deadline is None and settings().derandomize

@@ -90,6 +90,7 @@ def test_noise_reproduces_the_trend_fits_t_prediction_intervals(baseline):
     assert np.all(np.diff(baseline.line_sd) > 0)  # the line grows less certain with distance
 
 
+@pytest.mark.simulation  # a coverage study: not in make test-quick
 @pytest.mark.parametrize("n", [4, 8])
 def test_reach_probability_is_calibrated_on_short_series(n):
     """Simulated short series (truth known): a threshold the paths give a 10% chance three

@@ -34,11 +34,15 @@ from run_env import without_kzaf_variables
 
 from kzaf import cli
 from kzaf.checksums import file_sha256
+from kzaf.parameters import types as parameter_types
+from kzaf.parameters import values as parameter_values
 from kzaf.paths import DATA_DIR, PROJECT_ROOT
-from kzaf.runner import parameter_values, run
+from kzaf.runner import run
 from kzaf.runner.plan import jobs, notebooks
 from kzaf.runner.plan.run_files import read_run_file
 from kzaf.runner.site import index
+
+pytestmark = pytest.mark.integration  # starts processes: not in test-quick
 
 SECRET = "kzaf-fixture-secret-9f8e7d6c5b4a"
 MARKER = "kzaf-fixture-environment-marker-1234"
@@ -469,7 +473,7 @@ def test_parameter_file_with_notebook_sections(one_notebook, capsys):
     ],
 )
 def test_values_are_read_like_papermill_then_yaml(annotation, text, expected):
-    spec = parameter_values.parse_annotation(annotation)
+    spec = parameter_types.parse_annotation(annotation)
     value = parameter_values.read_value(parameter_values.Given(text, "-p", text=True), spec)
     assert value == expected and type(value) is type(expected)
 
@@ -480,14 +484,14 @@ def test_values_are_read_like_papermill_then_yaml(annotation, text, expected):
      ("dict[str, int]", {1: 1}), ("None", 0), ("Literal['a']", "b"), ("bool", 1)],
 )  # fmt: skip
 def test_values_of_the_wrong_type_are_refused(annotation, value):
-    spec = parameter_values.parse_annotation(annotation)
+    spec = parameter_types.parse_annotation(annotation)
     given = parameter_values.Given(value, "file")
-    assert parameter_values.read_value(given, spec) is parameter_values._NO
+    assert parameter_values.read_value(given, spec) is parameter_types.NO
 
 
 def test_unsupported_annotation_is_reported():
     with pytest.raises(ValueError, match=r"not one kzaf can check .*list\[T\]"):
-        parameter_values.parse_annotation("pd.DataFrame")
+        parameter_types.parse_annotation("pd.DataFrame")
 
 
 def test_kzaf_params_prints_name_type_default_comment(one_notebook):

@@ -22,12 +22,7 @@ distributed = pytest.importorskip("distributed")
 sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
 from dask_processes import free_port, scheduler_and_worker  # noqa: E402
 
-# papermill (nbclient) run in a Dask worker thread leaves that thread's event loop and kernel
-# sockets for the garbage collector: the libraries' leak, reported as unraisable warnings.
-pytestmark = [
-    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
-    pytest.mark.filterwarnings("ignore::ResourceWarning"),
-]
+pytestmark = pytest.mark.integration  # starts processes: not in test-quick
 
 
 def _args(*argv: str):

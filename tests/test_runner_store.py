@@ -18,6 +18,8 @@ from kzaf import cli
 from kzaf.runner import run
 from kzaf.runner.publish import runs, store
 
+pytestmark = pytest.mark.integration  # starts processes: not in test-quick
+
 SECRET = "kzaf-fixture-secret-store-5e4d3c2b1a"
 
 

@@ -11,13 +11,15 @@ import pytest
 from sweep_fixtures import pair_notebook
 
 from kzaf import cli
+from kzaf.parameters.values import Assignments, Given
 from kzaf.runner import run
 from kzaf.runner.errors import PlanError
-from kzaf.runner.parameter_values import Assignments, Given
 from kzaf.runner.plan import sweep
 from kzaf.runner.plan.run_files import read_run_file
 from kzaf.runner.plan.sets import SET_NAME, ParameterSet
 from kzaf.runner.site import compare
+
+pytestmark = pytest.mark.integration  # starts processes: not in test-quick
 
 # ---------------------------------------------------------------------------------------------
 # Expansion

@@ -3,6 +3,10 @@
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.integration  # starts processes: not in test-quick
+
 CHECK = """
 import sys
 import {module}

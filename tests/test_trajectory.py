@@ -425,13 +425,8 @@ def test_answer_paragraph_states_the_numbers(two_sources):
     assert "Reaching $300M by 2026 from $150M in 2024 needs +41.4% a year." in text
 
 
-def test_parameter_checks_name_the_parameter():
-    with pytest.raises(ValueError, match=r"parameter 'flows'.*'exports'"):
-        tr.check_flows(["turnover", "exports"])
-    with pytest.raises(ValueError, match=r"'start_year' .*'end_year'"):
-        tr.check_years(2025, 2020)
-    with pytest.raises(ValueError, match="parameter 'alpha'"):
-        tr.check_alpha(1.5)
+def test_data_source_checks_name_the_parameter():
+    # Flows, years and alpha are the notebook's rules (tests/test_parameter_rules.py).
     obs, src = observations_and_sources([fig("Z", "turnover", "2023-01", "2023-12", 5)])
     tables = types.SimpleNamespace(observations=obs, sources=src, imported=None)
     with pytest.raises(ValueError, match="parameter 'data_source' must be one of"):

@@ -1,7 +1,7 @@
 """The trajectory notebook's second parameter set names only real parameters, with their types."""
 
 from kzaf import safe_yaml
-from kzaf.parameter_cell import notebook_parameters
+from kzaf.parameters.cell import notebook_parameters
 from kzaf.paths import NOTEBOOKS_DIR
 
 NOTEBOOK = NOTEBOOKS_DIR / "01_trade_trajectory.ipynb"

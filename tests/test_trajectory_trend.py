@@ -15,6 +15,7 @@ def test_exact_exponential_series_gives_its_growth():
     assert row["fitted"] == pytest.approx(100 * 1.2**8, rel=1e-9)
 
 
+@pytest.mark.simulation  # a coverage study: not in make test-quick
 def test_interval_covers_true_growth_near_nominal_rate():
     rng = np.random.default_rng(7)
     years = np.arange(2010, 2022)
@@ -54,6 +55,7 @@ def test_intervals_are_statsmodels_prediction_intervals():
     assert np.allclose(fit.predictions["upper"], np.exp(reference["obs_ci_upper"]))
 
 
+@pytest.mark.simulation  # a coverage study: not in make test-quick
 @pytest.mark.parametrize("n", [3, 5, 8, 10])
 def test_default_errors_cover_near_nominal_on_few_points(n):
     """On 3-8 annual points the default (classical, t) interval keeps its 90% promise;
@@ -80,6 +82,7 @@ def test_growth_interval_is_statsmodels_slope_interval():
     assert fit.growth_high == pytest.approx(np.expm1(reference[1, 1]), rel=1e-12)
 
 
+@pytest.mark.simulation  # a coverage study: not in make test-quick
 @pytest.mark.parametrize("n", [3, 6, 10])
 def test_prediction_interval_covers_the_next_values_near_nominal(n):
     """The trend's 90% prediction interval two years past the data holds the value that then

@@ -70,3 +70,26 @@ def test_a_failing_notebook_is_written_with_its_error(tmp_path, writes):
         c for c in _executed(output) if any(o.get("ename") == "ValueError" for o in c["outputs"])
     ]
     assert len(failed) == 1
+
+
+def test_a_job_in_a_thread_closes_the_event_loop_papermill_left_there(tmp_path: Path):
+    """In a Dask worker's thread, papermill's synchronous calls leave an event loop nobody
+    closes; the garbage collector's ResourceWarning then fails whatever test runs next."""
+    import threading
+
+    from jupyter_core.utils import ensure_event_loop, run_sync
+
+    async def nothing() -> None:
+        return None
+
+    seen = []
+
+    def job() -> None:
+        run_sync(nothing)()  # as nbclient does
+        seen.append(ensure_event_loop())
+        worker._close_thread_event_loop()
+
+    thread = threading.Thread(target=job)
+    thread.start()
+    thread.join()
+    assert seen[0].is_closed()

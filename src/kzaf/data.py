@@ -22,9 +22,9 @@ from typing import Any
 
 import pandas as pd
 
-from kzaf import table_text
+from kzaf import table_text, vocabulary
 from kzaf.checksums import REHASH_HINT, file_sha256
-from kzaf.frames import rows as table_rows
+from kzaf.frames import records as frame_records
 from kzaf.paths import data_dir
 from kzaf.problems import Problem
 
@@ -74,11 +74,6 @@ class UnknownCountryError(KeyError):
 
 # ---------------------------------------------------------------------------------------------
 # Tables
-
-
-# Where a notebook's figures come from (its ``data_source`` parameter): the published tables
-# alone, or with UN Comtrade figures imported beside them (kzaf.inputs.load reads both).
-DATA_SOURCES: tuple[str, ...] = ("published", "comtrade")
 
 
 @dataclass(frozen=True)
@@ -237,35 +232,21 @@ def rehash(directory: Path | str | None = None) -> list[str]:
 
 
 def country_lookup(countries: pd.DataFrame) -> dict[str, str]:
-    """Every accepted spelling (ISO3, M49, Comtrade code, name, alternates) -> ISO3."""
-    lookup: dict[str, str] = {}
-    for row in table_rows(countries, index=False):
-        keys = [row.iso3, row.m49, row.comtrade_code, row.name]
-        keys += str(row.alternates).split("|") if not pd.isna(row.alternates) else []
-        # A missing code or alternate is no spelling: str() of it ("<NA>", "nan") must not
-        # become a key that names the country.
-        for key in keys:
-            if not pd.isna(key) and str(key).strip():
-                lookup[_fold(str(key))] = row.iso3
-        lookup[_fold(str(int(row.m49)))] = row.iso3  # "004" and "4" both name Afghanistan
-    return lookup
+    """Every accepted spelling (ISO3, M49, Comtrade code, name, alternates) -> ISO3, folded by
+    the one rule of :func:`kzaf.vocabulary.fold` (the parameter rules use the same lookup)."""
+    return vocabulary.spellings(frame_records(countries))
 
 
 def resolve_country(value: str | int, countries: pd.DataFrame, *, what: str = "country") -> str:
     """The ISO3 code of a country given by name or code; an unknown one is an error."""
-    lookup = country_lookup(countries)
-    key = _fold(str(value))
-    if key not in lookup:
+    code = vocabulary.country_code(value, country_lookup(countries))
+    if code is None:
         known = ", ".join(sorted(countries["iso3"]))
         raise UnknownCountryError(
             f"unknown {what} {value!r}: not a code, name or alternate in data/countries.csv "
             f"(known ISO3 codes: {known}); add it to the table rather than guessing"
         )
-    return lookup[key]
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
+    return code
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from kzaf import data
-from kzaf.data import DATA_SOURCES, ImportedFigures, Tables
+from kzaf.data import ImportedFigures, Tables
+from kzaf.vocabulary import DATA_SOURCES
 
 
 def load(data_source: str = "published", directory: Path | str | None = None) -> Tables:

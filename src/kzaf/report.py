@@ -162,12 +162,17 @@ def answer(text: str) -> None:
 
 
 def title(text: str) -> None:
-    """The page's title for the parameters in force ("The trajectory of Uzbekistan–Afghanistan
-    trade"): the runner puts it on the reader page and the index in place of the notebook's
-    written title, which names the default pair. Shows nothing in the notebook itself."""
+    """The title for the parameters in force ("The trajectory of Uzbekistan–Afghanistan
+    trade"), shown as the notebook's heading where it is called (JupyterLab's table of contents
+    lists it, so the notebook is titled for its pair, not only its page). The runner puts it on
+    the reader page and the index in place of the notebook's written title, which names no
+    pair, and leaves this heading off the reader page (it would say the title twice)."""
     from IPython.display import display
 
-    display({"text/plain": "", TITLE_MIME: {"text": text}}, raw=True)
+    from kzaf.text.escape import escape_markdown
+
+    heading = f"# {escape_markdown(text)}"
+    display({"text/markdown": heading, "text/plain": text, TITLE_MIME: {"text": text}}, raw=True)
 
 
 def key_points(points: list[str], title: str = "In short") -> None:

@@ -37,6 +37,7 @@ import pandas as pd
 
 from kzaf.frames import records as frame_records
 from kzaf.provenance import attributed_to, statement_ids
+from kzaf.vocabulary import SOURCE_KINDS
 
 # Columns that identify "the same thing" across sources; figures are reconciled within a group.
 GROUP_KEYS: tuple[str, ...] = (
@@ -198,15 +199,7 @@ class SourcePolicy:
     """
 
     name: str = "official_first"
-    kind_order: tuple[str, ...] = (
-        "national_statistics",
-        "government_statement",
-        "afghan_official",
-        "international_database",
-        "international_organisation",
-        "research_report",
-        "media_report",
-    )
+    kind_order: tuple[str, ...] = SOURCE_KINDS  # national statistics first, media last
     precision_order: tuple[str, ...] = ("exact", "rounded", "at_least", "at_most", "about")
     prefer_later: bool = True
     avoid_suspect: bool = True

@@ -28,6 +28,8 @@ from kzaf.runner.publish.latest import move_latest
 from kzaf.runner.site.sanitize import sanitize_output_data
 from kzaf.text import escape_markdown
 
+pytestmark = pytest.mark.integration  # starts processes: not in test-quick
+
 # A secret that needs escaping in every format a run writes: HTML, JSON, URLs, Markdown.
 SECRET = "kz<af>&\"'\\-fixture-secret-55aa"
 ATTACKS = (

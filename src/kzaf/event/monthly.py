@@ -10,9 +10,9 @@ from typing import Any
 import pandas as pd
 
 from kzaf import series
-from kzaf.data import DATA_SOURCES
 from kzaf.event.shipment import UNIT
 from kzaf.series import SourcePolicy
+from kzaf.vocabulary import DATA_SOURCES
 
 # ---------------------------------------------------------------------------------------------
 # Monthly series

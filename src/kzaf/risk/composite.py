@@ -45,9 +45,9 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-NORMALISATIONS: tuple[str, ...] = ("min_max", "z_score", "rank")
-AGGREGATIONS: tuple[str, ...] = ("arithmetic", "geometric")
-DIMENSIONS: tuple[str, ...] = ("likelihood", "impact")
+from kzaf.vocabulary import AGGREGATIONS, NORMALISATIONS
+from kzaf.vocabulary import DIMENSIONS as DIMENSIONS  # re-exported: the risk modules read it here
+
 DIRECTIONS: tuple[str, ...] = ("higher_riskier", "higher_safer")
 GEOMETRIC_FLOOR = 0.01
 

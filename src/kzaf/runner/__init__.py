@@ -10,9 +10,9 @@ Four wings, imports pointing one way (plan -> execute -> publish -> site), joine
 - :mod:`kzaf.runner.site`     templates, reader/analyst pages, index, comparison, browser check
 - :mod:`kzaf.runner.run`      the core: plan -> execute -> publish, interrupts, exit statuses
 - :mod:`kzaf.runner.errors`   the one bad-input error the wings share
-- :mod:`kzaf.runner.parameter_values`  parameter values: parsing, type checks, per notebook
 
-Secrets (:mod:`kzaf.redaction`) and logging (:mod:`kzaf.logs`) sit below the runner. Importing
+Parameter values, types and rules are :mod:`kzaf.parameters`. Secrets (:mod:`kzaf.redaction`)
+and logging (:mod:`kzaf.logs`) sit below the runner. Importing
 this package is cheap; papermill and nbconvert load only in worker processes.
 """
 

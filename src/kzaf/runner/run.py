@@ -38,6 +38,8 @@ from typing import Any
 
 from kzaf import atomic, paths
 from kzaf.logs import RunLog as Log
+from kzaf.parameters.listing import describe
+from kzaf.parameters.values import ParameterError
 from kzaf.redaction import secret_variables
 from kzaf.runner.errors import PlanError
 from kzaf.runner.execute import dispatch, kernel_server
@@ -47,7 +49,6 @@ from kzaf.runner.execute.signals import (
     restore_handlers,
     set_handlers,
 )
-from kzaf.runner.parameter_values import ParameterError, describe
 from kzaf.runner.plan import notebooks as plan_notebooks
 from kzaf.runner.plan import prepare as planning
 from kzaf.runner.plan.options import RunOptions

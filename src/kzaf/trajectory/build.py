@@ -16,9 +16,6 @@ from kzaf.text.tables import Shown, table_or
 from kzaf.trajectory.annual import annual_trade, period_changes, trade_balance, yoy_growth
 from kzaf.trajectory.applicability import claims_apply
 from kzaf.trajectory.figures import (
-    check_alpha,
-    check_flows,
-    check_years,
     figure_conflicts,
     imported_figures,
     observations_in_use,
@@ -134,8 +131,9 @@ class Trajectory:
 def build(
     tables: Any, parameters: Mapping[str, Any], checks: Mapping[str, claims.Check]
 ) -> Trajectory:
-    """Resolve and check the parameters, then build the tables and the sections, in the
-    notebook's order."""
+    """Resolve the parameters, then build the tables and the sections, in the notebook's
+    order. The values have passed the notebook's rules (kzaf.parameters), which are not
+    checked again here."""
     chosen = _resolve(tables, parameters)
     both = {**chosen, **_compute(tables, parameters, chosen)}
     pair, reporter_name = chosen["pair"], chosen["names"][chosen["reporter"]]
@@ -168,15 +166,14 @@ def build(
 
 
 def _resolve(tables: Any, parameters: Mapping[str, Any]) -> dict[str, Any]:
-    """The parameters the analysis uses, resolved and checked (errors name the parameter)."""
+    """The parameters the analysis uses, resolved (an unknown country names its parameter)."""
     countries = tables.countries
     reporter, partner = (
         data.resolve_country(parameters[p], countries, what=f"{p} (parameter '{p}')")
         for p in ("reporter", "partner")
     )
-    check_years(parameters["start_year"], parameters["end_year"], parameters["target_year"])
     names = dict(zip(countries["iso3"], countries["name"], strict=True))
-    flows = check_flows(parameters["flows"])
+    flows = list(parameters["flows"])
     return {
         "reporter": reporter, "partner": partner,
         "peers": [data.resolve_country(p, countries, what="peer (parameter 'peers')")
@@ -184,7 +181,7 @@ def _resolve(tables: Any, parameters: Mapping[str, Any]) -> dict[str, Any]:
         "flows": flows, "start_year": parameters["start_year"],
         "end_year": parameters["end_year"],
         "target_value_usd_m": parameters["target_value_usd_m"],
-        "target_year": parameters["target_year"], "alpha": check_alpha(parameters["alpha"]),
+        "target_year": parameters["target_year"], "alpha": float(parameters["alpha"]),
         "policy": series.policy_from(parameters["source_policy"]), "names": names,
         "pair": f"{names[reporter]}–{names[partner]}",
         "flow": "turnover" if "turnover" in flows else flows[0],

@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 from kzaf import series
-from kzaf.data import DATA_SOURCES, ImportedFigures
+from kzaf.data import ImportedFigures
 from kzaf.text.conflicts import with_reasons
+from kzaf.vocabulary import DATA_SOURCES, FLOWS
 
 # =============================================================================================
 # Everything below works on figures (observations joined with their sources, as returned by
@@ -23,7 +24,6 @@ from kzaf.text.conflicts import with_reasons
 # =============================================================================================
 
 
-FLOWS: tuple[str, ...] = ("turnover", "export", "import")
 # A flow seen from the other side: what A exports to B, B imports from A.
 MIRROR_FLOW: dict[str, str] = {"turnover": "turnover", "export": "import", "import": "export"}
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -52,39 +52,6 @@ ANNUAL_COLUMNS: tuple[str, ...] = (
 
 # ---------------------------------------------------------------------------------------------
 # Parameters and inputs
-
-
-def check_flows(flows: Iterable[str], parameter: str = "flows") -> list[str]:
-    """The flows as a list; an unknown flow is an error naming the parameter."""
-    if isinstance(flows, str):
-        flows = [flows]
-    flows = list(flows)
-    unknown = [f for f in flows if f not in FLOWS]
-    if unknown or not flows:
-        raise ValueError(
-            f"parameter {parameter!r}: {unknown or 'empty list'} not allowed; "
-            f"choose one or more of {', '.join(FLOWS)}"
-        )
-    return flows
-
-
-def check_years(start_year: int, end_year: int, target_year: int | None = None) -> None:
-    """Start before end; a target year, if given, not before the start."""
-    if start_year > end_year:
-        raise ValueError(
-            f"parameters 'start_year' ({start_year}) and 'end_year' ({end_year}): "
-            "start_year must not come after end_year"
-        )
-    if target_year is not None and target_year < start_year:
-        raise ValueError(
-            f"parameter 'target_year' ({target_year}) lies before start_year ({start_year})"
-        )
-
-
-def check_alpha(alpha: float) -> float:
-    if not 0 < alpha < 1:
-        raise ValueError(f"parameter 'alpha' must lie strictly between 0 and 1, got {alpha!r}")
-    return float(alpha)
 
 
 def imported_figures(tables: Any, data_source: str) -> ImportedFigures | None:

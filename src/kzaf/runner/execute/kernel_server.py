@@ -21,7 +21,9 @@ What differs from a fresh kernel, and why it does not matter here:
 - libraries imported by the server are already in ``sys.modules`` (so a ``matplotlibrc`` in the
   notebook's folder is not read: kzaf sets its style in code);
 - numpy's global random state is reseeded in each child, as a fresh process would be; Python's
-  ``random`` reseeds itself after a fork.
+  ``random`` reseeds itself after a fork;
+- pandas, imported outside a kernel, would choose the terminal's ``display.max_columns``: the
+  server sets a kernel's (20), so a DataFrame prints as in a fresh kernel.
 
 The server refuses requests from another Python environment (another ``sys.prefix``), exits
 when the process that started it ends, and kills each kernel whose launcher has gone.
@@ -253,6 +255,11 @@ def preload() -> None:
             __import__(name)
         except ImportError as exc:  # a smaller environment: that import is paid by the kernel
             print(f"kernel server: not preloaded: {name} ({exc})", file=sys.stderr)
+    # pandas picks one default at import: 0 columns (fit the terminal) outside a kernel, 20 in
+    # one. Imported here, outside any kernel, it would pick 0, and every DataFrame's text form
+    # would differ from a fresh kernel's (strict nbval compares it): give it a kernel's.
+    if "pandas" in sys.modules:
+        sys.modules["pandas"].set_option("display.max_columns", 20)
     # The inline backend must load inside the kernel, where it hooks into IPython's display.
     assert "matplotlib_inline.backend_inline" not in sys.modules, "backend loaded too early"
     # What is loaded now lives as long as every kernel: the collector need never scan it again

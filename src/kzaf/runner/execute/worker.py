@@ -208,10 +208,37 @@ def _execute(job: dict[str, Any], output: Path, folder: Path) -> Exception | Non
     """papermill through its Python API; paths are absolute and the kernel's working folder is
     passed to the kernel (nbclient ``resources``), never papermill's ``cwd``: that changes the
     whole process's folder, which threads (a Dask worker's) share."""
+    throttle_saves()
+    try:
+        return _execute_with_retries(job, output, folder)
+    finally:
+        _close_thread_event_loop()
+
+
+def _close_thread_event_loop() -> None:
+    """papermill's synchronous calls (jupyter_core's run_sync) leave an event loop set for the
+    calling thread. In a process's main thread (a pool worker) the next job reuses it; in any
+    other thread (a Dask worker's) nobody would close it, and the garbage collector's warning
+    about it would surface later, in whatever code runs then. Close it here: the next job in
+    this thread gets a new one."""
+    import asyncio
+
+    if threading.current_thread() is threading.main_thread():
+        return
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:  # no loop set for this thread
+        return
+    if not loop.is_running() and not loop.is_closed():
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
+    asyncio.set_event_loop(None)
+
+
+def _execute_with_retries(job: dict[str, Any], output: Path, folder: Path) -> Exception | None:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    throttle_saves()
     error: Exception | None = None
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         try:

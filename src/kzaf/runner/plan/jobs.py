@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kzaf.parameter_rules import broken
-from kzaf.runner.parameter_values import (
+from kzaf.parameters.listing import describe
+from kzaf.parameters.rules import broken
+from kzaf.parameters.values import (
     Assignments,
     ParameterError,
-    describe,
     resolve,
     unmatched,
 )
@@ -81,6 +81,9 @@ def build_jobs(
         checked.problems += found
         if found:
             checked.involved.update({nb.stem: nb for nb in checked.read.values()})
+    if checked.problems and not checked.involved:  # values that break rules: one line each
+        hint = "nothing was run (`kzaf params NOTEBOOK` lists every rule)"
+        raise ParameterError("\n".join([*checked.problems[:-1], f"{checked.problems[-1]}; {hint}"]))
     if checked.problems:
         lines = ["parameter problems; nothing was run:"]
         lines += [f"  - {p}" for p in checked.problems]
@@ -117,10 +120,7 @@ def _set_jobs(
         # Ranges and relations, once every value has its declared type.
         if not any(p.startswith(nb.stem + ":") for p in found):
             where = f"{nb.stem} (set {parameter_set.name!r})" if several else nb.stem
-            broken_rules = [f"{where}: {b}" for b in broken(nb.rules, values.effective)]
-            if broken_rules:
-                checked.problems += broken_rules
-                checked.involved[nb.stem] = nb
+            checked.problems += [f"{where}: {b}" for b in broken(nb.rules, values.effective)]
         jobs.append(Job(parameter_set.name, nb, values.overrides, values.effective, values.sources))
     return jobs
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kzaf.parameter_cell import Parameter, ParameterCellError, notebook_parameters
-from kzaf.parameter_rules import ParameterRuleError, rules_of
+from kzaf.parameters.cell import Parameter, ParameterCellError, notebook_parameters
+from kzaf.parameters.rules import ParameterRuleError, rules_of
+from kzaf.parameters.values import matches
 from kzaf.runner.errors import PlanError
-from kzaf.runner.parameter_values import matches
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 
@@ -28,7 +28,7 @@ class Notebook:
     title: str
     parameters: list[Parameter]
     source_sha256: str  # of the cells' types, sources and tags (not outputs) and the kernel
-    rules: dict[str, str] = field(default_factory=dict)  # kzaf.parameter_rules, by parameter
+    rules: dict[str, str] = field(default_factory=dict)  # kzaf.parameters.rules, by parameter
 
 
 def discover(directory: Path) -> list[Path]:

@@ -10,10 +10,10 @@ from typing import Any
 
 from kzaf import paths
 from kzaf.logs import RunLog
+from kzaf.parameters.values import Assignments, from_cli
 from kzaf.redaction import secret_variables
 from kzaf.runner.errors import PlanError
 from kzaf.runner.execute.kernel_server import Started
-from kzaf.runner.parameter_values import Assignments, from_cli
 from kzaf.runner.plan import sweep
 from kzaf.runner.plan.jobs import Job, build_jobs, job_key
 from kzaf.runner.plan.options import RunOptions, Settings, log_path, resolve

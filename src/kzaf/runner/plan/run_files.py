@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kzaf.parameters.values import Assignments, ParameterError, from_mapping
 from kzaf.runner.errors import PlanError
-from kzaf.runner.parameter_values import Assignments, ParameterError, from_mapping
 from kzaf.runner.plan.sets import DEFAULT_SET, MAX_SET_NAME, SET_NAME, ParameterSet
 from kzaf.runner.plan.sweep import axes_from_mapping
 

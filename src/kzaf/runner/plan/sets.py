@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kzaf.runner.parameter_values import Assignments
+from kzaf.parameters.values import Assignments
 
 DEFAULT_SET = "default"
 SET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kzaf.parameters.values import Assignments, Given
 from kzaf.runner.errors import PlanError
-from kzaf.runner.parameter_values import Assignments, Given
 from kzaf.runner.plan.sets import DEFAULT_SET, MAX_SET_NAME, ParameterSet
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")

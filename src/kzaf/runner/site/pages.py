@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from kzaf.report import TITLE_MIME
 from kzaf.runner.site.references import cite_sources
 from kzaf.runner.site.shell import environment, site_css
 
@@ -61,6 +62,8 @@ def _for_readers(output: Any) -> bool:
         return False
     if kind in ("display_data", "execute_result"):
         data = output.get("data", {})
+        if TITLE_MIME in data:  # the opening cell carries the title (_retitle)
+            return False
         shown = [v for k, v in data.items() if not k.startswith("application/vnd.kzaf")]
         return any(("".join(v) if isinstance(v, list) else str(v)).strip() for v in shown)
     return True

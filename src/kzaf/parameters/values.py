@@ -20,179 +20,19 @@ Per-notebook values beat values for all notebooks; within each, later sources be
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import difflib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kzaf.parameter_cell import Parameter
-
-SUPPORTED_TYPES = (
-    "int, float, str, bool, None, list, dict, list[T], dict[K, V], X | Y, Optional[X], "
-    "Union[X, Y], Literal[...], Any"
-)
+from kzaf.parameters.cell import Parameter
+from kzaf.parameters.rules import shown
+from kzaf.parameters.types import NO, TypeSpec, coerce, parse_annotation
 
 
 class ParameterError(ValueError):
     """Parameters that cannot be used; the message lists every problem and the valid names."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Types written in a parameters cell
-
-
-@dataclass(frozen=True)
-class TypeSpec:
-    kind: str  # any, none, bool, int, float, str, list, dict, union, literal
-    args: tuple[Any, ...] = ()
-
-
-ANY = TypeSpec("any")
-_SIMPLE = {
-    "int": TypeSpec("int"),
-    "float": TypeSpec("float"),
-    "str": TypeSpec("str"),
-    "bool": TypeSpec("bool"),
-    "None": TypeSpec("none"),
-    "NoneType": TypeSpec("none"),
-    "list": TypeSpec("list", (ANY,)),
-    "List": TypeSpec("list", (ANY,)),
-    "dict": TypeSpec("dict", (ANY, ANY)),
-    "Dict": TypeSpec("dict", (ANY, ANY)),
-    "Any": ANY,
-    "object": ANY,
-}
-
-
-def parse_annotation(text: str) -> TypeSpec:
-    """The checkable form of a type annotation; ValueError if kzaf cannot check it."""
-    try:
-        node = ast.parse(text.strip(), mode="eval").body
-        return _spec(node)
-    except (SyntaxError, ValueError) as exc:
-        raise ValueError(
-            f"type {text!r} is not one kzaf can check (supported: {SUPPORTED_TYPES})"
-        ) from exc
-
-
-def _name(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if (
-        isinstance(node, ast.Attribute)
-        and isinstance(node.value, ast.Name)
-        and node.value.id in {"typing", "t"}
-    ):
-        return node.attr
-    return None
-
-
-def _spec(node: ast.expr) -> TypeSpec:
-    if isinstance(node, ast.Constant):
-        if node.value is None:
-            return TypeSpec("none")
-        if isinstance(node.value, str):  # a quoted annotation
-            return _spec(ast.parse(node.value, mode="eval").body)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return _union([_spec(node.left), _spec(node.right)])
-    name = _name(node)
-    if name is not None and name in _SIMPLE:
-        return _SIMPLE[name]
-    if isinstance(node, ast.Subscript):
-        base = _name(node.value)
-        items = list(node.slice.elts) if isinstance(node.slice, ast.Tuple) else [node.slice]
-        if base in {"list", "List"} and len(items) == 1:
-            return TypeSpec("list", (_spec(items[0]),))
-        if base in {"dict", "Dict"} and len(items) == 2:
-            return TypeSpec("dict", (_spec(items[0]), _spec(items[1])))
-        if base == "Optional" and len(items) == 1:
-            return _union([_spec(items[0]), TypeSpec("none")])
-        if base == "Union":
-            return _union([_spec(item) for item in items])
-        if base == "Literal":
-            return TypeSpec("literal", tuple(ast.literal_eval(item) for item in items))
-    raise ValueError(ast.unparse(node))
-
-
-def _union(specs: list[TypeSpec]) -> TypeSpec:
-    flat: list[TypeSpec] = []
-    for spec in specs:
-        flat += list(spec.args) if spec.kind == "union" else [spec]
-    return TypeSpec("union", tuple(flat))
-
-
-_NO = object()
-
-
-def coerce(value: Any, spec: TypeSpec) -> Any:
-    """``value`` as the type wants it (an int for a float becomes a float), or ``_NO``."""
-    container = _CONTAINERS.get(spec.kind)
-    return container(value, spec) if container else _coerce_scalar(value, spec)
-
-
-def _coerce_scalar(value: Any, spec: TypeSpec) -> Any:
-    kind = spec.kind
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if kind == "any":
-        return value if _plain(value) else _NO
-    if kind == "none":
-        return value if value is None else _NO
-    if kind == "bool":
-        return value if isinstance(value, bool) else _NO
-    if kind == "int":
-        return value if number and isinstance(value, int) else _NO
-    if kind == "float":
-        return float(value) if number else _NO
-    if kind == "str":
-        return value if isinstance(value, str) else _NO
-    if kind == "literal":
-        return value if any(type(value) is type(v) and value == v for v in spec.args) else _NO
-    raise AssertionError(kind)  # pragma: no cover
-
-
-def _coerce_list(value: Any, spec: TypeSpec) -> Any:
-    if not isinstance(value, list):
-        return _NO
-    items = [coerce(item, spec.args[0]) for item in value]
-    return _NO if any(item is _NO for item in items) else items
-
-
-def _coerce_dict(value: Any, spec: TypeSpec) -> Any:
-    if not isinstance(value, dict):
-        return _NO
-    out = {}
-    for key, item in value.items():
-        key2, item2 = coerce(key, spec.args[0]), coerce(item, spec.args[1])
-        if key2 is _NO or item2 is _NO or not isinstance(key2, str):
-            return _NO  # papermill writes dict keys as strings
-        out[key2] = item2
-    return out
-
-
-def _coerce_union(value: Any, spec: TypeSpec) -> Any:
-    for option in spec.args:
-        result = coerce(value, option)
-        if result is not _NO:
-            return result
-    return _NO
-
-
-_CONTAINERS = {"list": _coerce_list, "dict": _coerce_dict, "union": _coerce_union}
-
-
-def _plain(value: Any) -> bool:
-    """JSON-like values only: what papermill can write into a notebook."""
-    if value is None or isinstance(value, bool | int | str):
-        return True
-    if isinstance(value, float):
-        return True
-    if isinstance(value, list):
-        return all(_plain(v) for v in value)
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
-    return False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,7 +119,7 @@ def _papermill_reading(text: str) -> Any:
 
 
 def read_value(given: Given, spec: TypeSpec) -> Any:
-    """The value to pass, or ``_NO`` if no reading of it fits the declared type."""
+    """The value to pass, or ``NO`` if no reading of it fits the declared type."""
     if not given.text:
         return coerce(given.value, spec)
     text = given.value
@@ -295,9 +135,9 @@ def read_value(given: Given, spec: TypeSpec) -> Any:
     readings.append(text)
     for reading in readings:
         result = coerce(reading, spec)
-        if result is not _NO:
+        if result is not NO:
             return result
-    return _NO
+    return NO
 
 
 # ---------------------------------------------------------------------------------------------
@@ -330,56 +170,75 @@ def resolve(
     they fit and are not reported when a set lacks their notebook or name; the caller checks
     them against the whole run with :func:`unmatched`.
     """
-    loose = loose or Assignments()
+    groups = (assignments, loose or Assignments())
     where = f" ({context})" if context else ""
     problems = [f"{p}{where}" for p in unmatched(notebooks, assignments)]
     secrets = {s for s in secret_values if s}
     resolved = {}
     for stem, params in notebooks.items():
-        declared = {p.name: p for p in params}
-        chosen: dict[str, Given] = {}
-        for group in (assignments, loose):
-            chosen.update({k: v for k, v in group.common.items() if k in declared})
-        for group in (assignments, loose):
-            for key, values in group.per_notebook.items():
-                if not matches(key, stem):
-                    continue
-                for name, given in values.items():
-                    if name in declared:
-                        chosen[name] = given
-                    else:
-                        problems.append(
-                            f"{stem}: unknown parameter {name!r} (from {given.source}){where}"
-                            + _suggest(name, list(declared))
-                        )
+        chosen = _chosen(stem, params, groups, where, problems)
         overrides, sources = {}, {}
-        for name, parameter in declared.items():  # in the order the notebook declares them
-            if name not in chosen:
-                continue
-            given = chosen[name]
-            try:
-                spec = parse_annotation(parameter.annotation)
-            except ValueError as exc:
-                problems.append(f"{stem}: parameter {name!r}: {exc}")
-                continue
-            value = read_value(given, spec)
-            if value is _NO:
-                problems.append(
-                    f"{stem}: parameter {name!r} must be {parameter.annotation}, got "
-                    f"{given.value!r} (from {given.source}){where}"
-                )
-            elif _holds_secret(value, secrets):
-                problems.append(
-                    f"{stem}: parameter {name!r} (from {given.source}) holds the value of a "
-                    "secret environment variable; secrets are read from the environment by "
-                    "the code that needs them, never passed as parameters"
-                )
-            else:
-                overrides[name], sources[name] = value, given.source
-        effective = {p.name: p.default for p in params}
-        effective.update(overrides)
+        for parameter in params:  # in the order the notebook declares them
+            if parameter.name in chosen:
+                given = chosen[parameter.name]
+                problem, value = _read(stem, parameter, given, secrets, where)
+                if problem:
+                    problems.append(problem)
+                else:
+                    overrides[parameter.name], sources[parameter.name] = value, given.source
+        effective = {p.name: p.default for p in params} | overrides
         resolved[stem] = Resolved(overrides, effective, sources)
     return resolved, problems
+
+
+def _chosen(
+    stem: str,
+    params: list[Parameter],
+    groups: tuple[Assignments, ...],
+    where: str,
+    problems: list[str],
+) -> dict[str, Given]:
+    """The value given for each declared parameter: for all notebooks, then for this one (a
+    name this notebook does not declare is a problem)."""
+    declared = [p.name for p in params]
+    chosen: dict[str, Given] = {}
+    for group in groups:
+        chosen.update({k: v for k, v in group.common.items() if k in declared})
+    for group in groups:
+        for key, values in group.per_notebook.items():
+            for name, given in values.items() if matches(key, stem) else []:
+                if name in declared:
+                    chosen[name] = given
+                else:
+                    problems.append(
+                        f"{stem}: unknown parameter {name!r} (from {given.source}){where}"
+                        + _suggest(name, declared)
+                    )
+    return chosen
+
+
+def _read(
+    stem: str, parameter: Parameter, given: Given, secrets: set[str], where: str
+) -> tuple[str, Any]:
+    """The value as the declared type reads it, or the problem with it."""
+    name = parameter.name
+    try:
+        spec = parse_annotation(parameter.annotation)
+    except ValueError as exc:
+        return f"{stem}: parameter {name!r}: {exc}", None
+    value = read_value(given, spec)
+    if value is NO:
+        return (
+            f"{stem}: parameter {name!r} must be {parameter.annotation}, got "
+            f"{shown(given.value)} (from {given.source}){where}"
+        ), None
+    if _holds_secret(value, secrets):
+        return (
+            f"{stem}: parameter {name!r} (from {given.source}) holds the value of a secret "
+            "environment variable; secrets are read from the environment by the code that "
+            "needs them, never passed as parameters"
+        ), None
+    return "", value
 
 
 def unmatched(notebooks: Mapping[str, list[Parameter]], assignments: Assignments) -> list[str]:
@@ -418,20 +277,3 @@ def _all_names(notebooks: Mapping[str, list[Parameter]]) -> list[str]:
 def _suggest(name: str, names: list[str]) -> str:
     close = difflib.get_close_matches(name, names, n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
-
-
-def describe(stem: str, params: list[Parameter], rules: Mapping[str, str] | None = None) -> str:
-    """The table printed by ``kzaf params`` and under a parameter error, then the rules."""
-    rows = [("name", "type", "default", "comment")]
-    rows += [(p.name, p.annotation, repr(p.default), p.comment) for p in params]
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    lines = [f"{stem} parameters:"] if stem else []
-    for row in rows:
-        cells = [row[i].ljust(widths[i]) for i in range(3)]
-        lines.append("  " + "  ".join([*cells, row[3]]).rstrip())
-    if not params:
-        lines.append("  (none)")
-    if rules:
-        lines.append("rules (checked before any kernel starts, and by the notebook itself):")
-        lines += [f"  {name}: {rule}" for name, rule in rules.items()]
-    return "\n".join(lines)
