@@ -12,6 +12,8 @@ from notebook_factory import make_notebook
 
 from kzaf import cli
 
+pytestmark = pytest.mark.integration  # runs kzaf in processes: not in test-quick
+
 
 @pytest.fixture
 def notebook(tmp_path):

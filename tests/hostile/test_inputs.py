@@ -568,6 +568,7 @@ def trusted_tls(tmp_path, monkeypatch):
     return context
 
 
+@pytest.mark.integration  # a server on loopback, a second per case: not in test-quick
 @pytest.mark.parametrize(
     "where",
     [

@@ -17,6 +17,8 @@ import pytest
 from hostile_helpers import kzaf, other_host
 from notebook_factory import make_notebook
 
+pytestmark = pytest.mark.integration  # runs kzaf in processes: not in test-quick
+
 pytest.importorskip("playwright")
 
 PNG = (

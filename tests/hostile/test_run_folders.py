@@ -12,8 +12,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hostile_helpers import env, kzaf
 from notebook_factory import make_notebook
+
+pytestmark = pytest.mark.integration  # runs kzaf in processes: not in test-quick
 
 VALUE = "shared-value-7c41e9b2d5"  # printed by the notebook; a secret only in the second run
 

@@ -16,6 +16,8 @@ from notebook_factory import make_notebook
 
 from kzaf import cli
 
+pytestmark = pytest.mark.integration  # runs kzaf in processes: not in test-quick
+
 PRINTS_THE_KEY = (
     'import os, sys\nkey = os.environ["COMTRADE_API_KEY"]\n'
     "print(key)\nprint(key, file=sys.stderr)\n"
