@@ -30,10 +30,12 @@ from kzaf.risk.register import (
 )
 from kzaf.risk.scenarios import (
     Baseline,
+    PartYear,
     ScenarioParameters,
     TradePaths,
+    by_predictive,
+    predictive_range,
     reach_probabilities,
-    simulate_trade,
     trade_baseline,
 )
 from kzaf.risk.uncertainty import (
@@ -45,6 +47,7 @@ from kzaf.risk.uncertainty import (
     sensitivity,
     simulate_index,
 )
+from kzaf.trajectory import year_to_date_table
 
 REPORTER, PARTNER = "KAZ", "AFG"
 
@@ -66,8 +69,12 @@ class Assessment:
     ranking_drivers: pd.DataFrame
     annual_turnover: pd.DataFrame
     baseline: Baseline
-    paths: TradePaths
-    reach: pd.DataFrame
+    paths: TradePaths  # the headline paths (Student t predictive)
+    reach: pd.DataFrame  # their chance of reaching each threshold
+    runs: dict[str, TradePaths]  # the same paths under each predictive assumption
+    predictive_range: pd.DataFrame  # reach and downside under each assumption
+    part_year: PartYear | None  # the published part of a projected year the paths respect
+    downside_value: float  # the downside threshold, USD million
     equal_weights: bool
 
 
@@ -88,6 +95,26 @@ def annual_turnover(tables: Tables, policy: str = "official_first") -> pd.DataFr
             "source_id": annual["preferred_source_id"],
         }
     ).reset_index(drop=True)
+
+
+def part_year_turnover(
+    tables: Tables, after_year: int, pace: tuple[float, float]
+) -> PartYear | None:
+    """The longest published part (from January) of the first year after ``after_year`` with
+    one, as a condition on the paths; None when no later year has a part published."""
+    figures = series.reported_figures(
+        tables.observations, tables.sources, reporter=REPORTER, partner=PARTNER, flow="turnover"
+    )
+    parts = year_to_date_table(figures)
+    parts = parts[(parts["flow"] == "turnover") & (parts["year"] > after_year)]
+    if parts.empty:
+        return None
+    first = parts[parts["year"] == parts["year"].min()].sort_values("months").iloc[-1]
+    return PartYear(
+        year=int(first["year"]), months=int(first["months"]),
+        value_low=float(first["value_min"]), value_high=float(first["value_max"]),
+        pace_low=pace[0], pace_high=pace[1],
+    )  # fmt: skip
 
 
 def closure_frequency(
@@ -127,6 +154,9 @@ def assess(
     target_year: int = 2030,
     thresholds: Mapping[str, float] | None = None,
     baseline_anchor: str = "trend",
+    rho_max: float = 0.0,
+    part_year_pace: tuple[float, float] | None = (0.5, 2.0),
+    downside_value: float = 100.0,
 ) -> Assessment:
     """Run the assessment with one set of parameters (see the module notes)."""
     if target_year > horizon_year:
@@ -158,6 +188,10 @@ def assess(
             turnover, scenario or ScenarioParameters(), horizon_year=horizon_year,
             anchor=baseline_anchor, n_paths=n_paths, seed=seed,
             thresholds=thresholds or {"$3 billion": 3000.0}, target_year=target_year,
+            rho_max=rho_max, downside_value=downside_value,
+            part_year=None if part_year_pace is None else part_year_turnover(
+                tables, int(turnover["year"].max()), part_year_pace
+            ),
         ),
         equal_weights=bool(np.ptp(weight_vector(weights, matrix.risk_ids)) < 1e-12),
     )  # fmt: skip
@@ -216,14 +250,24 @@ def _trade_scenarios(
     seed: int,
     thresholds: Mapping[str, float],
     target_year: int,
+    rho_max: float,
+    downside_value: float,
+    part_year: PartYear | None,
 ) -> dict[str, Any]:
-    """The trade baseline, the simulated paths with shocks, and the chance of each threshold."""
+    """The trade baseline, the simulated paths with shocks under each predictive assumption
+    (kept where they fit the published part year), and the chance of each threshold."""
     baseline = trade_baseline(
-        turnover["year"].tolist(), turnover["value"].tolist(), horizon_year, anchor=anchor
-    )
-    paths = simulate_trade(baseline, scenario, n_draws=n_paths, seed=seed)
+        turnover["year"].tolist(), turnover["value"].tolist(), horizon_year, anchor=anchor,
+        rho_max=rho_max,
+    )  # fmt: skip
+    runs = by_predictive(baseline, scenario, n_draws=n_paths, seed=seed, condition=part_year)
+    paths = runs["Student t"]
     return {
         "baseline": baseline,
         "paths": paths,
         "reach": reach_probabilities(paths, thresholds, target_year),
+        "runs": runs,
+        "predictive_range": predictive_range(runs, thresholds, downside_value, target_year),
+        "part_year": part_year,
+        "downside_value": downside_value,
     }
