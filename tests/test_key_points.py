@@ -6,24 +6,37 @@ from kzaf import event as ev
 from kzaf import trajectory as tr
 
 
-def _annual(values: dict[int, tuple[float, float, float]]) -> pd.DataFrame:
-    """A FIXTURE annual table: year -> (preferred, min, max), one flow."""
+def _annual(
+    values: dict[int, tuple[float, float, float]], conflicts: tuple[int, ...] = ()
+) -> pd.DataFrame:
+    """A FIXTURE annual table: year -> (preferred, min, max), one flow; ``conflicts``: years
+    whose figures differ beyond rounding."""
     rows = [
         {"flow": "turnover", "year": y, "n_figures": 2, "n_sources": 2, "preferred_value": p,
-         "value_min": lo, "value_max": hi, "spread_pct": (hi - lo) / p}
+         "value_min": lo, "value_max": hi, "spread_pct": (hi - lo) / p,
+         "conflict": y in conflicts}
         for y, (p, lo, hi) in values.items()
     ]  # fmt: skip
     return pd.DataFrame(rows)
 
 
 def test_key_points_tell_the_rise_and_the_fall_and_the_disagreement():
-    annual = _annual({2021: (100, 100, 100), 2022: (200, 200, 210), 2023: (120, 110, 120)})
-    points = tr.key_points(annual, flow="turnover", reporter_name="A", partner_name="B")
+    values = {2021: (100, 100, 100), 2022: (200, 200, 210), 2023: (120, 110, 120)}
+    points = tr.key_points(_annual(values, conflicts=(2023,)), flow="turnover",
+                           reporter_name="A", partner_name="B")  # fmt: skip
     assert 3 <= len(points) <= 5
     assert points[0].startswith("Turnover between A and B peaked at $200 million in 2022")
-    assert "From 2021 to 2022 it rose 100%" in points[1]
-    assert "From 2022 to 2023 it fell 40%" in points[2]
-    assert any("Sources disagree in 2 of 3 years" in p for p in points)
+    assert points[1] == "It rose 100% from 2021 to 2022 and fell 40% from 2022 to 2023."
+    # "Disagree" means beyond rounding, as on the data audit page: 2022's spread is not one.
+    assert any("Sources disagree beyond rounding in 1 of 3 years; in 2023" in p for p in points)
+    assert points[-1].startswith("Caveat:")  # the page's largest caveat is always kept
+
+
+def test_differences_within_rounding_are_not_called_disagreement():
+    values = {2021: (100, 100, 100), 2022: (200, 200, 210), 2023: (120, 110, 120)}
+    points = tr.key_points(_annual(values), flow="turnover", reporter_name="A", partner_name="B")
+    assert not any("disagree" in p for p in points)
+    assert any("differ only within their rounding" in p for p in points)
 
 
 def test_key_points_for_a_pair_with_one_year_say_no_trend():

@@ -15,6 +15,7 @@ import pandas as pd
 
 from kzaf import series
 from kzaf.frames import row as first_row
+from kzaf.text.levels import INDEPENDENT_YEARS
 from kzaf.text.numbers import fmt_level, fmt_pct
 from kzaf.text.numbers import fmt_pct_change as _pct
 from kzaf.text.numbers import fmt_usd_short as _usd
@@ -127,42 +128,48 @@ def trend_forecast(
 def trust_sentence(
     fit: TrendFit, sensitivity: pd.DataFrame, *, span_years: tuple[int, int], horizon: int
 ) -> str:
-    """How far a log-linear trend on a few annual points can be trusted, in plain words."""
+    """How far a log-linear trend on a few annual points can be trusted, in short plain
+    sentences; each interval says what it assumes."""
     n = len(fit.years)
     gaps = sorted(set(range(span_years[0], span_years[1] + 1)) - set(fit.years))
-    parts = [f"The trend rests on {n} annual point(s) ({span_years[0]}–{span_years[1]}"]
-    parts[0] += f"; no figure for {', '.join(map(str, gaps))})" if gaps else ")"
+    sentences = [
+        f"The trend rests on {n} annual point(s) ({span_years[0]}–{span_years[1]}"
+        + (f"; no figure for {', '.join(map(str, gaps))})." if gaps else ").")
+    ]
     level = fmt_level(fit.alpha)
     spans_zero = fit.growth_low < 0 < fit.growth_high
-    parts.append(
-        f"its {level} interval for average growth runs from {_pct(fit.growth_low)} to "
-        f"{_pct(fit.growth_high)} a year"
-        + (", so the data cannot tell growth from decline" if spans_zero else "")
+    sentences.append(
+        f"Its {level} interval for average growth, which {INDEPENDENT_YEARS}, runs from "
+        f"{_pct(fit.growth_low)} to {_pct(fit.growth_high)} a year"
+        + (": the data cannot tell growth from decline." if spans_zero else ".")
     )
-    typical = math.expm1(fit.log_residual_sd)
-    parts.append(f"single years stray from the line by about ±{fmt_pct(typical, 0)}")
+    sentences.append(
+        f"Single years stray from the line by about ±{fmt_pct(math.expm1(fit.log_residual_sd), 0)}."
+    )
     row = first_row(fit.predictions[fit.predictions["year"] == horizon])
     if horizon > fit.years[-1]:
         ratio = row["upper"] / row["lower"] if row["lower"] > 0 else math.inf
-        parts.append(
-            f"by {horizon} the {level} prediction interval spans {_usd(row['lower'])} to "
-            f"{_usd(row['upper'])}"
-            if ratio <= 20
-            else f"by {horizon} the {level} prediction interval is so wide (its top is more than "
-            "20 times its bottom) that it rules almost nothing out"
+        sentences.append(
+            f"By {horizon} the {level} prediction interval, which {INDEPENDENT_YEARS}, "
+            + (
+                f"spans {_usd(row['lower'])} to {_usd(row['upper'])}."
+                if ratio <= 20
+                else "is so wide (its top is more than 20 times its bottom) that it rules "
+                "almost nothing out."
+            )
         )
     if len(sensitivity) > 1:
-        parts.append(
-            "taking every year's lowest or highest published figure moves the growth estimate "
-            f"between {_pct(sensitivity['growth'].min())} and {_pct(sensitivity['growth'].max())}"
+        sentences.append(
+            "Taking every year's lowest or highest published figure moves the growth estimate "
+            f"between {_pct(sensitivity['growth'].min())} and {_pct(sensitivity['growth'].max())}."
         )
-    verdict = (
+    sentences.append(
         "Treat it as a description of the years observed, not as a forecast."
         if is_weak(fit)
         else "It is a reasonable summary of the past; forecasts beyond a few years remain "
         "assumptions."
     )
-    return "; ".join(parts) + ". " + verdict
+    return " ".join(sentences)
 
 
 def is_weak(fit: TrendFit) -> bool:
