@@ -5,7 +5,7 @@ ten. The benchmark (:mod:`kzaf.methods.benchmark`) shows that the project's inte
 promise when years are independent and not when deviations persist from year to year. So a
 sentence claiming a level must either
 
-- say what it assumes (:data:`DISCLOSURES`: "assumes independent years"), or
+- say what it assumes (:data:`DISCLOSURE`: "assumes independent years"), or
 - name a model that allows for persistence (:data:`MODELS`), whose benchmark coverage reaches
   the level under every process simulated (within :data:`TOLERANCE`).
 
@@ -18,13 +18,13 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-# What a sentence may say instead of earning its level: the assumption, in words.
+# What a sentence may say instead of earning its level: the assumption, in words ("assumes
+# independent years", "assuming independent years", "assume independent monthly noise").
 INDEPENDENT_YEARS = "assumes independent years"
-DISCLOSURES = (INDEPENDENT_YEARS, "assuming independent years")
+DISCLOSURE = re.compile(r"\bassum\w* independent (?:years|monthly noise)\b")
 # Phrases that name a model allowing for persistence -> its estimator in the benchmark.
 MODELS = {
     "persistence prior": "scenario paths, Student t, persistence prior",
-    "state-space model of the months": "counterfactual effect",
 }
 TOLERANCE = 0.03  # an estimator "reaches" 90% with at least 87% in the benchmark
 
@@ -60,7 +60,7 @@ def earned(claim: LevelClaim, reaches: Callable[[str, float], bool]) -> bool:
     """Whether a claim discloses its assumption or names a model that reaches its level
     (``reaches(estimator, level)``, from the benchmark)."""
     lower = claim.sentence.lower()
-    if any(d in lower for d in DISCLOSURES):
+    if DISCLOSURE.search(lower):
         return True
     return any(
         phrase in lower and reaches(estimator, claim.level) for phrase, estimator in MODELS.items()
