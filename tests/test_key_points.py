@@ -1,9 +1,13 @@
 """The reader's short answer: sentences follow the annual table, for any pair."""
 
+import nbformat
 import pandas as pd
+import pytest
 
 from kzaf import event as ev
 from kzaf import trajectory as tr
+from kzaf.paths import NOTEBOOKS_DIR
+from kzaf.report import KEY_POINTS_MIME
 
 
 def _annual(
@@ -62,3 +66,32 @@ def test_page_title_names_the_pair_in_the_parameters():
     )
     assert "Uzbekistan to Afghanistan" in ev.page_title(other, names)
     assert "Kazakhstan" not in ev.page_title(other, names)
+
+
+# Each page's largest caveat, as its short answer must carry it (phrases from the generated
+# sentences; a new notebook must add its own here).
+CAVEATS = {
+    "00_data_audit": ("comes from a statistical table",),
+    "01_trade_trajectory": ("Caveat:", "too few to tell growth from decline"),
+    "02_locomotive_effect": ("no statistical table does",),
+    "03_risk_assessment": ("not measurements", "cannot tell growth from decline"),
+    "04_methods": ("no row here measures",),
+}
+
+
+@pytest.mark.parametrize(
+    "path", sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem
+)
+def test_every_short_answer_carries_its_pages_largest_caveat(path):
+    notebook = nbformat.read(path, as_version=4)
+    (points,) = [
+        o["data"][KEY_POINTS_MIME]["points"]
+        for c in notebook.cells
+        for o in c.get("outputs", [])
+        if KEY_POINTS_MIME in o.get("data", {})
+    ]
+    assert 3 <= len(points) <= 5
+    text = " ".join(points)
+    assert path.stem in CAVEATS, f"{path.stem}: name the page's largest caveat in CAVEATS"
+    for phrase in CAVEATS[path.stem]:
+        assert phrase in text, f"{path.stem}'s short answer lacks its caveat: {phrase!r}"

@@ -162,8 +162,9 @@ def _untestable(ledger: pd.DataFrame | None) -> str:
         if len(verdicts) == 2
         else f"None of the article's {len(verdicts)}"
     )
+    which = "one rests" if self_sourced == 1 else f"{self_sourced} rest"
     return f" {count} claims about it can be tested against other sources" + (
-        f" ({self_sourced} rests only on the article's own figure)." if self_sourced else "."
+        f" ({which} only on the article's own figure)." if self_sourced else "."
     )
 
 

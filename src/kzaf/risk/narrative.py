@@ -300,13 +300,13 @@ def trade_sentences(outlook: TradeOutlook) -> list[str]:
     ]
     for label in outlook.thresholds:
         sentences.append(
-            f"Turnover of at least {label} in {year}: {chance_range(table[f'in:{label}'])}; in "
-            f"at least one year from {outlook.first_year} to {year}: "
-            f"{chance_range(table[f'by:{label}'])}."
+            f"Chance (model estimate) of turnover of at least {label} in {year}: "
+            f"{chance_range(table[f'in:{label}'])}; in at least one year from "
+            f"{outlook.first_year} to {year}: {chance_range(table[f'by:{label}'])}."
         )
     sentences.append(
-        f"Turnover below {fmt_usd_m(outlook.downside_value)} in {year}: "
-        f"{chance_range(table['below'])}."
+        f"Chance (model estimate) of turnover below {fmt_usd_m(outlook.downside_value)} in "
+        f"{year}: {chance_range(table['below'])}."
     )
     return [s for s in sentences if s]
 
@@ -446,10 +446,12 @@ def _trade_points(outlook: TradeOutlook) -> list[str]:
         else ""
     )
     return [
-        f"Trade scenarios (model estimates{given}): annual turnover of at least {label} in "
+        f"Trade scenarios (model estimates under the assumed shocks{given}): annual turnover of "
+        f"at least {label} in "
         f"{year} has a chance of {chance_range(table[f'in:{label}'])}, depending on the "
         "predictive assumption.",
-        f"Turnover below {fmt_usd_m(outlook.downside_value)} in {year} has a chance of "
+        f"On the same model, turnover below {fmt_usd_m(outlook.downside_value)} in {year} has a "
+        "chance of "
         f"{chance_range(table['below'])}: " + _why_wide(outlook.baseline),
     ]
 
