@@ -8,7 +8,7 @@ import pytest
 from kzaf import data
 from kzaf.plots import risk as risk_plots
 from kzaf.risk import ScenarioParameters, fan_table, narrative, unknown_codes
-from kzaf.risk.assessment import assess
+from kzaf.risk.assessment import TradeSettings, assess
 from kzaf.risk.risks import RISK_NAMES, RISK_REGISTER
 
 matplotlib.use("Agg")
@@ -25,10 +25,12 @@ def result(tables):
         tables,
         RISK_REGISTER,
         n_draws=2_000,
-        n_paths=5_000,
         seed=3,
-        scenario=ScenarioParameters(closure_probability=0.2, closure_trade_share=0.5),
-        thresholds={"$1 billion": 1000.0, "$3 billion": 3000.0},
+        trade=TradeSettings(
+            scenario=ScenarioParameters(closure_probability=0.2, closure_trade_share=0.5),
+            n_paths=5_000,
+            thresholds={"$1 billion": 1000.0, "$3 billion": 3000.0},
+        ),
     )
 
 

@@ -9,7 +9,7 @@ this only wires them with one set of parameters.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -76,6 +76,27 @@ class Assessment:
     part_year: PartYear | None  # the published part of a projected year the paths respect
     downside_value: float  # the downside threshold, USD million
     equal_weights: bool
+
+
+@dataclass(frozen=True)
+class TradeSettings:
+    """The trade scenarios' settings (the risk notebook's trade parameters)."""
+
+    scenario: ScenarioParameters = field(default_factory=ScenarioParameters)
+    n_paths: int = 100_000
+    horizon_year: int = 2032
+    target_year: int = 2030
+    thresholds: Mapping[str, float] = field(default_factory=lambda: {"$3 billion": 3000.0})
+    anchor: str = "trend"  # trend (fitted line) or last_observed (last full year)
+    rho_max: float = 0.0  # persistence prior: uniform on 0..this (0: independent years)
+    part_year_pace: tuple[float, float] | None = (0.5, 2.0)  # None: no part-year condition
+    downside_value: float = 100.0  # USD million
+
+    def __post_init__(self) -> None:
+        if self.target_year > self.horizon_year:
+            raise ValueError(
+                f"target_year {self.target_year} is after horizon_year {self.horizon_year}"
+            )
 
 
 def annual_turnover(tables: Tables, policy: str = "official_first") -> pd.DataFrame:
@@ -148,19 +169,11 @@ def assess(
     mc_normalisations: Sequence[str] = NORMALISATIONS,
     mc_aggregations: Sequence[str] = AGGREGATIONS,
     weight_concentration: float = DEFAULT_CONCENTRATION,
-    scenario: ScenarioParameters | None = None,
-    n_paths: int = 100_000,
-    horizon_year: int = 2032,
-    target_year: int = 2030,
-    thresholds: Mapping[str, float] | None = None,
-    baseline_anchor: str = "trend",
-    rho_max: float = 0.0,
-    part_year_pace: tuple[float, float] | None = (0.5, 2.0),
-    downside_value: float = 100.0,
+    trade: TradeSettings | None = None,
 ) -> Assessment:
-    """Run the assessment with one set of parameters (see the module notes)."""
-    if target_year > horizon_year:
-        raise ValueError(f"target_year {target_year} is after horizon_year {horizon_year}")
+    """Run the assessment with one set of parameters (see the module notes); ``trade``
+    sets the trade scenarios (default: :class:`TradeSettings`)."""
+    trade = trade or TradeSettings()
     # Load inputs
     evidence_series = risk_series(register, tables.indicators, tables.events)
     as_of = default_as_of(register, evidence_series) if as_of is None else as_of
@@ -184,15 +197,7 @@ def assess(
         as_of=as_of, evidence_series=evidence_series, **scored, draws=draws,
         **_draw_summaries(draws, {r.risk_id: r.name for r in register}),
         annual_turnover=turnover,
-        **_trade_scenarios(
-            turnover, scenario or ScenarioParameters(), horizon_year=horizon_year,
-            anchor=baseline_anchor, n_paths=n_paths, seed=seed,
-            thresholds=thresholds or {"$3 billion": 3000.0}, target_year=target_year,
-            rho_max=rho_max, downside_value=downside_value,
-            part_year=None if part_year_pace is None else part_year_turnover(
-                tables, int(turnover["year"].max()), part_year_pace
-            ),
-        ),
+        **_trade_scenarios(tables, turnover, trade, seed=seed),
         equal_weights=bool(np.ptp(weight_vector(weights, matrix.risk_ids)) < 1e-12),
     )  # fmt: skip
 
@@ -241,33 +246,31 @@ def _draw_summaries(draws: IndexDraws, names: Mapping[str, str]) -> dict[str, An
 
 
 def _trade_scenarios(
-    turnover: pd.DataFrame,
-    scenario: ScenarioParameters,
-    *,
-    horizon_year: int,
-    anchor: str,
-    n_paths: int,
-    seed: int,
-    thresholds: Mapping[str, float],
-    target_year: int,
-    rho_max: float,
-    downside_value: float,
-    part_year: PartYear | None,
+    tables: Tables, turnover: pd.DataFrame, trade: TradeSettings, *, seed: int
 ) -> dict[str, Any]:
     """The trade baseline, the simulated paths with shocks under each predictive assumption
     (kept where they fit the published part year), and the chance of each threshold."""
     baseline = trade_baseline(
-        turnover["year"].tolist(), turnover["value"].tolist(), horizon_year, anchor=anchor,
-        rho_max=rho_max,
+        turnover["year"].tolist(), turnover["value"].tolist(), trade.horizon_year,
+        anchor=trade.anchor, rho_max=trade.rho_max,
     )  # fmt: skip
-    runs = by_predictive(baseline, scenario, n_draws=n_paths, seed=seed, condition=part_year)
+    part_year = (
+        None
+        if trade.part_year_pace is None
+        else part_year_turnover(tables, int(turnover["year"].max()), trade.part_year_pace)
+    )
+    runs = by_predictive(
+        baseline, trade.scenario, n_draws=trade.n_paths, seed=seed, condition=part_year
+    )
     paths = runs["Student t"]
     return {
         "baseline": baseline,
         "paths": paths,
-        "reach": reach_probabilities(paths, thresholds, target_year),
+        "reach": reach_probabilities(paths, trade.thresholds, trade.target_year),
         "runs": runs,
-        "predictive_range": predictive_range(runs, thresholds, downside_value, target_year),
+        "predictive_range": predictive_range(
+            runs, trade.thresholds, trade.downside_value, trade.target_year
+        ),
         "part_year": part_year,
-        "downside_value": downside_value,
+        "downside_value": trade.downside_value,
     }

@@ -13,7 +13,7 @@ import pandas as pd
 
 from kzaf import claims
 from kzaf.risk import narrative
-from kzaf.risk.assessment import Assessment, assess
+from kzaf.risk.assessment import Assessment, TradeSettings, assess
 from kzaf.risk.risks import RISK_NAMES, RISK_REGISTER
 from kzaf.risk.scenarios import ScenarioParameters, fan_table, shock_frequencies
 from kzaf.text.numbers import fmt_fixed, fmt_general, fmt_whole
@@ -110,9 +110,16 @@ def assessment(tables: Any, parameters: Mapping[str, Any]) -> Assessment:
         mc_normalisations=parameters["mc_normalisations"],
         mc_aggregations=parameters["mc_aggregations"],
         weight_concentration=parameters["weight_concentration"],
+        trade=trade_settings(parameters),
+    )  # fmt: skip
+
+
+def trade_settings(parameters: Mapping[str, Any]) -> TradeSettings:
+    """The trade scenarios' settings from the notebook's parameters."""
+    return TradeSettings(
         scenario=scenario_from(parameters), n_paths=parameters["n_paths"],
         horizon_year=parameters["horizon_year"], target_year=parameters["target_year"],
-        thresholds=thresholds_from(parameters), baseline_anchor=parameters["baseline_anchor"],
+        thresholds=thresholds_from(parameters), anchor=parameters["baseline_anchor"],
         rho_max=parameters["persistence_max"],
         part_year_pace=(parameters["part_year_pace_low"], parameters["part_year_pace_high"]),
         downside_value=parameters["downside_value_usd_m"],
