@@ -7,7 +7,7 @@ build() ignores) would fail only when that notebook runs, so it is checked here.
 
 import pytest
 
-from kzaf import audit
+from kzaf import audit, methods
 from kzaf import event as ev
 from kzaf import risk as rk
 from kzaf import trajectory as tr
@@ -19,6 +19,7 @@ BUILDS = {
     "01_trade_trajectory": tr,
     "02_locomotive_effect": ev,
     "03_risk_assessment": rk,
+    "04_methods": methods,
 }
 
 

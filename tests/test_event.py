@@ -471,7 +471,40 @@ def test_answer_text_is_built_from_the_numbers():
     plaus = ev.plausibility(_locomotive_indicators(), events(), SHIPMENT, prices)
     text = ev.answer_text(SHIPMENT, decomposition, ev.change_ranges(pd.DataFrame()), plaus,
                           pd.DataFrame(columns=ev.READING_COLUMNS))  # fmt: skip
-    assert "The 100 USD million shipment of HS 8602 in 2023 Jan" in text
+    assert "The $100 million shipment of January 2023 would be" in text
     assert "about 20–25 units" in text
-    assert "0.5–0.6 times the 40 of FI-010 (production, fixture plant" in text
-    assert "AFG is not on the published list of buyer countries" in text
+    assert "20% to 50% of one plant's published yearly capacity" in text
+    assert "AFG is not on the published list of buyers" in text
+
+
+NO_AGGREGATE = pd.DataFrame(columns=["side", "suspect", "shipment_share"])
+
+
+def test_the_answer_sets_capacity_beside_what_the_plant_actually_built():
+    """The review's finding: the short answer spoke of capacity (the shipment would fit) while
+    the body showed most of a year's actual output and a buyer list without the partner."""
+    full_year = indicators(
+        {"indicator": "locomotive_unit_price", "value": 4.0},
+        {"indicator": "locomotive_unit_price", "value": 5.0},
+        {"indicator": "locomotive_plant_capacity", "value": 100, "unit": "units per year"},
+        {"indicator": "locomotive_production", "value": 30, "unit": "units",
+         "start": "2022-01", "end": "2022-12"},
+        {"indicator": "locomotive_buyer_countries", "subject": "KAZ", "value": 5,
+         "unit": "countries", "note": "Fixtureland the fifth buyer; named buyers: Tajikistan, "
+         "Uzbekistan; Afghanistan not named."},
+    )  # fmt: skip
+    plaus = ev.plausibility(full_year, events(), SHIPMENT, ev.unit_price_range(full_year))
+    reports = pd.DataFrame({"publisher": ["Fixture Magazine"], "kind": ["media_report"]})
+    names = {"KAZ": "Kazakhstan", "AFG": "Afghanistan"}
+    no_change = ev.change_ranges(pd.DataFrame())
+    readings = pd.DataFrame(columns=ev.READING_COLUMNS)
+    text = ev.answer_text(SHIPMENT, NO_AGGREGATE, no_change, plaus, readings, reports=reports,
+                          names=names)  # fmt: skip
+    assert "capacity does not rule it out" in text
+    assert "But it is 67% to 83% of the 30 units that plant built in 2022." in text
+    assert "names 3 of 5; Afghanistan is not among them" in text
+    assert "Only Fixture Magazine reports the shipment itself, and no statistical table" in text
+    points = ev.key_points(SHIPMENT, NO_AGGREGATE, no_change, plaus, names, None, reports)
+    assert any("within one plant's yearly capacity, but 67% to 83% of all it built" in p
+               for p in points)  # fmt: skip
+    assert any("Afghanistan is not among them" in p for p in points)

@@ -59,6 +59,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "kzaf.claim_checks",
             "kzaf.audit",
             "kzaf.applicability",
+            # The estimator benchmark: simulates data and runs the analyses' estimators.
+            "kzaf.methods",
         ),
     ),
     ("plots", ("kzaf.plots", "kzaf.report")),

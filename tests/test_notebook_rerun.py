@@ -23,6 +23,10 @@ EDITS = {
         ("n_draws: int = 10_000", "n_draws: int = 500"),
         ("n_paths: int = 100_000", "n_paths: int = 2_000"),
     ],
+    "04_methods": [
+        ("n_simulations: int = 400", "n_simulations: int = 60"),
+        ("event_simulations: int = 150", "event_simulations: int = 0"),
+    ],
 }
 
 

@@ -8,7 +8,7 @@ import pytest
 from kzaf import data
 from kzaf.plots import risk as risk_plots
 from kzaf.risk import ScenarioParameters, fan_table, narrative, unknown_codes
-from kzaf.risk.assessment import assess
+from kzaf.risk.assessment import TradeSettings, assess
 from kzaf.risk.risks import RISK_NAMES, RISK_REGISTER
 
 matplotlib.use("Agg")
@@ -25,10 +25,12 @@ def result(tables):
         tables,
         RISK_REGISTER,
         n_draws=2_000,
-        n_paths=5_000,
         seed=3,
-        scenario=ScenarioParameters(closure_probability=0.2, closure_trade_share=0.5),
-        thresholds={"$1 billion": 1000.0, "$3 billion": 3000.0},
+        trade=TradeSettings(
+            scenario=ScenarioParameters(closure_probability=0.2, closure_trade_share=0.5),
+            n_paths=5_000,
+            thresholds={"$1 billion": 1000.0, "$3 billion": 3000.0},
+        ),
     )
 
 
@@ -65,12 +67,36 @@ def test_answer_and_headlines_are_generated(result):
         aggregation="arithmetic",
         target_year=2030,
     )
-    assert "R7 (no evidence at all)" in text and "model estimates" in text
+    assert "Domestic public opinion (no evidence at all)" in text and "model estimates" in text
     headline = narrative.register_headline(result.register)
     assert list(headline["risk"]) == [f"R{k}" for k in range(1, 11)]
     assert headline.set_index("risk").loc["R7", "likelihood"] == "–"
     ranking = narrative.ranking_headline(result.probabilities)
     assert set(ranking["risk"]) == set(result.index_table.dropna(subset=["score"])["risk_id"])
+
+
+def test_the_trade_outlook_names_each_event_and_respects_the_published_part_year(result):
+    """Every chance names its year ("in 2030" or "in at least one year from 2025 to 2030"),
+    is called a model estimate, and no path has a 2025 the January–August figure rules out."""
+    part = result.part_year
+    assert (part.year, part.months) == (2025, 8)  # the published January–August 2025 figure
+    low, high = part.bounds()
+    for paths in result.runs.values():
+        assert low <= paths.values[:, 0].min() and paths.values[:, 0].max() <= high < 1000
+    points = narrative.key_points_for(result, names=RISK_NAMES, target_year=2030)
+    trade = [p for p in points if "urnover" in p]
+    assert len(trade) == 2 and "model estimates" in trade[0]
+    assert "$1 billion in 2030" in trade[0] and "below $100 million in 2030" in trade[1]
+    assert not any("by 2030" in p for p in points)  # "in 2030" is not "by 2030"
+    outlook = narrative.outlook_of(result, 2030)
+    sentences = narrative.trade_sentences(outlook)
+    assert any("in at least one year from 2025 to 2030" in s for s in sentences)
+    assert any("$1 billion or more in 2025 is ruled out" in s for s in sentences)
+    headline = narrative.reach_headline(outlook)
+    assert list(headline["predictive assumption"]) == [
+        "plug-in normal", "normal with parameter uncertainty", "Student t",
+    ]  # fmt: skip
+    assert "at least $1 billion in some year 2025–2030" in headline.columns
 
 
 def test_charts_have_titles_axes_and_sources(result):

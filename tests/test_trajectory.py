@@ -1,6 +1,7 @@
 """kzaf.trajectory on fixture figures whose answers are known (see trajectory_fixtures)."""
 
 import math
+import re
 import types
 
 import numpy as np
@@ -419,10 +420,19 @@ def test_answer_paragraph_states_the_numbers(two_sources):
         start_year=2020,
         end_year=2024,
     )
-    assert "rose from $100M in 2021 to $200M in 2022 (×2.00, +100.0%" in text
-    assert "+81.8% to +120.0% across every pair of sources" in text
-    assert "The latest full year, 2024, stands at $150M." in text
-    assert "Reaching $300M by 2026 from $150M in 2024 needs +41.4% a year." in text
+    assert "It rose 100% from 2021 to 2022, to $200 million." in text
+    assert "Across every pair of sources' figures the rise runs from 82% to 120%." in text
+    assert "The latest full year, 2024, stands at $150 million." in text
+    assert "Reaching $300 million by 2026 would need growth of 41.4% a year." in text
+    assert "90% interval" in text and "assumes independent years" in text
+    # Short sentences: none carries more than four quantities (years aside).
+    for sentence in re.split(r"(?<=\.) ", text):
+        quantities = [
+            n
+            for n in re.findall(r"\d[\d,.]*\d|\d", sentence)
+            if not re.fullmatch(r"(19|20)\d\d", n)
+        ]
+        assert len(quantities) <= 4, sentence
 
 
 def test_data_source_checks_name_the_parameter():

@@ -35,6 +35,7 @@ EDITS = {
     "01_trade_trajectory": [('partner: str = "AFG"', 'partner: str = "Kyrgyz-Republic"')],
     "02_locomotive_effect": [('partner: str = "AFG"', 'partner: str = "Uzbekistan"')],
     "03_risk_assessment": [("n_paths: int = 100_000", "n_paths: int = 2_000")],
+    "04_methods": [("n_simulations: int = 400", "n_simulations: int = 60")],
 }
 RUN_LIMIT_S = 600
 

@@ -352,18 +352,12 @@ def key_points(tables: Tables, figures: pd.DataFrame, years: Sequence[int]) -> l
     trade = figures[figures["topic"] == "A"]
     groups = conflict_groups(tables)
     missing = empty_years(tables, years)
-    kinds = by_column(figures, "kind")
-    top_kind = kinds.iloc[0] if len(kinds) else None
     parts = [
         f"The dataset holds {len(figures)} published figures from "
         f"{figures['source_id'].nunique()} sources in the topics shown, "
         f"{len(trade)} of them on Kazakhstan–Afghanistan trade itself.",
     ]
-    if top_kind is not None:
-        parts.append(
-            f"Most rest on {str(top_kind['kind']).replace('_', ' ')}s "
-            f"({top_kind['n_figures']} figures); official statistics tables are rare."
-        )
+    parts.append(_sources_caveat(trade))
     if len(groups):
         pairs = trade_conflicts(tables)
         headline = pairs[
@@ -374,7 +368,8 @@ def key_points(tables: Tables, figures: pd.DataFrame, years: Sequence[int]) -> l
         ]
         pair = (headline if len(headline) else pairs).iloc[0]
         parts.append(
-            f"Sources disagree beyond rounding on {len(groups)} trade quantities; for example "
+            f"Sources disagree beyond rounding (their figures cannot all be right, given how "
+            f"precisely each is printed) on {len(groups)} trade quantities; for example "
             f"{names.get(pair['reporter'], pair['reporter'])}'s {pair['flow']} with "
             f"{names.get(pair['partner'], pair['partner'])} in {pair['period_label']} is "
             f"{fmt_general(pair['value_a'])} according to {pair['publisher_a']} and "
@@ -389,6 +384,32 @@ def key_points(tables: Tables, figures: pd.DataFrame, years: Sequence[int]) -> l
             f"{_year_ranges(missing)}."
         )
     return parts
+
+
+STATISTICAL_KINDS = ("national_statistics", "international_database")
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _sources_caveat(trade: pd.DataFrame) -> str:
+    """The page's largest caveat: how many of the pair's own trade figures come from a
+    statistical table, and what most of them are instead."""
+    if trade.empty:
+        return "Caveat: no figure on Kazakhstan–Afghanistan trade itself is in the topics shown."
+    kinds = by_column(trade, "kind")
+    described = [
+        f"{row.n_figures} {'are ' if i == 0 else ''}{str(row.kind).replace('_', ' ')}s"
+        for i, row in enumerate(table_rows(kinds.head(2)))
+    ]
+    tables_ = int(trade["kind"].isin(STATISTICAL_KINDS).sum())
+    return (
+        f"Caveat: {'none' if tables_ == 0 else tables_} of the {len(trade)} figures on "
+        f"Kazakhstan–Afghanistan trade come{'s' if tables_ in (0, 1) else ''} from a "
+        f"statistical table; {_join(described)}, so every later page is only as good as "
+        "those statements."
+    )
 
 
 def answer_text(tables: Tables, figures: pd.DataFrame, years: Sequence[int]) -> str:

@@ -93,8 +93,6 @@ from kzaf.event.monthly import (
 )
 from kzaf.event.narrative import (
     ARTICLE_SHIPMENT,
-    COUNT_CODES,
-    _comparable_counts,
     _join,
     answer_text,
     claims_not_applicable,
@@ -151,7 +149,6 @@ __all__ = [
     "CHANGE_COLUMNS",
     "CLAIMS",
     "CONTEXT_PREFIX",
-    "COUNT_CODES",
     "DECOMPOSITION_COLUMNS",
     "LOCOMOTIVE_HS",
     "LOCOMOTIVE_MAKER",
@@ -172,7 +169,6 @@ __all__ = [
     "Rank",
     "Shipment",
     "_annual_row",
-    "_comparable_counts",
     "_forecast_moments",
     "_forecast_paths",
     "_in_sample",

@@ -126,9 +126,12 @@ def build(
         **core,
         title=page_title(event, names),  # the article's shipment, or another
         question=question_text(event, names),
-        key_points=key_points(*words, names, core["ledger"]),
+        key_points=key_points(*words, names, core["ledger"], core["shipment_figures"]),
         answer=synthetic_banner(core["monthly"])
-        + answer_text(*words, core["readings"], core["ledger"]),
+        + answer_text(
+            *words, core["readings"], core["ledger"], reports=core["shipment_figures"],
+            names=names,
+        ),
         shipment_note=(
             "" if len(core["shipment_figures"])
             else f"No published figure reports {event.label}; the value comes from the "

@@ -5,7 +5,9 @@ numbers the other modules return; nothing here computes a finding.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -43,20 +45,19 @@ def answer_text(
     plaus: Plausibility,
     readings: pd.DataFrame,
     ledger: pd.DataFrame | None = None,
+    *,
+    reports: pd.DataFrame | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> str:
-    """The notebook's answer paragraph, from the data."""
-    parts = [_share_sentence(event, _own(decomposition))]
+    """The notebook's answer, from the data: short sentences with few numbers each, the
+    page's largest caveat (who reports the shipment) beside the shares it qualifies."""
+    names = dict(names or {})
+    parts = _share_sentences(event, _own(decomposition), names)
+    parts.append(_reports_sentence(reports, ledger))
     for r in _full_year_changes(ranges).to_dict("records"):
-        parts.append(
-            f"{r['flow'].capitalize()} changed from {r['before_label']} to {r['period_label']} by "
-            f"{fmt_pct_range(r['change_with_low'], r['change_with_high'], signed=True)} "
-            "as published "
-            f"({r['n_pairs']} pairs of figures), and by "
-            f"{fmt_pct_range(r['change_without_low'], r['change_without_high'], signed=True)} "
-            "without the shipment."
-        )
-    parts += _plausibility_sentences(event, plaus)
-    parts.append(_averages_sentence(event, readings))
+        parts += _change_sentences(r)
+    parts += _plausibility_sentences(event, plaus, names)
+    parts += _averages_sentences(event, readings, names)
     if ledger is not None and not ledger.empty:
         parts.append(
             "Claims: "
@@ -81,128 +82,220 @@ def _full_year_changes(ranges: pd.DataFrame) -> pd.DataFrame:
     ]
 
 
-def _share_sentence(event: Event, own: pd.DataFrame) -> str:
-    """The shipment's share of each of the reporter's aggregates that contain it."""
-    month_label = series.period_label(event.month, event.month)
+def _what(event: Event) -> str:
+    return f"The {fmt_usd_m(event.value_usd_m)} shipment of {event.month.strftime('%B %Y')}"
+
+
+def period_words(label: str) -> str:
+    """'2024 Mar' -> 'March 2024', '2023 Jan–May' -> 'January–May 2023'; others unchanged."""
+    import datetime
+
+    match = re.fullmatch(r"(\d{4}) ([A-Z][a-z]{2})(?:–([A-Z][a-z]{2}))?", label)
+    if match is None:
+        return label
+
+    def month(abbreviation: str) -> str:
+        return datetime.datetime.strptime(abbreviation, "%b").strftime("%B")
+
+    year, first, last = match.groups()
+    return f"{month(first)}–{month(last)} {year}" if last else f"{month(first)} {year}"
+
+
+def _share_sentences(event: Event, own: pd.DataFrame, names: Mapping[str, str]) -> list[str]:
+    """The shipment's share of the reporter's aggregates that contain it: the range, then the
+    shortest and the longest period."""
+    reporter = names.get(event.reporter, event.reporter)
+    partner = names.get(event.partner, event.partner)
     if own.empty:
-        return (
-            f"No published aggregate of {event.reporter}→{event.partner} trade contains "
-            f"{month_label}, so the {fmt_number(event.value_usd_m)} USD million shipment cannot be "
-            "set against any total."
-        )
+        return [
+            f"No published figure of {reporter}'s trade with {partner} contains "
+            f"{event.month.strftime('%B %Y')}, so {_what(event)[0].lower()}{_what(event)[1:]} "
+            "cannot be set against any total."
+        ]
     groups = own.groupby(["period_label", "flow"], sort=False).agg(
-        share_low=("shipment_share", "min"),
-        share_high=("shipment_share", "max"),
-        value_low=("aggregate_usd_m", "min"),
-        value_high=("aggregate_usd_m", "max"),
-        n=("obs_id", "count"),
+        share=("shipment_share", "max"), value=("aggregate_usd_m", "max")
     )
-    groups = groups.sort_values("share_high", ascending=False)
+    groups = groups.sort_values("share", ascending=False)
+    ends = [groups.index[0], groups.index[-1]] if len(groups) > 1 else [groups.index[0]]
+    shares = [
+        f"{fmt_pct(groups.loc[k, 'share'], 0)} of {period_words(k[0])} "
+        f"{_FLOW_WORD.get(k[1], k[1])} ({fmt_usd_m(groups.loc[k, 'value'])})"
+        for k in ends
+    ]
+    span = fmt_pct_range(own["shipment_share"].min(), own["shipment_share"].max())
+    return [
+        f"{_what(event)} would be {span} of each of the {len(own)} published figures of "
+        f"{reporter}'s trade with {partner} that contain its month (suspect figures aside).",
+        f"It would be {' and '.join(shares)}.",
+    ]
 
-    def describe(key: tuple[str, str], g: pd.Series) -> str:
-        return (
-            f"{fmt_pct_range(g['share_low'], g['share_high'])} of {key[0]} "
-            f"{_FLOW_WORD.get(key[1], key[1])} "
-            f"({fmt_range(g['value_low'], g['value_high'])}; {int(g['n'])} "
-            f"figure{'s' if g['n'] > 1 else ''})"
-        )
 
-    ends = [describe(groups.index[0], groups.iloc[0])]
-    if len(groups) > 1:
-        ends.append(describe(groups.index[-1], groups.iloc[-1]))
-    share_low, share_high = own["shipment_share"].min(), own["shipment_share"].max()
-    return (
-        f"The {fmt_number(event.value_usd_m)} USD million shipment of HS {event.hs_code} in "
-        f"{month_label} is {fmt_pct_range(share_low, share_high)} of each of the {len(own)} "
-        f"published {event.reporter}→{event.partner} aggregates that contain it (suspect "
-        f"figures aside): " + " and ".join(ends) + "."
+def _reports_sentence(reports: pd.DataFrame | None, ledger: pd.DataFrame | None) -> str:
+    """The page's largest caveat: who reports the shipment itself (and so what the claims
+    about it can be tested against)."""
+    if reports is None:
+        return ""
+    if reports.empty:
+        return "No published figure reports the shipment itself; its value is the parameters'."
+    publishers = sorted(set(reports["publisher"].astype(str)))
+    statistical = reports["kind"].astype(str).isin(STATISTICAL_KINDS).any()
+    verb = "reports" if len(publishers) == 1 else "report"
+    text = f"Only {_join(publishers)} {verb} the shipment itself"
+    text += (
+        "."
+        if statistical
+        else ", and no statistical table does: every share here assumes it happened as reported."
+    )
+    return text + _untestable(ledger)
+
+
+def _untestable(ledger: pd.DataFrame | None) -> str:
+    """' Neither of the article's two claims about it can be tested...' when none can."""
+    if ledger is None or ledger.empty:
+        return ""
+    verdicts = ledger["verdict"].astype(str)
+    if not verdicts.str.startswith("not testable").all():
+        return ""
+    self_sourced = int(verdicts.str.contains("self-sourced").sum())
+    count = (
+        "Neither of the article's two"
+        if len(verdicts) == 2
+        else f"None of the article's {len(verdicts)}"
+    )
+    which = "one rests" if self_sourced == 1 else f"{self_sourced} rest"
+    return f" {count} claims about it can be tested against other sources" + (
+        f" ({which} only on the article's own figure)." if self_sourced else "."
     )
 
 
-def _plausibility_sentences(event: Event, plaus: Plausibility) -> list[str]:
-    """Units implied, their share of capacity, other published counts, and the buyers."""
-    parts = []
-    if plaus.units_low is not None and plaus.prices is not None:
-        text = (
-            f"At {fmt_fixed(plaus.prices.low_usd_m)}–{fmt_fixed(plaus.prices.high_usd_m)} USD "
-            f"million a unit it is about {fmt_fixed(plaus.units_low, 0)}–"
-            f"{fmt_fixed(plaus.units_high, 0)} units"
-        )
-        share = plaus.capacity_share
-        if share is not None:
-            units = plaus.capacity["capacity_units"]
-            text += (
-                f", {fmt_pct(share[0], 0)}–{fmt_pct(share[1], 0)} of one plant's published "
-                f"yearly capacity ({fmt_range(units.min(), units.max())} units)"
-            )
-        parts.append(text + ".")
-    counts = _comparable_counts(plaus)
-    if counts:
+def _change_sentences(r: Mapping[Any, Any]) -> list[str]:
+    """A change on the year before as published, then without the shipment."""
+    with_ = sorted([float(r["change_with_low"]), float(r["change_with_high"])])
+    without = sorted([float(r["change_without_low"]), float(r["change_without_high"])])
+    if with_[1] < 0 and without[1] < 0:
+        verb, noun = "fell", "fall"
+        shown = [fmt_pct_range(-with_[1], -with_[0]), fmt_pct_range(-without[1], -without[0])]
+    elif with_[0] > 0 and without[0] > 0:
+        verb, noun = "rose", "rise"
+        shown = [fmt_pct_range(with_[0], with_[1]), fmt_pct_range(without[0], without[1])]
+    else:
+        verb, noun = "changed by", "change"
+        shown = [
+            fmt_pct_range(with_[0], with_[1], signed=True),
+            fmt_pct_range(without[0], without[1], signed=True),
+        ]
+    return [
+        f"{str(r['flow']).capitalize()} {verb} {shown[0]} from {r['before_label']} to "
+        f"{r['period_label']} as published ({r['n_pairs']} pairs of figures, suspect ones aside).",
+        f"Without the shipment the {noun} would be {shown[1]}.",
+    ]
+
+
+def _plausibility_sentences(
+    event: Event, plaus: Plausibility, names: Mapping[str, str]
+) -> list[str]:
+    """Units implied; their share of capacity, of the plant's output in a full year, and
+    whether the buyer list names the partner."""
+    if plaus.units_low is None or plaus.prices is None:
+        return []
+    parts = [
+        f"At ${fmt_fixed(plaus.prices.low_usd_m)}–{fmt_fixed(plaus.prices.high_usd_m)} million "
+        f"a unit it is about {fmt_fixed(plaus.units_low, 0)}–{fmt_fixed(plaus.units_high, 0)} "
+        "units."
+    ]
+    if plaus.capacity_share is not None:
+        low, high = plaus.capacity_share
         parts.append(
-            "Against other published counts of Kazakh locomotives the implied number is "
-            + _join(counts)
-            + "."
+            f"That is {fmt_pct_range(low, high)} of one plant's published yearly capacity, so "
+            "capacity does not rule it out."
         )
-    if plaus.partner_listed is False:
-        parts.append(f"{event.partner} is not on the published list of buyer countries.")
-    buyer_counts = plaus.buyers[plaus.buyers["kind"] == "count"]
-    if not buyer_counts.empty:
-        c = buyer_counts.iloc[0]
+    output = production_year(plaus)
+    if output is not None:
+        share = fmt_pct_range(output["implied_units_ratio_low"], output["implied_units_ratio_high"])
         parts.append(
-            f"Published buyers of Kazakh locomotives ({c['period']}, {c['indicator_id']}): "
-            f"{c['note'].rstrip('.')}."
+            f"But it is {share} of the {fmt_number(output['value'])} units that plant built in "
+            f"{output['period']}."
         )
+    parts.append(_buyers_sentence(event, plaus, names))
     return parts
 
 
-def _averages_sentence(event: Event, readings: pd.DataFrame) -> str:
-    """The shipment against an average month of trade with the comparison partners."""
-    tested = readings[readings["verdict"] != "not testable with current data"]
-    if tested.empty:
+def production_year(plaus: Plausibility) -> dict | None:
+    """The plant's latest full-year production count (units), with the implied units as a
+    multiple of it: what the plant actually made, beside what it could make."""
+    context = plaus.context
+    if plaus.units_low is None or context.empty or "implied_units_ratio_high" not in context:
+        return None
+    rows = context[
+        (context["indicator"] == "locomotive_production")
+        & (context["unit"] == "units")
+        & context["period"].astype(str).str.fullmatch(r"\d{4}")
+        & ~context["suspect"].astype(bool)
+    ]
+    if "subject" in plaus.capacity and len(plaus.capacity):
+        rows = rows[rows["subject"].isin(set(plaus.capacity["subject"]))]
+    return rows.sort_values("period").iloc[-1].to_dict() if len(rows) else None
+
+
+def named_buyers(note: str) -> list[str] | None:
+    """The countries a buyer-count note names ('Mongolia the eighth buyer; named buyers:
+    Tajikistan, Uzbekistan'), or None when it names none."""
+    listed = re.search(r"named buyers:\s*([^;.]+)", note)
+    if listed is None:
+        return None
+    names = [n.strip() for n in listed.group(1).split(",") if n.strip()]
+    return re.findall(r"([A-Z][\w ]*?) the \w+ buyer", note) + names
+
+
+def _buyers_sentence(event: Event, plaus: Plausibility, names: Mapping[str, str]) -> str:
+    """Whether the published buyer list names the partner."""
+    partner = names.get(event.partner, event.partner)
+    if plaus.partner_listed is not None:
+        return "" if plaus.partner_listed else f"{partner} is not on the published list of buyers."
+    counts = plaus.buyers[plaus.buyers["kind"] == "count"]
+    if counts.empty:
         return ""
-    n_partners = max(len(p) for p in readings["partners"])
-    together = "both together" if n_partners == 2 else "all together"
-    averages = [
-        f"{fmt_range(r['monthly_low_usd_m'], r['monthly_high_usd_m'])}"
-        + (" USD million" if i == 0 else "")
-        + f" with {r['partners'][0] if len(r['partners']) == 1 else together}"
-        for i, r in enumerate(tested.to_dict("records"))
-    ]
-    ratios = [
-        fmt_range(r["ratio_low"], r["ratio_high"], digits=2) for r in tested.to_dict("records")
-    ]
+    row = counts.iloc[0]
+    named = named_buyers(str(row["note"]))
+    if named is None:
+        return f"Published buyers ({row['period']}): {str(row['note']).rstrip('.')}."
+    total = f" of {fmt_number(row['value'])}" if pd.notna(row.get("value")) else ""
     return (
-        f"An average month of {event.year} trade (annual / 12, derived) came to "
-        + _join(averages)
-        + "; the shipment is "
-        + _join(ratios)
-        + " times these."
+        f"The published list of buyer countries ({period_words(str(row['period']))}) names "
+        f"{len(named)}{total}; "
+        + (f"{partner} is among them." if partner in named else f"{partner} is not among them.")
     )
 
 
-COUNT_CODES = ("locomotive_production", "locomotive_units_delivered")
+def _averages_sentences(
+    event: Event, readings: pd.DataFrame, names: Mapping[str, str]
+) -> list[str]:
+    """The shipment against an average month of trade with each comparison partner and with
+    them together (derived: the annual figure over 12)."""
+    tested = readings[readings["verdict"] != "not testable with current data"]
+    sentences = []
+    for i, r in enumerate(tested.to_dict("records")):
+        who = (
+            names.get(r["partners"][0], r["partners"][0])
+            if len(r["partners"]) == 1
+            else _join([names.get(p, p) for p in r["partners"]]) + " together"
+        )
+        sentences.append(
+            f"An average month of {event.year} trade with {who} came to "
+            f"{_usd_span(r['monthly_low_usd_m'], r['monthly_high_usd_m'])}"
+            + (" (derived: the year's figure over 12)" if i == 0 else "")
+            + "; the shipment is "
+            f"{fmt_range(r['ratio_low'], r['ratio_high'], digits=2)} times that."
+        )
+    return sentences
 
 
-def _comparable_counts(plaus: Plausibility, threshold: float = 0.5) -> list[str]:
-    """Published production and delivery counts (in units) that the implied number of units
-    reaches at least ``threshold`` times: the ones that make the shipment look large."""
-    context = plaus.context
-    if plaus.units_low is None or context.empty or "implied_units_ratio_high" not in context:
-        return []
-    rows = context[
-        context["indicator"].isin(COUNT_CODES)
-        & (context["unit"] == "units")
-        & (context["implied_units_ratio_high"] >= threshold)
-        & ~context["suspect"].astype(bool)
-    ]
-    rows = rows.sort_values("implied_units_ratio_high")
-    return [
-        f"{fmt_range(r['implied_units_ratio_low'], r['implied_units_ratio_high'], digits=1)} "
-        f"times the {fmt_number(r['value'])} of {r['indicator_id']} "
-        f"({r['indicator'].removeprefix('locomotive_').replace('_', ' ')}, "
-        f"{r['subject'].replace('_', ' ')}, {r['period']})"
-        for r in rows.to_dict("records")
-    ]
+def _usd_span(low: float, high: float) -> str:
+    a, b = fmt_usd_m(low), fmt_usd_m(high)
+    return a if a == b else f"{a} to {b}"
+
+
+STATISTICAL_KINDS = ("national_statistics", "international_database")
 
 
 def _join(items: list[str]) -> str:
@@ -244,53 +337,36 @@ def key_points(
     plaus: Plausibility,
     names: dict[str, str],
     ledger: pd.DataFrame | None = None,
+    reports: pd.DataFrame | None = None,
 ) -> list[str]:
     """Three to five plain sentences for the top of the reader page, from the same tables as
-    :func:`answer_text`, with countries by name and no record ids."""
-    reporter = names.get(event.reporter, event.reporter)
-    partner = names.get(event.partner, event.partner)
-    month = event.month.strftime("%B %Y")
-    what = f"The {fmt_usd_m(event.value_usd_m)} shipment (HS {event.hs_code}, {month})"
-    own = _own(decomposition)
-    points = []
-    if own.empty:
-        points.append(
-            f"No published figure of {reporter}'s trade with {partner} covers {month}, so "
-            f"{what[0].lower() + what[1:]} cannot be set against any total."
-        )
-    else:
-        low, high = own["shipment_share"].min(), own["shipment_share"].max()
-        points.append(
-            f"{what} would be {fmt_pct(low, 0)} to {fmt_pct(high, 0)} of each published figure of "
-            f"{reporter}'s "
-            f"trade with {partner} that includes that month ({len(own)} figures)."
-        )
+    :func:`answer_text`, with countries by name and no record ids: the share, who reports the
+    shipment (the page's largest caveat), the change, and what the plant's record says."""
+    points = _share_sentences(event, _own(decomposition), names)[:1]
+    points.append(_reports_sentence(reports, ledger))
     for r in _full_year_changes(ranges).head(1).to_dict("records"):
-        points.append(
-            f"{r['flow'].capitalize()} changed by "
-            f"{fmt_pct_range(r['change_with_low'], r['change_with_high'], signed=True)} from "
-            f"{r['before_label']} to {r['period_label']} as published; without the shipment "
-            "the change would be "
-            f"{fmt_pct_range(r['change_without_low'], r['change_without_high'], signed=True)}."
-        )
+        points.append(" ".join(_change_sentences(r)))
     if plaus.units_low is not None and plaus.prices is not None:
-        text = (
-            f"At published unit prices that is about {fmt_fixed(plaus.units_low, 0)}–"
-            f"{fmt_fixed(plaus.units_high, 0)} locomotives"
-        )
-        if plaus.capacity_share is not None:
-            low, high = plaus.capacity_share
-            text += (
-                f", {fmt_pct(low, 0)}–{fmt_pct(high, 0)} of one plant's published yearly capacity"
-            )
-        points.append(text + ".")
-    if plaus.partner_listed is False:
-        points.append(f"{partner} is not on the published list of buyers of these locomotives.")
-    if ledger is not None and len(ledger):
-        verdicts = ledger["verdict"].astype(str).value_counts()
-        summary = ", ".join(f"{n} {v}" for v, n in verdicts.items())
-        points.append(f"The article's claims about the shipment, checked: {summary}.")
-    return points[:5]
+        points.append(_units_point(plaus))
+    points.append(_buyers_sentence(event, plaus, names))
+    return [p for p in points if p][:5]
+
+
+def _units_point(plaus: Plausibility) -> str:
+    """The units implied, set against what the plant built in a year rather than what it
+    could build (the answer gives both)."""
+    text = (
+        f"At published unit prices that is about {fmt_fixed(plaus.units_low, 0)}–"
+        f"{fmt_fixed(plaus.units_high, 0)} locomotives"
+    )
+    output = production_year(plaus)
+    if output is None:
+        return text + "."
+    share = fmt_pct_range(output["implied_units_ratio_low"], output["implied_units_ratio_high"])
+    return (
+        text + f": within one plant's yearly capacity, but {share} of all it built in "
+        f"{output['period']}."
+    )
 
 
 def question_text(event: Event, names: dict[str, str]) -> str:
@@ -339,6 +415,10 @@ def claims_not_applicable(pair: str) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # The counterfactual in words (kzaf.event.counterfactual returns the numbers)
+
+# What the model's intervals assume, said beside each (the methods page measures how often
+# they hold when monthly errors persist instead).
+MONTHLY_NOISE = "assuming independent monthly noise"
 
 
 def synthetic_banner(monthly: MonthlyData) -> str:
@@ -392,11 +472,12 @@ def _event_month_sentences(impact: Impact, what: str, unit: str) -> list[str]:
     return [
         f"In {month_label}, {what} came to {fmt_number(row['actual'])} {unit}. A model "
         f"({model_text(impact)}) predicts {fmt_number(row['predicted'])} ({level} interval "
-        f"{fmt_number(row['predicted_lower'])} to {fmt_number(row['predicted_upper'])}) for that "
+        f"{fmt_number(row['predicted_lower'])} to {fmt_number(row['predicted_upper'])}, "
+        f"{MONTHLY_NOISE}) for that "
         "month had nothing unusual happened; this prediction is a model estimate, not an "
         "observation.",
         f"The difference, the estimated effect of the event month, is {fmt_signed(effect)} "
-        f"{unit} ({level} interval {fmt_signed(low)} to {fmt_signed(high)}); "
+        f"{unit} ({level} interval {fmt_signed(low)} to {fmt_signed(high)}, {MONTHLY_NOISE}); "
         + effect_reading(low, high, level, "that month's figure")
         + ".",
     ]
@@ -412,7 +493,7 @@ def _cumulative_sentences(impact: Impact, unit: str) -> list[str]:
         text.append(
             f"Over the {impact.post_months} months from {month_label} the cumulative effect is "
             f"{fmt_signed(cumulative['abs_effect'])} {unit} "
-            f"({fmt_signed(low)} to {fmt_signed(high)}), or "
+            f"({fmt_signed(low)} to {fmt_signed(high)}, {MONTHLY_NOISE}), or "
             f"{fmt_pct(cumulative['rel_effect'], 0, signed=True)} of the predicted total "
             f"({fmt_pct(cumulative['rel_effect_lower'], 0, signed=True)} to "
             f"{fmt_pct(cumulative['rel_effect_upper'], 0, signed=True)}); "

@@ -130,7 +130,7 @@ def counterfactual_panels(
         color=MODEL_COLOUR,
         alpha=0.18,
         lw=0,
-        label=f"{level} interval (model)",
+        label=f"{level} interval (model, assuming independent monthly noise)",
     )
     top.legend(loc="upper left", fontsize=8)
     top.set_ylabel("USD million a month")

@@ -239,8 +239,10 @@ def fan_chart(
     *,
     sources: str,
     unit: str = "USD million",
+    assumptions: str = "",
 ) -> plt.Figure:
-    """Observed annual trade, then the simulated median and 50% / 80% / 90% bands."""
+    """Observed annual trade, then the simulated median and 50% / 80% / 90% bands;
+    ``assumptions`` says what the paths assume (the bands' level rests on it)."""
     _, ax = plt.subplots()
     ax.plot(observed["year"], observed["value"], marker="o", color="black", label="observed")
     for low, high, alpha in (("q05", "q95", 0.15), ("q10", "q90", 0.25), ("q25", "q75", 0.4)):
@@ -280,7 +282,7 @@ def fan_chart(
         xlabel="year",
         ylabel=f"annual turnover ({unit}, log scale)",
         sources=sources,
-        note="Bands: 50%, 80% and 90% of simulated paths. " + MODEL_NOTE,
+        note=f"Bands: 50%, 80% and 90% of simulated paths{assumptions}. " + MODEL_NOTE,
     )
 
 
@@ -320,5 +322,7 @@ def save_tornado(run: RiskAssessment) -> None:
 
 def save_fan(run: RiskAssessment) -> None:
     observed = run.result.annual_turnover[["year", "value"]]
-    fig = fan_chart(run.fan, observed, run.thresholds, sources=TRADE_SOURCES)
+    fig = fan_chart(
+        run.fan, observed, run.thresholds, sources=TRADE_SOURCES, assumptions=run.fan_assumptions
+    )
     save(fig, "03_trade_fan")

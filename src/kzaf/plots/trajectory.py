@@ -15,6 +15,7 @@ import seaborn as sns
 from matplotlib.ticker import MaxNLocator
 
 from kzaf.plots.common import finish, save
+from kzaf.text.levels import INDEPENDENT_YEARS
 from kzaf.text.numbers import fmt_level, fmt_whole
 from kzaf.trajectory.figures import source_names
 
@@ -434,7 +435,7 @@ def forecast_chart(
             p["upper"],
             color="#1f4e79",
             alpha=0.12,
-            label=f"{level} prediction interval",
+            label=f"{level} prediction interval ({INDEPENDENT_YEARS})",
         )
         ax.fill_between(
             x,
@@ -442,7 +443,7 @@ def forecast_chart(
             p["upper_50"],
             color="#1f4e79",
             alpha=0.25,
-            label="50% prediction interval",
+            label=f"50% prediction interval ({INDEPENDENT_YEARS})",
         )
         ax.plot(x, p["fitted"], color="#1f4e79", linewidth=2, label="trend (estimate)")
         if len(full):

@@ -9,7 +9,7 @@ this only wires them with one set of parameters.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -30,10 +30,12 @@ from kzaf.risk.register import (
 )
 from kzaf.risk.scenarios import (
     Baseline,
+    PartYear,
     ScenarioParameters,
     TradePaths,
+    by_predictive,
+    predictive_range,
     reach_probabilities,
-    simulate_trade,
     trade_baseline,
 )
 from kzaf.risk.uncertainty import (
@@ -45,6 +47,7 @@ from kzaf.risk.uncertainty import (
     sensitivity,
     simulate_index,
 )
+from kzaf.trajectory import year_to_date_table
 
 REPORTER, PARTNER = "KAZ", "AFG"
 
@@ -66,9 +69,34 @@ class Assessment:
     ranking_drivers: pd.DataFrame
     annual_turnover: pd.DataFrame
     baseline: Baseline
-    paths: TradePaths
-    reach: pd.DataFrame
+    paths: TradePaths  # the headline paths (Student t predictive)
+    reach: pd.DataFrame  # their chance of reaching each threshold
+    runs: dict[str, TradePaths]  # the same paths under each predictive assumption
+    predictive_range: pd.DataFrame  # reach and downside under each assumption
+    part_year: PartYear | None  # the published part of a projected year the paths respect
+    downside_value: float  # the downside threshold, USD million
     equal_weights: bool
+
+
+@dataclass(frozen=True)
+class TradeSettings:
+    """The trade scenarios' settings (the risk notebook's trade parameters)."""
+
+    scenario: ScenarioParameters = field(default_factory=ScenarioParameters)
+    n_paths: int = 100_000
+    horizon_year: int = 2032
+    target_year: int = 2030
+    thresholds: Mapping[str, float] = field(default_factory=lambda: {"$3 billion": 3000.0})
+    anchor: str = "trend"  # trend (fitted line) or last_observed (last full year)
+    rho_max: float = 0.0  # persistence prior: uniform on 0..this (0: independent years)
+    part_year_pace: tuple[float, float] | None = (0.5, 2.0)  # None: no part-year condition
+    downside_value: float = 100.0  # USD million
+
+    def __post_init__(self) -> None:
+        if self.target_year > self.horizon_year:
+            raise ValueError(
+                f"target_year {self.target_year} is after horizon_year {self.horizon_year}"
+            )
 
 
 def annual_turnover(tables: Tables, policy: str = "official_first") -> pd.DataFrame:
@@ -88,6 +116,26 @@ def annual_turnover(tables: Tables, policy: str = "official_first") -> pd.DataFr
             "source_id": annual["preferred_source_id"],
         }
     ).reset_index(drop=True)
+
+
+def part_year_turnover(
+    tables: Tables, after_year: int, pace: tuple[float, float]
+) -> PartYear | None:
+    """The longest published part (from January) of the first year after ``after_year`` with
+    one, as a condition on the paths; None when no later year has a part published."""
+    figures = series.reported_figures(
+        tables.observations, tables.sources, reporter=REPORTER, partner=PARTNER, flow="turnover"
+    )
+    parts = year_to_date_table(figures)
+    parts = parts[(parts["flow"] == "turnover") & (parts["year"] > after_year)]
+    if parts.empty:
+        return None
+    first = parts[parts["year"] == parts["year"].min()].sort_values("months").iloc[-1]
+    return PartYear(
+        year=int(first["year"]), months=int(first["months"]),
+        value_low=float(first["value_min"]), value_high=float(first["value_max"]),
+        pace_low=pace[0], pace_high=pace[1],
+    )  # fmt: skip
 
 
 def closure_frequency(
@@ -121,16 +169,11 @@ def assess(
     mc_normalisations: Sequence[str] = NORMALISATIONS,
     mc_aggregations: Sequence[str] = AGGREGATIONS,
     weight_concentration: float = DEFAULT_CONCENTRATION,
-    scenario: ScenarioParameters | None = None,
-    n_paths: int = 100_000,
-    horizon_year: int = 2032,
-    target_year: int = 2030,
-    thresholds: Mapping[str, float] | None = None,
-    baseline_anchor: str = "trend",
+    trade: TradeSettings | None = None,
 ) -> Assessment:
-    """Run the assessment with one set of parameters (see the module notes)."""
-    if target_year > horizon_year:
-        raise ValueError(f"target_year {target_year} is after horizon_year {horizon_year}")
+    """Run the assessment with one set of parameters (see the module notes); ``trade``
+    sets the trade scenarios (default: :class:`TradeSettings`)."""
+    trade = trade or TradeSettings()
     # Load inputs
     evidence_series = risk_series(register, tables.indicators, tables.events)
     as_of = default_as_of(register, evidence_series) if as_of is None else as_of
@@ -154,11 +197,7 @@ def assess(
         as_of=as_of, evidence_series=evidence_series, **scored, draws=draws,
         **_draw_summaries(draws, {r.risk_id: r.name for r in register}),
         annual_turnover=turnover,
-        **_trade_scenarios(
-            turnover, scenario or ScenarioParameters(), horizon_year=horizon_year,
-            anchor=baseline_anchor, n_paths=n_paths, seed=seed,
-            thresholds=thresholds or {"$3 billion": 3000.0}, target_year=target_year,
-        ),
+        **_trade_scenarios(tables, turnover, trade, seed=seed),
         equal_weights=bool(np.ptp(weight_vector(weights, matrix.risk_ids)) < 1e-12),
     )  # fmt: skip
 
@@ -207,23 +246,31 @@ def _draw_summaries(draws: IndexDraws, names: Mapping[str, str]) -> dict[str, An
 
 
 def _trade_scenarios(
-    turnover: pd.DataFrame,
-    scenario: ScenarioParameters,
-    *,
-    horizon_year: int,
-    anchor: str,
-    n_paths: int,
-    seed: int,
-    thresholds: Mapping[str, float],
-    target_year: int,
+    tables: Tables, turnover: pd.DataFrame, trade: TradeSettings, *, seed: int
 ) -> dict[str, Any]:
-    """The trade baseline, the simulated paths with shocks, and the chance of each threshold."""
+    """The trade baseline, the simulated paths with shocks under each predictive assumption
+    (kept where they fit the published part year), and the chance of each threshold."""
     baseline = trade_baseline(
-        turnover["year"].tolist(), turnover["value"].tolist(), horizon_year, anchor=anchor
+        turnover["year"].tolist(), turnover["value"].tolist(), trade.horizon_year,
+        anchor=trade.anchor, rho_max=trade.rho_max,
+    )  # fmt: skip
+    part_year = (
+        None
+        if trade.part_year_pace is None
+        else part_year_turnover(tables, int(turnover["year"].max()), trade.part_year_pace)
     )
-    paths = simulate_trade(baseline, scenario, n_draws=n_paths, seed=seed)
+    runs = by_predictive(
+        baseline, trade.scenario, n_draws=trade.n_paths, seed=seed, condition=part_year
+    )
+    paths = runs["Student t"]
     return {
         "baseline": baseline,
         "paths": paths,
-        "reach": reach_probabilities(paths, thresholds, target_year),
+        "reach": reach_probabilities(paths, trade.thresholds, trade.target_year),
+        "runs": runs,
+        "predictive_range": predictive_range(
+            runs, trade.thresholds, trade.downside_value, trade.target_year
+        ),
+        "part_year": part_year,
+        "downside_value": trade.downside_value,
     }

@@ -13,7 +13,7 @@ import pandas as pd
 
 from kzaf import claims
 from kzaf.risk import narrative
-from kzaf.risk.assessment import Assessment, assess
+from kzaf.risk.assessment import Assessment, TradeSettings, assess
 from kzaf.risk.risks import RISK_NAMES, RISK_REGISTER
 from kzaf.risk.scenarios import ScenarioParameters, fan_table, shock_frequencies
 from kzaf.text.numbers import fmt_fixed, fmt_general, fmt_whole
@@ -26,7 +26,8 @@ PARAMETERS = (
     "horizon_year", "target_year", "target_value_usd_m", "baseline_anchor", "trend_noise_scale",
     "closure_probability", "closure_days_min", "closure_days_max", "closure_trade_share",
     "security_probability", "security_drop", "sanctions_probability", "sanctions_drop",
-    "railway_probability", "railway_first_year", "railway_uplift",
+    "railway_probability", "railway_first_year", "railway_uplift", "persistence_max",
+    "part_year_pace_low", "part_year_pace_high", "downside_value_usd_m",
 )  # fmt: skip
 CLAIMS = ("C9", "C10", "C11", "C12")  # the article's claims about the risks, checked here
 # Chart captions: where the figures come from.
@@ -52,6 +53,7 @@ class RiskAssessment:
     thresholds: dict[str, float]  # trade thresholds tested, by label
     fan: pd.DataFrame  # quantiles of the simulated trade paths by year
     fan_shown: pd.DataFrame  # the same, rounded to whole USD million
+    fan_assumptions: str  # what the paths assume, for the fan chart's note
     # What the notebook shows, in its order.
     key_points: list[str]
     answer: str
@@ -108,9 +110,19 @@ def assessment(tables: Any, parameters: Mapping[str, Any]) -> Assessment:
         mc_normalisations=parameters["mc_normalisations"],
         mc_aggregations=parameters["mc_aggregations"],
         weight_concentration=parameters["weight_concentration"],
+        trade=trade_settings(parameters),
+    )  # fmt: skip
+
+
+def trade_settings(parameters: Mapping[str, Any]) -> TradeSettings:
+    """The trade scenarios' settings from the notebook's parameters."""
+    return TradeSettings(
         scenario=scenario_from(parameters), n_paths=parameters["n_paths"],
         horizon_year=parameters["horizon_year"], target_year=parameters["target_year"],
-        thresholds=thresholds_from(parameters), baseline_anchor=parameters["baseline_anchor"],
+        thresholds=thresholds_from(parameters), anchor=parameters["baseline_anchor"],
+        rho_max=parameters["persistence_max"],
+        part_year_pace=(parameters["part_year_pace_low"], parameters["part_year_pace_high"]),
+        downside_value=parameters["downside_value_usd_m"],
     )  # fmt: skip
 
 
@@ -120,11 +132,13 @@ def build(
     """Run the assessment, then arrange what the notebook shows, in its order."""
     result = assessment(tables, parameters)
     scenario, target_year = scenario_from(parameters), parameters["target_year"]
-    n_paths = fmt_whole(parameters["n_paths"])
     fan = fan_table(result.paths)
+    thresholds = thresholds_from(parameters)
+    outlook = narrative.outlook_of(result, target_year)
     return RiskAssessment(
         result=result, scenario=scenario,
-        thresholds=thresholds_from(parameters), fan=fan, fan_shown=fan.round(0),
+        thresholds=thresholds, fan=fan, fan_shown=fan.round(0),
+        fan_assumptions=narrative.fan_assumptions(outlook),
         key_points=narrative.key_points_for(result, names=RISK_NAMES, target_year=target_year),
         answer=narrative.answer_for(
             result, names=RISK_NAMES, normalisation=parameters["normalisation"],
@@ -151,19 +165,17 @@ def build(
         drivers=result.drivers.round(3),
         ranking_drivers=result.ranking_drivers.head(12).round(2),
         baseline_line=result.baseline.describe(),
-        assumptions=narrative.scenario_assumptions(
-            scenario, narrative.scenario_basis(result, tables.events)
+        assumptions=pd.concat(
+            [
+                narrative.scenario_assumptions(
+                    scenario, narrative.scenario_basis(result, tables.events)
+                ),
+                narrative.model_assumptions(outlook),
+            ],
+            ignore_index=True,
         ),
-        reach_headline=result.reach.rename(
-            columns={
-                "p_in_target_year": f"P(in {target_year})",
-                "p_by_target_year": f"P(any year to {target_year})",
-            }
-        ),
-        reach_title=(
-            "Probability that annual turnover reaches each threshold "
-            f"(model estimate, t predictive, {n_paths} paths)"
-        ),
+        reach_headline=narrative.reach_headline(outlook),
+        reach_title=narrative.reach_title(outlook, parameters["n_paths"]),
         shocks=shock_frequencies(result.paths).round(3),
         ledger=claims.evaluate(tables, CLAIMS, checks=checks),
     )  # fmt: skip

@@ -1,20 +1,16 @@
 """Monte Carlo scenarios for Kazakhstan–Afghanistan trade to a horizon year (model estimates).
 
-Every path is ``baseline × trend noise × shocks``, year by year:
+Every path is ``trend draw × shocks``, year by year:
 
-baseline
-    The log-linear trend of the reconciled annual turnover (:func:`kzaf.trajectory.
-    loglinear_trend`), continued to the horizon: either the fitted line itself (``anchor=
-    "trend"``) or the last observed value grown at the fitted rate (``anchor="last_observed"``).
-trend noise
-    Reproduces the fit's own uncertainty: a persistent shift drawn once per path (the
-    uncertainty of the fitted line, growing with the distance from the data) plus a yearly
-    deviation with the residual standard deviation, in logs. Both are scaled, per path, by a
-    draw of the residual variance from its distribution given the fit (s² (n - 2) / χ²(n - 2)):
-    a *t predictive* distribution, so each year's spread is Student t with n - 2 degrees of
-    freedom, as in the fit's prediction intervals, and the uncertainty of the estimated noise
-    is carried (a normal with the estimated sd put too little weight in the tails on a few
-    points). ``noise_scale`` multiplies both (0 = none).
+trend draw
+    A predictive draw of the log-linear trend of the reconciled annual turnover
+    (:mod:`kzaf.risk.predictive`): the fitted line continued to the horizon, with the fit's
+    own uncertainty carried under one of three predictive assumptions (plug-in normal, normal
+    with parameter uncertainty, Student t), and deviations from the line that may persist from
+    one year to the next (AR(1) with persistence ``rho`` uniform on 0..``rho_max``, a stated
+    prior; 0 assumes independent years). ``anchor="last_observed"`` starts every path from
+    the last observed value instead of continuing its deviation from the line.
+    ``noise_scale`` multiplies the draw's departure from the fitted line (0 = none).
 shocks
     - *border closure*: in each year, with ``closure_probability``, a closure lasting a number
       of days drawn uniformly between ``closure_days``; the year loses
@@ -26,10 +22,19 @@ shocks
     - *railway segment opening* (upside): from ``railway_first_year``, with
       ``railway_probability`` each year, a segment opens and adds ``railway_uplift`` from that
       year on.
+part-year condition
+    Where a part of a projected year is already published (January–August 2025), paths whose
+    total for that year the published months cannot belong to are dropped: the months not yet
+    published must trade at between ``pace_low`` and ``pace_high`` times the published months'
+    average pace. This is conditioning on the figure, so it also narrows later years (a path
+    far from the published pace in 2025 is unlikely to have the right line). The number of
+    paths kept is reported.
 
-All random numbers are drawn whatever the probabilities, so with the same seed two settings
-differ only by their shocks (common random numbers). Probabilities and sizes are analyst
-parameters, not data: the notebook states where each default comes from.
+All random numbers are drawn whatever the probabilities and the predictive assumption, so with
+the same seed two settings differ only by what changed (common random numbers). Probabilities
+and sizes are analyst parameters, not data: the notebook states where each default comes from.
+Simulated values are heavy-tailed (a Student t on two degrees of freedom has no variance, and
+its exponential no mean): summaries are quantiles and probabilities, never means.
 """
 
 from __future__ import annotations
@@ -39,15 +44,16 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from kzaf.risk.predictive import (
+    PREDICTIVES,
+    StandardDraws,
+    TrendPosterior,
+    draw_logs,
+    trend_posterior,
+)
 from kzaf.text.numbers import fmt_fixed, fmt_pct, fmt_whole
 from kzaf.trajectory import TrendFit, loglinear_trend
-
-PREDICTIVE_METHOD = (
-    "t predictive (each path draws the trend's residual variance from its distribution given "
-    "the fit, so the spread carries the uncertainty of the estimated parameters)"
-)
 
 
 @dataclass(frozen=True)
@@ -108,18 +114,24 @@ class ScenarioParameters:
 
 @dataclass(frozen=True)
 class Baseline:
-    """The expected path without shocks, with the spread the trend fit supports."""
+    """The trend line continued to the horizon, and the fit the paths are drawn from."""
 
     years: np.ndarray  # projected years, after the last observed one
-    level: np.ndarray  # baseline value per year
-    line_sd: np.ndarray  # sd of the trend line in logs, per year
-    noise_sd: float  # yearly residual sd in logs
-    dof: int  # degrees of freedom of the residual variance (n - 2)
+    level: np.ndarray  # the fitted line continued (or grown from the last value): no shocks
+    posterior: TrendPosterior  # the trend for each persistence, weighted (kzaf.risk.predictive)
     last_year: int
     last_value: float
     growth: float
     anchor: str
     fit: TrendFit | None = None
+
+    @property
+    def dof(self) -> int:
+        return self.posterior.dof
+
+    @property
+    def rho_max(self) -> float:
+        return float(self.posterior.rho.max())
 
     def describe(self) -> str:
         start = (
@@ -129,9 +141,19 @@ class Baseline:
         )
         return (
             f"baseline: {start}, growing {fmt_pct(self.growth, 1, signed=True)} a year "
-            f"(log-linear trend); residual sd {fmt_fixed(self.noise_sd, 2)} in logs; "
-            f"{PREDICTIVE_METHOD}"
+            f"(log-linear trend through {len(self.posterior.years)} full years); "
+            + persistence_text(self.rho_max)
         )
+
+
+def persistence_text(rho_max: float) -> str:
+    """What the paths assume about the years' independence, in words."""
+    if rho_max == 0:
+        return "deviations from the line independent from year to year (assumes independent years)"
+    return (
+        "deviations from the line may persist from one year to the next (AR(1), persistence "
+        f"uniform on 0–{fmt_fixed(rho_max, 1)}, a stated prior)"
+    )
 
 
 def trade_baseline(
@@ -141,9 +163,11 @@ def trade_baseline(
     *,
     anchor: str = "trend",
     alpha: float = 0.1,
+    rho_max: float = 0.0,
 ) -> Baseline:
-    """Fit :func:`kzaf.trajectory.loglinear_trend` to annual values and continue it to
-    ``horizon_year``. The spread is calibrated on the fit's prediction intervals."""
+    """Fit the log-linear trend (:func:`kzaf.trajectory.loglinear_trend` for the line,
+    :func:`kzaf.risk.predictive.trend_posterior` for the draws) and continue it to
+    ``horizon_year``."""
     if anchor not in ("trend", "last_observed"):
         raise ValueError(f"anchor must be 'trend' or 'last_observed', got {anchor!r}")
     fit = loglinear_trend(years, values, until=horizon_year, alpha=alpha)
@@ -152,26 +176,17 @@ def trade_baseline(
         raise ValueError(
             f"horizon_year {horizon_year} must be after the last data year {last_year}"
         )
-    t_crit = stats.t.ppf(1 - alpha / 2, len(fit.years) - 2)
     future = fit.predictions[fit.predictions["year"] > last_year]
-    total_sd = np.log((future["upper"] / future["fitted"]).to_numpy()) / t_crit
-    noise_sd = fit.log_residual_sd
-    last_value = fit.values[fit.years.index(last_year)]
     projected = future["year"].to_numpy()
+    last_value = fit.values[fit.years.index(last_year)]
     if anchor == "trend":
         level = future["fitted"].to_numpy()
-        line_sd = np.sqrt(np.clip(total_sd**2 - noise_sd**2, 0, None))
     else:
-        slope = np.log1p(fit.growth)
-        slope_sd = (np.log1p(fit.growth_high) - np.log1p(fit.growth_low)) / (2 * t_crit)
-        level = last_value * np.exp(slope * (projected - last_year))
-        line_sd = slope_sd * (projected - last_year)
+        level = last_value * (1 + fit.growth) ** (projected - last_year)
     return Baseline(
         years=projected,
         level=level,
-        line_sd=line_sd,
-        noise_sd=noise_sd,
-        dof=len(fit.years) - 2,
+        posterior=trend_posterior(years, values, rho_max=rho_max),
         last_year=last_year,
         last_value=last_value,
         growth=fit.growth,
@@ -181,17 +196,82 @@ def trade_baseline(
 
 
 @dataclass(frozen=True)
+class PartYear:
+    """A published part of a projected year (January–August 2025): the year's total must be
+    one that those months can belong to."""
+
+    year: int
+    months: int  # months published, from January
+    value_low: float  # their published total (the lowest, where sources differ)
+    value_high: float  # the highest
+    pace_low: float = 0.5  # the unpublished months trade at least at this × the published pace
+    pace_high: float = 2.0  # ... and at most at this ×
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.months <= 11:
+            raise ValueError(f"a part year has 1 to 11 months, got {self.months}")
+        if not 0 <= self.value_low <= self.value_high:
+            raise ValueError(f"part-year values must be 0 <= low <= high, got {self.value_low}")
+        if not 0 <= self.pace_low <= self.pace_high:
+            raise ValueError(
+                f"part-year pace must satisfy 0 <= low <= high, got {self.pace_low}, "
+                f"{self.pace_high}"
+            )
+
+    @property
+    def label(self) -> str:
+        """'January–August 2025'."""
+        last = pd.Period(f"{self.year}-{self.months:02d}", freq="M").strftime("%B")
+        return f"January–{last} {self.year}" if self.months > 1 else f"January {self.year}"
+
+    def bounds(self) -> tuple[float, float]:
+        """The lowest and highest full-year total consistent with the published months."""
+        rest = (12 - self.months) / self.months
+        return (
+            self.value_low * (1 + rest * self.pace_low),
+            self.value_high * (1 + rest * self.pace_high),
+        )
+
+
+@dataclass(frozen=True)
 class TradePaths:
     years: np.ndarray  # (H,)
-    values: np.ndarray  # (N, H), same unit as the baseline
+    values: np.ndarray  # (N, H), same unit as the baseline; N paths kept
     baseline: Baseline
     parameters: ScenarioParameters
     shocks: Mapping[str, np.ndarray]  # (N, H) boolean per shock kind
     seed: int
+    predictive: str = "Student t"
+    n_simulated: int = 0  # paths drawn before the part-year condition dropped some
+    condition: PartYear | None = None
 
     @property
     def n_draws(self) -> int:
         return self.values.shape[0]
+
+
+def _shock_factors(
+    p: ScenarioParameters, rng: np.random.Generator, n: int, years: np.ndarray
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The shocks of every path and year, and the factor they multiply trade by."""
+    h = len(years)
+    closure_u, days_u = rng.random((n, h)), rng.random((n, h))
+    security_u, sanctions_u, railway_u = rng.random((n, h)), rng.random((n, h)), rng.random((n, h))
+    closure = closure_u < p.closure_probability
+    days = p.closure_days[0] + days_u * (p.closure_days[1] - p.closure_days[0])
+    security = security_u < p.security_probability
+    sanctions = np.maximum.accumulate(sanctions_u < p.sanctions_probability, axis=1)
+    railway = np.maximum.accumulate(
+        (railway_u < p.railway_probability) & (years >= p.railway_first_year)[None, :], axis=1
+    )
+    factor = (
+        (1 - closure * p.closure_trade_share * days / 365)
+        * (1 - security * p.security_drop)
+        * (1 - sanctions * p.sanctions_drop)
+        * (1 + railway * p.railway_uplift)
+    )
+    shocks = {"closure": closure, "security": security, "sanctions": sanctions, "railway": railway}
+    return factor, shocks
 
 
 def simulate_trade(
@@ -200,65 +280,60 @@ def simulate_trade(
     *,
     n_draws: int = 100_000,
     seed: int = 0,
+    predictive: str = "Student t",
+    condition: PartYear | None = None,
 ) -> TradePaths:
-    """``n_draws`` paths of annual trade over the baseline's years (see the module notes)."""
+    """``n_draws`` paths of annual trade over the baseline's years (see the module notes),
+    less those the part-year ``condition`` rules out."""
     if n_draws < 1:
         raise ValueError(f"n_draws must be at least 1, got {n_draws}")
-    p = parameters
     rng = np.random.default_rng(seed)
-    n, h = n_draws, len(baseline.years)
-    shift = rng.standard_normal((n, 1))
-    yearly = rng.standard_normal((n, h))
-    closure_u, days_u = rng.random((n, h)), rng.random((n, h))
-    security_u, sanctions_u, railway_u = rng.random((n, h)), rng.random((n, h)), rng.random((n, h))
-    # drawn last, so the shocks' random numbers are those of earlier versions
-    variance_ratio = baseline.dof / rng.chisquare(baseline.dof, (n, 1))
-
-    log_noise = (
-        p.noise_scale
-        * np.sqrt(variance_ratio)
-        * (baseline.line_sd[None, :] * shift + baseline.noise_sd * yearly)
-    )
-    closure = closure_u < p.closure_probability
-    days = p.closure_days[0] + days_u * (p.closure_days[1] - p.closure_days[0])
-    security = security_u < p.security_probability
-    sanctions = np.maximum.accumulate(sanctions_u < p.sanctions_probability, axis=1)
-    railway = np.maximum.accumulate(
-        (railway_u < p.railway_probability) & (baseline.years >= p.railway_first_year)[None, :],
-        axis=1,
-    )
+    numbers = StandardDraws.draw(rng, n_draws, len(baseline.years), baseline.dof)
+    factor, shocks = _shock_factors(parameters, rng, n_draws, baseline.years)
+    logs = draw_logs(
+        baseline.posterior, baseline.years.tolist(), predictive, numbers,
+        from_last_observed=baseline.anchor == "last_observed",
+    )  # fmt: skip
+    departure = parameters.noise_scale * (logs - np.log(baseline.level)[None, :])
     # With 3 points (1 degree of freedom) the t predictive is a Cauchy: a few draws are
     # astronomically large. Capping the log keeps them finite (and still above any threshold).
-    values = (
-        baseline.level[None, :]
-        * np.exp(np.minimum(log_noise, 230.0))
-        * (1 - closure * p.closure_trade_share * days / 365)
-        * (1 - security * p.security_drop)
-        * (1 - sanctions * p.sanctions_drop)
-        * (1 + railway * p.railway_uplift)
-    )
+    values = baseline.level[None, :] * np.exp(np.minimum(departure, 230.0)) * factor
+    keep = _consistent(values, baseline.years, condition)
     return TradePaths(
         years=baseline.years,
-        values=values,
+        values=values[keep],
         baseline=baseline,
         parameters=parameters,
-        shocks={
-            "closure": closure,
-            "security": security,
-            "sanctions": sanctions,
-            "railway": railway,
-        },
+        shocks={name: hit[keep] for name, hit in shocks.items()},
         seed=seed,
+        predictive=predictive,
+        n_simulated=n_draws,
+        condition=condition,
     )
+
+
+def _consistent(values: np.ndarray, years: np.ndarray, condition: PartYear | None) -> np.ndarray:
+    """Which paths the part-year condition keeps (all, without one or outside the years)."""
+    if condition is None or condition.year not in set(years.tolist()):
+        return np.ones(len(values), dtype=bool)
+    low, high = condition.bounds()
+    column = values[:, int(np.flatnonzero(years == condition.year)[0])]
+    keep = (column >= low) & (column <= high)
+    if not keep.any():
+        raise ValueError(
+            f"no simulated path has a {condition.year} total consistent with the published "
+            f"part year ({fmt_whole(low)}–{fmt_whole(high)}); widen the pace parameters or "
+            "draw more paths"
+        )
+    return keep
 
 
 def fan_table(
     paths: TradePaths, quantiles: Sequence[float] = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
 ) -> pd.DataFrame:
-    """Per projected year: baseline, mean and quantiles of the simulated trade."""
-    frame = pd.DataFrame(
-        {"year": paths.years, "baseline": paths.baseline.level, "mean": paths.values.mean(axis=0)}
-    )
+    """Per projected year: the baseline and quantiles of the simulated trade. No mean: the
+    draws are heavy-tailed (a mean of them says nothing a reader can use)."""
+    frame = pd.DataFrame({"year": paths.years, "baseline": paths.baseline.level})
     # One pass for every quantile (same values as one call per quantile, a quarter the time).
     values = np.quantile(paths.values, list(quantiles), axis=0)
     for q, value in zip(quantiles, values, strict=True):
@@ -266,17 +341,21 @@ def fan_table(
     return frame
 
 
-def reach_probabilities(
-    paths: TradePaths, thresholds: Mapping[str, float], target_year: int
-) -> pd.DataFrame:
-    """For each threshold: probability that trade in ``target_year`` is at or above it, and
-    that it is reached in any projected year up to ``target_year``."""
+def _column(paths: TradePaths, target_year: int) -> int:
     if target_year not in set(paths.years.tolist()):
         raise ValueError(
             f"target_year {target_year} is not a projected year "
             f"({paths.years[0]}–{paths.years[-1]}); raise horizon_year or lower target_year"
         )
-    column = int(np.flatnonzero(paths.years == target_year)[0])
+    return int(np.flatnonzero(paths.years == target_year)[0])
+
+
+def reach_probabilities(
+    paths: TradePaths, thresholds: Mapping[str, float], target_year: int
+) -> pd.DataFrame:
+    """For each threshold: the share of paths at or above it in ``target_year``, and the
+    share at or above it in at least one projected year up to ``target_year``."""
+    column = _column(paths, target_year)
     rows = []
     for label, threshold in thresholds.items():
         rows.append(
@@ -289,6 +368,49 @@ def reach_probabilities(
                 ),
             }
         )
+    return pd.DataFrame(rows)
+
+
+def below_probability(paths: TradePaths, value: float, target_year: int) -> float:
+    """The share of paths below ``value`` in ``target_year`` (the downside)."""
+    return float((paths.values[:, _column(paths, target_year)] < value).mean())
+
+
+def by_predictive(
+    baseline: Baseline,
+    parameters: ScenarioParameters,
+    *,
+    n_draws: int,
+    seed: int,
+    condition: PartYear | None = None,
+) -> dict[str, TradePaths]:
+    """The same paths (same seed) under each predictive assumption."""
+    return {
+        name: simulate_trade(
+            baseline, parameters, n_draws=n_draws, seed=seed, predictive=name, condition=condition
+        )
+        for name in PREDICTIVES
+    }
+
+
+def predictive_range(
+    runs: Mapping[str, TradePaths],
+    thresholds: Mapping[str, float],
+    downside: float,
+    target_year: int,
+) -> pd.DataFrame:
+    """One row per predictive assumption: paths kept, for each threshold the chance of
+    reaching it in ``target_year`` and in some year up to it, and the chance of ending
+    ``target_year`` below ``downside``."""
+    rows = []
+    for name, paths in runs.items():
+        reach = reach_probabilities(paths, thresholds, target_year)
+        row: dict[str, object] = {"predictive": name, "paths_kept": paths.n_draws}
+        for r in reach.to_dict("records"):
+            row[f"in:{r['threshold']}"] = r["p_in_target_year"]
+            row[f"by:{r['threshold']}"] = r["p_by_target_year"]
+        row["below"] = below_probability(paths, downside, target_year)
+        rows.append(row)
     return pd.DataFrame(rows)
 
 

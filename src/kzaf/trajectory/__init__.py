@@ -85,6 +85,7 @@ from kzaf.trajectory.narrative import (
     headline_table,
     key_points,
     nothing_to_show,
+    unattributed_years,
 )
 from kzaf.trajectory.neighbours import (
     _as_seen_from,
@@ -196,6 +197,7 @@ __all__ = [
     "trade_figures",
     "trend_forecast",
     "trust_sentence",
+    "unattributed_years",
     "with_annual_sums",
     "year_to_date_table",
     "years_to_reach",

@@ -142,7 +142,7 @@ def build(
         title=f"The trajectory of {pair} trade",
         key_points=key_points(
             both["annual"], flow=both["flow"], reporter_name=reporter_name,
-            partner_name=chosen["names"][chosen["partner"]],
+            partner_name=chosen["names"][chosen["partner"]], forecast=both["forecast"],
         ),
         answer=_answer(both),
         figures_note=figures_note(

@@ -15,6 +15,7 @@ import pandas as pd
 
 from kzaf import series
 from kzaf.frames import row as first_row
+from kzaf.text.levels import INDEPENDENT_YEARS
 from kzaf.text.numbers import fmt_level, fmt_pct
 from kzaf.text.numbers import fmt_pct_change as _pct
 from kzaf.text.numbers import fmt_usd_short as _usd
@@ -46,6 +47,23 @@ class Forecast:
     weak: bool = True  # too few points, too noisy or too uncertain to read as a forecast
 
 
+FORECAST_COLUMNS = ["period", "fitted", "lower", "upper", "lower_50", "upper_50", "observed"]
+SENSITIVITY_COLUMNS = ["variant", "growth", "growth_low", "growth_high"]
+
+
+def _no_forecast(message: str, alpha: float) -> Forecast:
+    """A reasoned refusal: nothing fitted, the reason as message and trust."""
+    return Forecast(
+        method="none",
+        fitted=False,
+        message=message,
+        trust=message,
+        alpha=alpha,
+        predictions=_empty(FORECAST_COLUMNS),
+        sensitivity=_empty(SENSITIVITY_COLUMNS),
+    )
+
+
 def trend_forecast(
     annual: pd.DataFrame,
     *,
@@ -59,24 +77,15 @@ def trend_forecast(
 
     Refuses, without raising, when fewer than ``min_points`` years have a positive figure.
     """
-    columns = ["period", "fitted", "lower", "upper", "lower_50", "upper_50", "observed"]
     mine = annual[(annual["flow"] == flow) & (annual["n_figures"] > 0)] if len(annual) else annual
     mine = mine[mine["preferred_value"] > 0] if len(mine) else mine
     n = len(mine)
     if n < min_points:
         have = ", ".join(f"{int(y)}" for y in mine["year"]) if n else "none"
-        message = (
+        return _no_forecast(
             f"No trend: a trend needs at least {min_points} years with a full-year {flow} "
-            f"figure, and there are {n} ({have}). The figures are shown as they are."
-        )
-        return Forecast(
-            method="none",
-            fitted=False,
-            message=message,
-            trust=message,
-            alpha=alpha,
-            predictions=_empty(columns),
-            sensitivity=_empty(["variant", "growth", "growth_low", "growth_high"]),
+            f"figure, and there are {n} ({have}). The figures are shown as they are.",
+            alpha,
         )
     years = [int(y) for y in mine["year"]]
     horizon = max(until or years[-1], years[-1])
@@ -85,28 +94,8 @@ def trend_forecast(
     predictions = fit.predictions.rename(columns={"year": "period"}).assign(
         lower_50=inner.predictions["lower"].to_numpy(),
         upper_50=inner.predictions["upper"].to_numpy(),
-    )[columns]
-    variants = [("preferred figures", fit)]
-    for variant, column in (
-        ("lowest figure each year", "value_min"),
-        ("highest figure each year", "value_max"),
-    ):
-        values = list(mine[column])
-        if min(values) > 0:
-            variants.append((variant, loglinear_trend(years, values, alpha=alpha)))
-    sensitivity = pd.DataFrame(
-        [
-            {
-                "variant": name,
-                "growth": v.growth,
-                "growth_low": v.growth_low,
-                "growth_high": v.growth_high,
-            }
-            for name, v in variants
-        ]
-    )
-    trust = trust_sentence(fit, sensitivity, span_years=(years[0], years[-1]), horizon=horizon)
-    weak = is_weak(fit)
+    )[FORECAST_COLUMNS]
+    sensitivity = _source_sensitivity(mine, years, fit, alpha)
     return Forecast(
         method=(
             "log-linear trend (OLS on log values, "
@@ -115,54 +104,81 @@ def trend_forecast(
         ),
         fitted=True,
         message=fit.describe(),
-        trust=trust,
+        trust=trust_sentence(fit, sensitivity, span_years=(years[0], years[-1]), horizon=horizon),
         alpha=alpha,
         predictions=predictions,
         sensitivity=sensitivity,
         fit=fit,
-        weak=weak,
+        weak=is_weak(fit),
     )
+
+
+def _source_sensitivity(
+    mine: pd.DataFrame, years: list[int], fit: TrendFit, alpha: float
+) -> pd.DataFrame:
+    """The growth estimate when every year takes its lowest or its highest published figure
+    instead of the preferred one."""
+    variants = [("preferred figures", fit)]
+    for variant, column in (
+        ("lowest figure each year", "value_min"),
+        ("highest figure each year", "value_max"),
+    ):
+        values = list(mine[column])
+        if min(values) > 0:
+            variants.append((variant, loglinear_trend(years, values, alpha=alpha)))
+    rows = [
+        {"variant": name, "growth": v.growth, "growth_low": v.growth_low,
+         "growth_high": v.growth_high}
+        for name, v in variants
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
 
 
 def trust_sentence(
     fit: TrendFit, sensitivity: pd.DataFrame, *, span_years: tuple[int, int], horizon: int
 ) -> str:
-    """How far a log-linear trend on a few annual points can be trusted, in plain words."""
+    """How far a log-linear trend on a few annual points can be trusted, in short plain
+    sentences; each interval says what it assumes."""
     n = len(fit.years)
     gaps = sorted(set(range(span_years[0], span_years[1] + 1)) - set(fit.years))
-    parts = [f"The trend rests on {n} annual point(s) ({span_years[0]}–{span_years[1]}"]
-    parts[0] += f"; no figure for {', '.join(map(str, gaps))})" if gaps else ")"
+    sentences = [
+        f"The trend rests on {n} annual point(s) ({span_years[0]}–{span_years[1]}"
+        + (f"; no figure for {', '.join(map(str, gaps))})." if gaps else ").")
+    ]
     level = fmt_level(fit.alpha)
     spans_zero = fit.growth_low < 0 < fit.growth_high
-    parts.append(
-        f"its {level} interval for average growth runs from {_pct(fit.growth_low)} to "
-        f"{_pct(fit.growth_high)} a year"
-        + (", so the data cannot tell growth from decline" if spans_zero else "")
+    sentences.append(
+        f"Its {level} interval for average growth, which {INDEPENDENT_YEARS}, runs from "
+        f"{_pct(fit.growth_low)} to {_pct(fit.growth_high)} a year"
+        + (": the data cannot tell growth from decline." if spans_zero else ".")
     )
-    typical = math.expm1(fit.log_residual_sd)
-    parts.append(f"single years stray from the line by about ±{fmt_pct(typical, 0)}")
+    sentences.append(
+        f"Single years stray from the line by about ±{fmt_pct(math.expm1(fit.log_residual_sd), 0)}."
+    )
     row = first_row(fit.predictions[fit.predictions["year"] == horizon])
     if horizon > fit.years[-1]:
         ratio = row["upper"] / row["lower"] if row["lower"] > 0 else math.inf
-        parts.append(
-            f"by {horizon} the {level} prediction interval spans {_usd(row['lower'])} to "
-            f"{_usd(row['upper'])}"
-            if ratio <= 20
-            else f"by {horizon} the {level} prediction interval is so wide (its top is more than "
-            "20 times its bottom) that it rules almost nothing out"
+        sentences.append(
+            f"By {horizon} the {level} prediction interval, which {INDEPENDENT_YEARS}, "
+            + (
+                f"spans {_usd(row['lower'])} to {_usd(row['upper'])}."
+                if ratio <= 20
+                else "is so wide (its top is more than 20 times its bottom) that it rules "
+                "almost nothing out."
+            )
         )
     if len(sensitivity) > 1:
-        parts.append(
-            "taking every year's lowest or highest published figure moves the growth estimate "
-            f"between {_pct(sensitivity['growth'].min())} and {_pct(sensitivity['growth'].max())}"
+        sentences.append(
+            "Taking every year's lowest or highest published figure moves the growth estimate "
+            f"between {_pct(sensitivity['growth'].min())} and {_pct(sensitivity['growth'].max())}."
         )
-    verdict = (
+    sentences.append(
         "Treat it as a description of the years observed, not as a forecast."
         if is_weak(fit)
         else "It is a reasonable summary of the past; forecasts beyond a few years remain "
         "assumptions."
     )
-    return "; ".join(parts) + ". " + verdict
+    return " ".join(sentences)
 
 
 def is_weak(fit: TrendFit) -> bool:
@@ -244,62 +260,19 @@ def seasonal_forecast(
     Needs ``min_months`` consecutive monthly values (two full seasonal cycles); refuses
     otherwise, saying why. Zero or negative months are modelled in levels instead of logs.
     """
-    columns = ["period", "fitted", "lower", "upper", "lower_50", "upper_50", "observed"]
-    refuse: dict[str, Any] = dict(
-        alpha=alpha,
-        predictions=_empty(columns),
-        sensitivity=_empty(["variant", "growth", "growth_low", "growth_high"]),
-    )
     if monthly.empty:
-        message = "No monthly series exists, so no seasonal model can be fitted."
-        return Forecast("none", False, message, message, **refuse)
+        return _no_forecast("No monthly series exists, so no seasonal model can be fitted.", alpha)
     monthly = monthly.sort_index()
     full_index = pd.period_range(monthly.index.min(), monthly.index.max(), freq="M")
     if len(monthly) < min_months or len(full_index) != len(monthly):
-        message = (
+        return _no_forecast(
             f"No seasonal model: it needs at least {min_months} consecutive months, and the "
-            f"series has {len(monthly)} month(s) over {len(full_index)}."
+            f"series has {len(monthly)} month(s) over {len(full_index)}.",
+            alpha,
         )
-        return Forecast("none", False, message, message, **refuse)
     logs = bool((monthly > 0).all())
-    y = np.log(monthly.to_numpy(float)) if logs else monthly.to_numpy(float)
-    from statsmodels.tsa.statespace.structural import UnobservedComponents
-
-    model = UnobservedComponents(y, level="llevel", seasonal=12)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = model.fit(disp=False, maxiter=200)
-    converged = not any("converge" in str(w.message).lower() for w in caught)
-    back = np.exp if logs else (lambda v: v)
-    forecast = result.get_forecast(horizon)
-    wide, narrow = forecast.conf_int(alpha=alpha), forecast.conf_int(alpha=0.5)
-    future = pd.period_range(monthly.index.max() + 1, periods=horizon, freq="M")
-    in_sample = result.get_prediction()
-    frames = [
-        pd.DataFrame(
-            {
-                "period": full_index,
-                "fitted": back(in_sample.predicted_mean),
-                "lower": np.nan,
-                "upper": np.nan,
-                "lower_50": np.nan,
-                "upper_50": np.nan,
-                "observed": monthly.to_numpy(float),
-            }
-        ),
-        pd.DataFrame(
-            {
-                "period": future,
-                "fitted": back(forecast.predicted_mean),
-                "lower": back(wide[:, 0]),
-                "upper": back(wide[:, 1]),
-                "lower_50": back(narrow[:, 0]),
-                "upper_50": back(narrow[:, 1]),
-                "observed": np.nan,
-            }
-        ),
-    ]
-    predictions = pd.concat(frames, ignore_index=True)
+    result, converged = _fit_seasonal(monthly, logs)
+    predictions = _seasonal_predictions(monthly, result, logs, horizon, alpha)
     total = float(predictions["fitted"].iloc[-horizon:].sum())
     message = (
         f"Seasonal model (local level + 12-month seasonal, {'log' if logs else 'level'} values) "
@@ -309,8 +282,8 @@ def seasonal_forecast(
     )
     trust = (
         f"Fitted on {len(monthly)} months ({len(monthly) // 12} seasonal cycle(s)); the "
-        f"{fmt_level(alpha)} interval widens with every month ahead, and one-off shipments "
-        "(such as a locomotive order) are not in the model."
+        f"{fmt_level(alpha)} interval, which assumes independent monthly noise, widens with every "
+        "month ahead, and one-off shipments (such as a locomotive order) are not in the model."
     )
     return Forecast(
         method="unobserved components (local level + seasonal)",
@@ -319,5 +292,44 @@ def seasonal_forecast(
         trust=trust,
         alpha=alpha,
         predictions=predictions,
-        sensitivity=_empty(["variant", "growth", "growth_low", "growth_high"]),
+        sensitivity=_empty(SENSITIVITY_COLUMNS),
     )
+
+
+def _fit_seasonal(monthly: pd.Series, logs: bool) -> tuple[Any, bool]:
+    """The fitted unobserved-components model, and whether its optimiser converged."""
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+    y = np.log(monthly.to_numpy(float)) if logs else monthly.to_numpy(float)
+    model = UnobservedComponents(y, level="llevel", seasonal=12)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = model.fit(disp=False, maxiter=200)
+    return result, not any("converge" in str(w.message).lower() for w in caught)
+
+
+def _seasonal_predictions(
+    monthly: pd.Series, result: Any, logs: bool, horizon: int, alpha: float
+) -> pd.DataFrame:
+    """In-sample fit, then ``horizon`` months of forecast with the 1 - alpha and 50% bands."""
+    back = np.exp if logs else (lambda v: v)
+    forecast = result.get_forecast(horizon)
+    wide, narrow = forecast.conf_int(alpha=alpha), forecast.conf_int(alpha=0.5)
+    past = pd.DataFrame(
+        {
+            "period": pd.period_range(monthly.index.min(), monthly.index.max(), freq="M"),
+            "fitted": back(result.get_prediction().predicted_mean),
+            "observed": monthly.to_numpy(float),
+        }
+    )
+    future = pd.DataFrame(
+        {
+            "period": pd.period_range(monthly.index.max() + 1, periods=horizon, freq="M"),
+            "fitted": back(forecast.predicted_mean),
+            "lower": back(wide[:, 0]),
+            "upper": back(wide[:, 1]),
+            "lower_50": back(narrow[:, 0]),
+            "upper_50": back(narrow[:, 1]),
+        }
+    )
+    return pd.concat([past, future], ignore_index=True)[FORECAST_COLUMNS]

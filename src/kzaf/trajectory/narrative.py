@@ -14,10 +14,10 @@ import pandas as pd
 from kzaf.data import ImportedFigures
 from kzaf.frames import row as first_row
 from kzaf.frames import rows
-from kzaf.text.numbers import fmt_fixed, fmt_level, fmt_pct, fmt_usd_m, fmt_whole
+from kzaf.text.levels import INDEPENDENT_YEARS
+from kzaf.text.numbers import fmt_level, fmt_pct, fmt_usd_m, fmt_whole
 from kzaf.text.numbers import fmt_pct_change as _pct
 from kzaf.text.numbers import fmt_span as _range_text
-from kzaf.text.numbers import fmt_usd_short as _usd
 from kzaf.trajectory.annual import _flow_order_key
 from kzaf.trajectory.figures import _empty
 from kzaf.trajectory.forecast import Forecast
@@ -84,36 +84,66 @@ def answer_paragraph(
     end_year: int,
     mirror: pd.DataFrame | None = None,
 ) -> str:
-    """The notebook's answer in numbers, generated from the tables (Markdown)."""
+    """The notebook's answer, generated from the tables (Markdown): short sentences with few
+    numbers each, the caveats beside the numbers they qualify."""
     if len(run_rates):
         run_rates = run_rates[run_rates["flow"] == flow]
     mine = annual[(annual["flow"] == flow) & (annual["n_figures"] > 0)] if len(annual) else annual
-    who = f"{flow} between {reporter_name} and {partner_name}, {as_reported(mine, reporter_name)}"
     if mine.empty:
+        who = (
+            f"{flow} between {reporter_name} and {partner_name}, {as_reported(mine, reporter_name)}"
+        )
         return _no_full_year(who, run_rates, start_year, end_year)
     years = [int(y) for y in mine["year"]]
     sentences = [
-        f"**{who[0].upper() + who[1:]}:** full-year figures exist for {len(years)} year(s) "
-        f"between {start_year} and {end_year} ({', '.join(map(str, years))}).",
-        *_change_sentences(changes),
-    ]
-    last = mine.sort_values("year").iloc[-1]
-    sentences.append(
-        f"The latest full year, {int(last['year'])}, stands at {_usd(last['preferred_value'])}"
+        f"**{flow.capitalize()} between {reporter_name} and {partner_name}, "
         + (
-            f" (sources range {_range_text(last['value_min'], last['value_max'])})."
-            if last["n_figures"] > 1 and not math.isclose(last["value_min"], last["value_max"])
-            else "."
+            f"from {reporter_name}'s side"
+            if unattributed_years(mine)[0]
+            else f"as {reporter_name} reports it"
         )
-    )
-    later = run_rates[run_rates["year"] > last["year"]] if len(run_rates) else run_rates
-    sentences += [_run_rate_sentence(year, group) for year, group in _by_year(later)]
+        + f".** Full-year figures exist for {len(years)} year(s) between "
+        f"{start_year} and {end_year}: {_join([str(y) for y in years])}.",
+        _attribution_sentence(mine, reporter_name),
+        *_change_sentences(changes),
+        _latest_sentence(mine.sort_values("year").iloc[-1]),
+    ]
+    last_year = max(years)
+    later = run_rates[run_rates["year"] > last_year] if len(run_rates) else run_rates
+    for year, group in _by_year(later):
+        sentences += _run_rate_sentences(year, group)
     if mirror is not None:
         sentences.append(mirror_sentence(mirror, flow, reporter_name, partner_name))
     if len(distance):
-        sentences.append(describe_target(distance, flow))
-    sentences.append(_trend_sentence(forecast))
+        sentences += _target_sentences(distance, flow)
+    sentences += _trend_sentences(forecast)
     return " ".join(s for s in sentences if s)
+
+
+def _join(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _attribution_sentence(mine: pd.DataFrame, reporter_name: str) -> str:
+    """How many years rest partly on figures not attributed to the reporter (or nothing)."""
+    others, years = unattributed_years(mine)
+    if not others:
+        return ""
+    return (
+        f"In {others} of those {years} years some figures are not attributed to "
+        f"{reporter_name}'s officials or statistics."
+    )
+
+
+def _latest_sentence(last: pd.Series) -> str:
+    text = (
+        f"The latest full year, {int(last['year'])}, stands at {fmt_usd_m(last['preferred_value'])}"
+    )
+    if last["n_figures"] > 1 and not math.isclose(last["value_min"], last["value_max"]):
+        spread = _range_text(last["value_min"], last["value_max"], fmt_usd_m)
+        return text + f"; sources range {spread}."
+    return text + "."
 
 
 def _no_full_year(who: str, run_rates: pd.DataFrame, start_year: int, end_year: int) -> str:
@@ -123,27 +153,29 @@ def _no_full_year(who: str, run_rates: pd.DataFrame, start_year: int, end_year: 
     )
     partial = run_rates[run_rates["method"].str.startswith("naive")] if len(run_rates) else None
     if partial is not None and len(partial):
-        labels = ", ".join(f"{r.period_label} {_usd(r.ytd_value)}" for r in rows(partial))
+        labels = ", ".join(f"{r.period_label} {fmt_usd_m(r.ytd_value)}" for r in rows(partial))
         text += f" Part-year figures exist: {labels}."
     return text
 
 
 def _change_sentences(changes: pd.DataFrame) -> list[str]:
-    """Each change between two years with figures, with its range across pairs of sources."""
+    """Each change between two years with figures, then its range across pairs of sources
+    (every figure counted, suspect ones too), each in a short sentence."""
     sentences = []
     for row in rows(changes):
         if math.isnan(row.change):
             continue
-        spread = (
-            f"; {_pct(row.change_min)} to {_pct(row.change_max)} across every pair of sources"
-            if row.n_pairs > 1 and not math.isclose(row.change_min, row.change_max)
-            else ""
-        )
-        verb = "rose" if row.change > 0 else "fell"
+        verb, noun = ("rose", "rise") if row.change > 0 else ("fell", "fall")
         sentences.append(
-            f"It {verb} from {_usd(row.value_from)} in {row.year_from} to {_usd(row.value_to)} in "
-            f"{row.year_to} (×{fmt_fixed(row.ratio, 2)}, {_pct(row.change)}{spread})."
+            f"It {verb} {fmt_pct(abs(row.change), 0)} from {row.year_from} to {row.year_to}, "
+            f"to {fmt_usd_m(row.value_to)}."
         )
+        if row.n_pairs > 1 and not math.isclose(row.change_min, row.change_max):
+            ends = sorted([abs(row.change_min), abs(row.change_max)])
+            sentences.append(
+                f"Across every pair of sources' figures the {noun} runs from "
+                f"{fmt_pct(ends[0], 0)} to {fmt_pct(ends[1], 0)}."
+            )
     return sentences
 
 
@@ -151,43 +183,81 @@ def _by_year(run_rates: pd.DataFrame) -> list[tuple[Any, pd.DataFrame]]:
     return list(run_rates.groupby("year")) if len(run_rates) else []
 
 
-def _run_rate_sentence(year: Any, group: pd.DataFrame) -> str:
-    """A year with only a year-to-date figure: the naive run-rate and, where one exists, the
-    seasonal one."""
+def _run_rate_sentences(year: Any, group: pd.DataFrame) -> list[str]:
+    """A year with only a year-to-date figure: what is published, then the naive run-rate
+    and, where one exists, the seasonal one (estimates, said so)."""
     naive = first_row(group[group["method"].str.startswith("naive")])
     seasonal = group[group["method"] == "seasonal share"]
-    text = (
-        f"For {year!s} only {naive['period_label'].split(' ', 1)[-1]} is published "
-        f"({_usd(naive['ytd_value'])}); a naive run-rate puts the year at about "
-        f"{_usd(naive['estimate_value'])}"
-    )
+    months = _months_words(int(naive["months"]))
+    sentences = [
+        f"For {year!s} only {months} is published: {fmt_usd_m(naive['ytd_value'])}.",
+        f"At that pace the year would come to about {fmt_usd_m(naive['estimate_value'])} (a naive "
+        "run-rate: an estimate, not a figure).",
+    ]
     if len(seasonal) and not math.isnan(seasonal.iloc[0]["estimate_value"]):
         s = seasonal.iloc[0]
-        return text + (
-            f", the share those months held of the full year in {s['share_years']} at "
-            f"{_range_text(s['low'], s['high'])} (estimates, not figures)."
+        sentences.append(
+            f"Using the share those months held of the year in {s['share_years']}, it would "
+            f"come to {_range_text(s['low'], s['high'])} (estimates, not figures)."
         )
-    return text + " (an estimate, not a figure); no seasonal share exists to refine it."
+    else:
+        sentences.append("No other year shows what share of a year those months hold.")
+    return sentences
 
 
-def _trend_sentence(forecast: Forecast) -> str:
+def _months_words(months: int) -> str:
+    """8 -> 'January–August'; 1 -> 'January'."""
+    last = pd.Period(f"2000-{months:02d}", freq="M").strftime("%B")
+    return "January" if months == 1 else f"January–{last}"
+
+
+def _growth(rate: float) -> str:
+    """Growth in words-friendly form: '32.9%' when positive, '-4.7%' when not."""
+    return fmt_pct(rate, 1) if rate >= 0 else _pct(rate)
+
+
+def _target_sentences(distance: pd.DataFrame, flow: str) -> list[str]:
+    """The growth the target needs, and when the growth observed would reach it."""
+    need = first_row(distance[distance["path"] == "required"]) if len(distance) else None
+    if need is None or need["note"] == "target already met" or math.isnan(need["growth"]):
+        return [describe_target(distance, flow)]
+    sentences = [
+        f"Reaching {fmt_usd_m(need['target_value'])} by {int(need['target_year'])} would need "
+        f"growth of {_growth(need['growth'])} a year."
+    ]
+    observed = distance[distance["path"] == "observed average"]
+    if len(observed):
+        obs = first_row(observed)
+        when = obs["reached_in"]
+        sentences.append(
+            f"The years with figures grew {_growth(obs['growth'])} a year on average; at that "
+            + (
+                f"pace the target would be reached in {int(when)}."
+                if math.isfinite(when)
+                else "pace it would never be reached."
+            )
+        )
+    return sentences
+
+
+def _trend_sentences(forecast: Forecast) -> list[str]:
+    """The trend in words: whether it can tell growth from decline, then its growth with the
+    interval and what that interval assumes."""
     if not (forecast.fitted and forecast.fit is not None):
-        return forecast.message
+        return [forecast.message]
     fit = forecast.fit
-    return (
-        f"A log-linear trend through these years gives {_pct(fit.growth)} a year "
-        f"({fmt_level(fit.alpha)} interval {_pct(fit.growth_low)} to {_pct(fit.growth_high)})"
-        + (
-            ": the data cannot tell growth from decline."
-            if fit.growth_low < 0 < fit.growth_high
-            else "."
-        )
-        + (
-            f" With {len(fit.years)} points it describes the past; it is not a forecast."
-            if forecast.weak
-            else ""
-        )
-    )
+
+    def whole(rate: float) -> str:
+        return fmt_pct(rate, 0, signed=True)
+
+    spans_zero = fit.growth_low < 0 < fit.growth_high
+    return [
+        f"A trend through these {len(fit.years)} years "
+        + ("cannot tell growth from decline." if spans_zero else "is a summary of the past."),
+        f"It gives {whole(fit.growth)} a year, with a {fmt_level(fit.alpha)} interval from "
+        f"{whole(fit.growth_low)} to {whole(fit.growth_high)} that {INDEPENDENT_YEARS}.",
+        "It describes the past; it is not a forecast." if forecast.weak else "",
+    ]
 
 
 def _largest_moves(years: list[int], values: list[float]) -> list[tuple[int, int, float, float]]:
@@ -201,12 +271,11 @@ def _largest_moves(years: list[int], values: list[float]) -> list[tuple[int, int
     return sorted(sorted(steps, key=lambda s: -abs(s[3] / s[2] - 1))[:2])
 
 
-def as_reported(annual: pd.DataFrame, reporter_name: str) -> str:
-    """'as Kazakhstan reports it' when every figure in the annual table is the reporter's own
-    (``attributed_to``); otherwise how many of the years with figures rest partly on figures
-    a page does not attribute to the reporter."""
+def unattributed_years(annual: pd.DataFrame) -> tuple[int, int]:
+    """How many of the years with figures rest partly on figures a page does not attribute
+    to the reporter (``attributed_to``), and how many years have figures."""
     if annual.empty or "attributed_to" not in annual.columns:
-        return f"as {reporter_name} reports it"
+        return 0, 0
     rows = annual[annual["attributed_to"].fillna("").astype(bool)]
     if "n_figures" in rows.columns:
         rows = rows[rows["n_figures"] > 0]
@@ -216,20 +285,33 @@ def as_reported(annual: pd.DataFrame, reporter_name: str) -> str:
         for year, who in zip(rows["year"], rows["attributed_to"], strict=True)
         if not set(str(who).split(";")) <= codes
     }
+    return len(others), len(set(rows["year"].astype(int)))
+
+
+def as_reported(annual: pd.DataFrame, reporter_name: str) -> str:
+    """'as Kazakhstan reports it' when every figure in the annual table is the reporter's own
+    (``attributed_to``); otherwise how many of the years with figures rest partly on figures
+    a page does not attribute to the reporter."""
+    others, years = unattributed_years(annual)
     if not others:
         return f"as {reporter_name} reports it"
-    years = len(set(rows["year"].astype(int)))
     return (
-        f"from {reporter_name}'s side (in {len(others)} of {years} years some figures are "
+        f"from {reporter_name}'s side (in {others} of {years} years some figures are "
         f"not attributed to {reporter_name}'s officials or statistics)"
     )
 
 
 def key_points(
-    annual: pd.DataFrame, *, flow: str, reporter_name: str, partner_name: str
+    annual: pd.DataFrame,
+    *,
+    flow: str,
+    reporter_name: str,
+    partner_name: str,
+    forecast: Forecast | None = None,
 ) -> list[str]:
-    """Three to five plain sentences for the top of the reader page: the peak, the biggest
-    change, the latest full year and how far sources disagree, each from the annual table
+    """Three to five plain sentences for the top of the reader page: the peak, the largest
+    moves, the latest full year, where sources disagree beyond rounding, and the page's largest
+    caveat (few years, figures not all the reporter's own), each from the annual table
     (preferred figures under the notebook's source policy; ranges across every source)."""
     mine = annual[(annual["flow"] == flow) & (annual["n_figures"] > 0)].sort_values("year")
     what = f"{flow.capitalize()} between {reporter_name} and {partner_name}"
@@ -240,44 +322,78 @@ def key_points(
         ]
     years = mine["year"].astype(int).tolist()
     values = mine["preferred_value"].astype(float).tolist()
-    points = []
     peak = int(np.argmax(values))
     if len(years) == 1:
-        points.append(
+        points = [
             f"{what}: the only full year with a published figure, {years[0]}, stands at "
             f"{fmt_usd_m(values[0])}."
-        )
+        ]
     else:
-        points.append(
+        points = [
             f"{what} peaked at {fmt_usd_m(values[peak])} in {years[peak]}, the highest of "
             f"{len(years)} full years with a published figure."
-        )
+        ]
     largest = _largest_moves(years, values)
-    for y0, y1, v0, v1 in largest:
-        change = v1 / v0 - 1
-        verb = "rose" if change > 0 else "fell"
-        points.append(
-            f"From {y0} to {y1} it {verb} {fmt_pct(abs(change), 0)}, from {fmt_usd_m(v0)} to "
-            f"{fmt_usd_m(v1)}."
-        )
-    last = mine.iloc[-1]
+    points.append(_moves_point(largest))
     if len(years) > 1 and years[-1] != years[peak] and years[-1] not in {s[1] for s in largest}:
         points.append(
             f"The latest full year with a figure, {years[-1]}, stands at {fmt_usd_m(values[-1])}."
         )
-    disputed = mine[mine["value_max"] > mine["value_min"]]
-    if len(disputed):
-        widest = first_row(disputed.sort_values("spread_pct", ascending=False, kind="stable"))
-        points.append(
-            f"Sources disagree in {len(disputed)} of {len(mine)} years; the widest spread is "
-            f"{int(widest['year'])}, from {fmt_usd_m(widest['value_min'])} to "
-            f"{fmt_usd_m(widest['value_max'])}, and every figure is kept below."
-        )
-    elif int(last.get("n_statements", last["n_sources"])) <= 1 and len(mine) == 1:
+    points.append(_disagreement_point(mine))
+    last = mine.iloc[-1]
+    if len(mine) == 1 and int(last.get("n_statements", last["n_sources"])) <= 1:
         points.append("A single statement gives this figure; nothing confirms it yet.")
-    if len(years) < 3:
-        points.append("Fewer than three full years are published: no trend is estimated.")
-    return points[:5]
+    return [*[p for p in points if p][:4], _caveat_point(mine, reporter_name, forecast)]
+
+
+def _moves_point(largest: list[tuple[int, int, float, float]]) -> str:
+    """The largest moves between consecutive years, in one sentence."""
+    moves = []
+    for y0, y1, v0, v1 in largest:
+        change = v1 / v0 - 1
+        verb = "rose" if change > 0 else "fell"
+        moves.append(f"{verb} {fmt_pct(abs(change), 0)} from {y0} to {y1}")
+    return f"It {' and '.join(moves)}." if moves else ""
+
+
+def _disagreement_point(mine: pd.DataFrame) -> str:
+    """Years whose figures disagree beyond rounding (the figures cannot all be right, as on
+    the data audit page); differences within rounding are not disagreements."""
+    conflicts = mine[mine["conflict"].astype(bool)] if "conflict" in mine else mine.iloc[:0]
+    if conflicts.empty:
+        if (mine["value_max"] > mine["value_min"]).any():
+            return (
+                "Where sources' figures differ, they differ only within their rounding; every "
+                "figure is kept below."
+            )
+        return ""
+    widest = first_row(conflicts.sort_values("spread_pct", ascending=False, kind="stable"))
+    return (
+        f"Sources disagree beyond rounding in {len(conflicts)} of {len(mine)} years; in "
+        f"{int(widest['year'])} their figures run from {fmt_usd_m(widest['value_min'])} to "
+        f"{fmt_usd_m(widest['value_max'])}, and every figure is kept below."
+    )
+
+
+def _caveat_point(mine: pd.DataFrame, reporter_name: str, forecast: Forecast | None) -> str:
+    """The page's largest caveat: how little the figures can carry."""
+    n = len(mine)
+    if n < 3:
+        return "Fewer than three full years are published: no trend is estimated."
+    others, _ = unattributed_years(mine)
+    whose = (
+        f"; in {others} of them some figures are not attributed to {reporter_name}'s "
+        "officials or statistics"
+        if others
+        else ""
+    )
+    fit = forecast.fit if forecast is not None else None
+    trend = (
+        f"{n} full years are too few to tell growth from decline"
+        if fit is not None and fit.growth_low < 0 < fit.growth_high
+        else f"a trend through {n} full years describes the past, not the future"
+    )
+    return f"Caveat: {trend}{whose}."
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import math
 import pandas as pd
 
 from kzaf.frames import row as first_row
+from kzaf.text.levels import INDEPENDENT_YEARS
 from kzaf.text.numbers import fmt_level
 from kzaf.text.numbers import fmt_pct_change as _pct
 from kzaf.text.numbers import fmt_usd_short as _usd
@@ -155,7 +156,7 @@ def distance_to_target(
                 **common,
                 "reached_in": reached(trend.growth),
                 "note": f"log-linear trend {trend.years[0]}–{trend.years[-1]}, "
-                f"{fmt_level(trend.alpha)} interval",
+                f"{fmt_level(trend.alpha)} interval, which {INDEPENDENT_YEARS}",
             }
         )
     return pd.DataFrame(rows, columns=columns)

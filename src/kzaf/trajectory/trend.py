@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kzaf.text.levels import INDEPENDENT_YEARS
 from kzaf.text.numbers import fmt_level, fmt_pct
 
 
@@ -34,7 +35,8 @@ class TrendFit:
             f"{fmt_pct(self.growth, 1, signed=True)} a year "
             f"({fmt_level(self.alpha)} interval {fmt_pct(self.growth_low, 1, signed=True)} to "
             f"{fmt_pct(self.growth_high, 1, signed=True)}; "
-            f"{'classical' if self.cov_type == 'nonrobust' else self.cov_type} standard errors)"
+            f"{'classical' if self.cov_type == 'nonrobust' else self.cov_type} standard errors; "
+            f"{INDEPENDENT_YEARS})"
         )
 
 
@@ -61,7 +63,9 @@ def loglinear_trend(
     statsmodels' prediction API (``get_prediction(...).summary_frame``): the line's uncertainty
     plus the residual noise, t distribution with n - 2 degrees of freedom, returned in levels.
     The growth interval is statsmodels' t interval for the slope (``conf_int``), in levels.
-    Simulation (``benchmarks/bench_estimators.py``) checks both on 3-10 points.
+    Simulation (:mod:`kzaf.methods.benchmark`, published by the methods notebook) checks both:
+    they hold their level when years are independent, and not when deviations persist from
+    year to year, which a handful of points cannot detect (so their sentences say so).
     """
     years_arr = np.asarray(years, dtype=float)
     values_arr = np.asarray(values, dtype=float)
