@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from kzaf.text.csv_cells import csv_text
 from kzaf.text.escape import data_uri, escape_html
 from kzaf.text.numbers import MISSING
+from kzaf.text.words import prose, words
 
 if TYPE_CHECKING:  # the runner reads tables without loading pandas
     import pandas as pd
@@ -102,17 +103,21 @@ def cell(value: Any, year: bool = False) -> str:
             return MISSING
         if year and float(value).is_integer():
             return str(int(value))
-        if float(value).is_integer():
-            return f"{value:,.0f}"
-        size = abs(value)
-        if size >= 100:
-            return f"{value:,.1f}"
-        if size >= 1:
-            return f"{value:,.2f}"
-        return f"{value:.3g}"
+        return prose(_number(value))
     if isinstance(value, list | tuple | set):
         return ", ".join(cell(v) for v in value)
-    return str(value)
+    return prose(words(value))
+
+
+def _number(value: float) -> str:
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    size = abs(value)
+    if size >= 100:
+        return f"{value:,.1f}"
+    if size >= 1:
+        return f"{value:,.2f}"
+    return f"{value:.3g}"
 
 
 # A full table this small rides inside the notebook as a data link when no folder for side
@@ -180,7 +185,7 @@ def reader_table(frame: Any, max_columns: int = MAX_COLUMNS, download: bool = Tr
         for i, c in enumerate(columns)
     }
     align = {c: ' class="num"' if numeric[c] and not years[c] else "" for c in columns}
-    head = "".join(f"<th{align[c]}>{escape_html(header(c))}</th>" for c in shown)
+    head = "".join(f'<th scope="col"{align[c]}>{escape_html(header(c))}</th>' for c in shown)
     body = "".join(
         "<tr>"
         + "".join(
@@ -197,13 +202,24 @@ def reader_table(frame: Any, max_columns: int = MAX_COLUMNS, download: bool = Tr
         if link:
             notes.append(link)
     note = f'<p class="table-note">{" · ".join(notes)}</p>' if notes else ""
+    # A table wider than the screen scrolls in its box: the box takes keyboard focus and is
+    # named, so it can be scrolled without a mouse (WCAG 2.1.1).
+    label = escape_html(scroll_label([header(c) for c in shown]))
     table = (
-        f'<div class="table-wrap"><table class="reader"><thead><tr>{head}</tr></thead>'
+        f'<div class="table-wrap" tabindex="0" role="region" aria-label="{label}">'
+        f'<table class="reader"><thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table></div>"
     )
     if len(rows) > MAX_ROWS_SHOWN:
         table = f"<details><summary>Show the table ({len(rows)} rows)</summary>{table}</details>"
     return table + note
+
+
+def scroll_label(headers: list[str]) -> str:
+    """A table's name for assistive technology, from its first columns."""
+    named = ", ".join(headers[:3])
+    more = f" and {len(headers) - 3} more" if len(headers) > 3 else ""
+    return f"Table of {named}{more}"
 
 
 def register() -> None:

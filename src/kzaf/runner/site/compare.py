@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from kzaf import atomic
-from kzaf.runner.site.shell import environment, href, plain, site_css
+from kzaf.runner.site.shell import LICENCE, environment, href, plain, site_css
+from kzaf.text.words import date_words
 
 PAGES = {"set": "compare.html", "latest": "compare-latest.html"}
 CHART = "compare/comparison"  # .svg and .csv, under the run folder
@@ -230,8 +231,15 @@ def write(
     for by, page in PAGES.items():
         text = template.render(
             css=site_css(),
+            licence=LICENCE,
+            meta={
+                "title": f"kzaf · comparison of {len(rows)} parameter sets",
+                "description": "One row per parameter set of a kzaf sweep: the values each set "
+                "was given, its headline figures and its reports.",
+                "type": "website",
+            },
             run_id=plain(manifest.get("run_id")),
-            run_date=plain(manifest.get("started"))[:10],
+            run_date=date_words(plain(manifest.get("started"))[:10]),
             names=names,
             same=same,
             rows=ordered(rows, by),
