@@ -15,8 +15,10 @@ from kzaf.text.tables import cell, header, reader_table
     [
         ("preferred_usd_m", "preferred (USD million)"),
         ("growth_pct", "growth (%)"),
-        ("period_label", "period label"),
+        ("period_label", "period"),
+        ("n_sources", "sources"),
         ("obs_id", "record"),
+        ("KAZ (reported by AFG)", "Kazakhstan (reported by Afghanistan)"),
     ],
 )
 def test_headers_read_as_words_with_units(name, expected):

@@ -12,10 +12,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
+from kzaf.frames import rows as table_rows
 from kzaf.plots.common import finish, save
+from kzaf.series import months_in
 from kzaf.text.numbers import fmt_level, fmt_whole
+from kzaf.text.words import country_name, words
 from kzaf.trajectory.figures import source_names
 
 if TYPE_CHECKING:
@@ -89,21 +93,21 @@ def annual_chart(
         _preferred_lines(ax, annual, flows)
         bound = full["precision"].isin(["at_least", "at_most"])
         points = full.assign(
-            source_kind=full["kind"].str.replace("_", " ").where(~bound, "bound (over / up to)")
+            source_kind=full["kind"].map(words).where(~bound, "bound (over / up to)")
         )
+        kinds = list(dict.fromkeys(points["source_kind"]))
+        markers = dict(zip(kinds, "oXsPD^v<>", strict=False))
         sns.scatterplot(
-            data=points,
-            x="year",
-            y="value",
-            hue="flow",
-            style="source_kind",
-            palette=FLOW_COLOURS,
-            s=70,
-            alpha=0.85,
-            ax=ax,
-            zorder=3,
-        )
-        ax.legend(fontsize=8, loc="best", ncols=2)
+            data=points, x="year", y="value", hue="flow", style="source_kind", markers=markers,
+            palette=FLOW_COLOURS, s=70, alpha=0.85, ax=ax, zorder=3, legend=False,
+        )  # fmt: skip
+        # Colour says the flow (the lines' entries), the marker the kind of source.
+        shapes = [
+            Line2D([], [], marker=markers[k], color="0.35", linestyle="", markersize=7, label=k)
+            for k in kinds
+        ]
+        lines, _ = ax.get_legend_handles_labels()
+        ax.legend(handles=[*lines, *shapes])
         # The years with a figure, not every year chosen: one point is not lost in a decade.
         ax.set_xlim(full["year"].min() - 0.5, full["year"].max() + 0.5)
         _whole_years(ax)
@@ -113,9 +117,10 @@ def annual_chart(
         xlabel="calendar year",
         ylabel=USD,
         sources=_names(full, "publisher"),
-        note=f"Points: each published figure; band: range across sources; line: preferred figure "
-        f"(policy {policy_name}); gaps are years with no figure. Bounds ('over', 'up to') are "
-        "shown but left out of the band where the year has a figure that is not a bound.",
+        note="Points: each published figure (colour: flow; marker: kind of source); band: range "
+        f"across sources; line: preferred figure ({words(policy_name)}); gaps: no figure. "
+        "Bounds ('over', 'up to') are shown but left out of the band where the year has a "
+        "figure that is not a bound.",
     )
 
 
@@ -131,8 +136,7 @@ def _preferred_lines(ax: plt.Axes, annual: pd.DataFrame, flows: list[str]) -> No
             linewidth=0,
         )  # fmt: skip
         ax.plot(
-            mine["year"], mine["preferred_value"], color=colour, linewidth=2,
-            label=f"{flow}: preferred figure",
+            mine["year"], mine["preferred_value"], color=colour, linewidth=2, label=flow,
         )  # fmt: skip
 
 
@@ -354,37 +358,57 @@ def neighbour_chart(
 def mirror_chart(
     mirror: pd.DataFrame, *, reporter: str, partner: str, ax: plt.Axes | None = None
 ) -> plt.Figure:
-    """What each side reports, period by period (flows in the reporter's view)."""
-    ax = _axes(ax)
-    note_months = ""
-    if mirror.empty:
-        _nothing(ax, f"Neither {reporter} nor {partner} reports their trade in the data")
-        data = mirror
-    else:
-        data = mirror.sort_values(["period_start", "period_end"]).reset_index(drop=True)
-        if len(data) > 30:  # a monthly series would crowd the axis: months are in the text
-            data = data[data["period_start"] != data["period_end"]].reset_index(drop=True)
-            note_months = " Single months are left out here and summarised in the text."
-        data["label"] = data["period_label"] + " " + data["flow"]
-        labels = list(dict.fromkeys(data["label"]))
-        for offset, side, colour in ((-0.15, "reporter", "#1f4e79"), (0.15, "partner", "#c0504d")):
-            x = [labels.index(lab) + offset for lab in data["label"]]
-            name = reporter if side == "reporter" else partner
-            ax.scatter(
-                x, data[f"{side}_value"], color=colour, s=60, zorder=3, label=f"reported by {name}"
-            )
-            _range_lines(ax, x, data[f"{side}_min"], data[f"{side}_max"], colour)
-        ax.set_xticks(range(len(labels)), labels, rotation=35, ha="right")
-        ax.legend(fontsize=8)
-    return finish(
-        ax,
-        title=f"Mirror view: {reporter}'s figures against {partner}'s",
-        xlabel=f"period and flow (from {reporter}'s side)",
-        ylabel=USD,
-        sources=_names(data, "reporter_publisher", "partner_publisher"),
-        note=f"{reporter}'s exports face {partner}'s imports. Periods on another basis "
-        "(e.g. a solar year) are shown apart, never matched to calendar years." + note_months,
+    """What each side reports, one panel per flow (in the reporter's view). Periods differ in
+    length (a year, five months, a solar year), so each figure is drawn as the average month
+    it implies, a segment across its period: one quantity on each axis, never a year beside
+    a part of one."""
+    reporter_name, partner_name = country_name(reporter), country_name(partner)
+    flows = [f for f in FLOW_COLOURS if len(mirror) and f in set(mirror["flow"])]
+    if ax is not None or not flows:
+        ax = _axes(ax)
+        _nothing(ax, f"Neither {reporter_name} nor {partner_name} reports their trade in the data")
+        return finish(ax, title="Mirror view", xlabel="", ylabel="", sources=[])
+    _, axes = plt.subplots(len(flows), 1, figsize=(7, 1.9 * len(flows) + 1), sharex=True)
+    panels = np.atleast_1d(axes)
+    for panel, flow in zip(panels, flows, strict=True):
+        _mirror_panel(panel, mirror[mirror["flow"] == flow], reporter_name, partner_name)
+        panel.set_ylabel(f"{flow},\n{USD} a month", fontsize=11)
+    panels[-1].set_xlabel("period each figure covers")
+    fig = finish(
+        panels[0],
+        title=f"Mirror view: {reporter_name}'s figures against {partner_name}'s",
+        xlabel="",
+        ylabel=panels[0].get_ylabel(),
+        sources=_names(mirror, "reporter_publisher", "partner_publisher"),
+        note=f"Each segment is one published figure divided by the months it covers (derived). "
+        f"{reporter_name}'s exports face {partner_name}'s imports; periods on another basis "
+        "(an Afghan solar year) are drawn across their own months.",
     )
+    panels[-1].set_xlabel("period each figure covers")
+    return fig
+
+
+def _mirror_panel(ax: plt.Axes, rows: pd.DataFrame, reporter: str, partner: str) -> None:
+    """One flow: each side's figures as the average month over the period they cover."""
+    for side, colour, name in (("reporter", "#1f4e79", reporter), ("partner", "#c0504d", partner)):
+        for row in table_rows(rows):
+            value = getattr(row, f"{side}_value")
+            if value is None or pd.isna(value):
+                continue
+            months = (
+                12
+                if row.basis == "afghan_solar_year"
+                else months_in(row.period_start, row.period_end)
+            )
+            # In years, so the chart's data (CSV) reads as years: 2023.0 to 2023.42 is Jan–May.
+            start = row.period_start.year + (row.period_start.month - 1) / 12
+            end = row.period_end.year + row.period_end.month / 12
+            ax.plot([start, end], [value / months] * 2, color=colour, linewidth=4,
+                    solid_capstyle="butt", label=f"reported by {name}")  # fmt: skip
+    ax.margins(y=0.15)
+    ax.set_ylim(bottom=0)
+    ax.legend()  # gathered with the other panels' under the chart (kzaf.plots.layout)
+    _whole_years(ax)
 
 
 def forecast_chart(

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from kzaf.text.csv_cells import csv_text
 from kzaf.text.escape import data_uri, escape_html
 from kzaf.text.numbers import MISSING
-from kzaf.text.words import prose, words
+from kzaf.text.words import words, words_in
 
 if TYPE_CHECKING:  # the runner reads tables without loading pandas
     import pandas as pd
@@ -57,7 +57,20 @@ UNITS = {
     "_km": "km",
     "_s": "seconds",
 }
-WORDS = {"obs_id": "record", "source_id": "source", "n": "number", "yoy": "year on year"}
+WORDS = {
+    "obs_id": "record",
+    "source_id": "source",
+    "n": "number",
+    "yoy": "year on year",
+    "claim_id": "claim",
+    "risk_id": "risk",
+    "period_label": "period",
+    "n_figures": "figures",
+    "n_sources": "sources",
+    "n_risks": "risks scored",
+    "value_min": "lowest",
+    "value_max": "highest",
+}
 
 
 def header(name: object) -> str:
@@ -68,7 +81,9 @@ def header(name: object) -> str:
     for ending, unit in UNITS.items():
         if text.endswith(ending) and len(text) > len(ending):
             return f"{text[: -len(ending)].replace('_', ' ')} ({unit})"
-    return text.replace("_", " ")
+    if "_" in text:
+        return words_in(text.replace("_", " "))
+    return words_in(words(text))  # a code with a name: a risk's id, a country's ISO3 code
 
 
 def _is_year(name: str, values: list[Any]) -> bool:
@@ -103,10 +118,10 @@ def cell(value: Any, year: bool = False) -> str:
             return MISSING
         if year and float(value).is_integer():
             return str(int(value))
-        return prose(_number(value))
+        return words_in(_number(value))
     if isinstance(value, list | tuple | set):
         return ", ".join(cell(v) for v in value)
-    return prose(words(value))
+    return words_in(words(value))
 
 
 def _number(value: float) -> str:
@@ -175,7 +190,7 @@ def _plain_index(frame: Any) -> bool:
 
 def reader_table(frame: Any, max_columns: int = MAX_COLUMNS, download: bool = True) -> str:
     """A DataFrame as a reader-grade HTML table (everything escaped)."""
-    data = frame if _plain_index(frame) else frame.reset_index()
+    data = _without_repeats(frame if _plain_index(frame) else frame.reset_index())
     columns = [str(c) for c in data.columns]
     shown = columns[:max_columns]
     rows = data.astype(object).where(data.notna(), None).values.tolist()
@@ -213,6 +228,22 @@ def reader_table(frame: Any, max_columns: int = MAX_COLUMNS, download: bool = Tr
     if len(rows) > MAX_ROWS_SHOWN:
         table = f"<details><summary>Show the table ({len(rows)} rows)</summary>{table}</details>"
     return table + note
+
+
+def _without_repeats(data: Any) -> Any:
+    """The table without a column that reads, cell for cell, as another one does: a risk's
+    id shown in words beside the risk's name."""
+    seen: dict[tuple[str, ...], str] = {}
+    repeated = []
+    for column in data.columns:
+        if not all(isinstance(v, str) for v in data[column]):
+            continue  # numbers that happen to agree (a low and a high) are not repeats
+        text = tuple(cell(v) for v in data[column])
+        if text in seen:
+            repeated.append(column if "id" not in str(seen[text]) else seen[text])
+        else:
+            seen[text] = str(column)
+    return data.drop(columns=repeated) if repeated else data
 
 
 def scroll_label(headers: list[str]) -> str:

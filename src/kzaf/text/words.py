@@ -10,16 +10,12 @@ every table cell and header, chart labels, sentences built by narrative code.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 
 MINUS = "\u2212"  # the minus sign (a hyphen-minus is a hyphen to a typesetter)
-MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)  # fmt: skip
-MONTH_ABBR = tuple(m[:3] for m in MONTHS)
 
 # Category codes of the data and the analyses, as a reader says them. A code not listed here
 # that is still snake_case reads with spaces (see :func:`words`).
@@ -42,7 +38,6 @@ CATEGORY_WORDS: Mapping[str, str] = {
     "fiscal_year": "fiscal year (July–June)",
     "afghan_solar_year": "Afghan solar year (March–March)",
     "year_to_date": "year to date",
-    "year": "full year",
     # source policies (kzaf.series.POLICIES) and the risk index's methods
     "official_first": "official sources first",
     "latest_first": "latest publication first",
@@ -55,23 +50,71 @@ CATEGORY_WORDS: Mapping[str, str] = {
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 # A hyphen-minus that is a minus: before a digit, not inside a word, a number or a range.
 _HYPHEN_MINUS = re.compile(r"(?<![\w.\d])-(?=\.?\d)")
-_PLURAL_S = re.compile(r"\b(\d[\d,]*(?:\.\d+)?)\s+([A-Za-z]+)\(s\)")
+# "4 year(s)", "13 published figure(s)": a number, up to two words, a noun with "(s)".
+_PLURAL_S = re.compile(r"\b(\d[\d,]*(?:\.\d+)?)(\s+(?:[A-Za-z-]+\s+){0,2})([A-Za-z]+)\(s\)")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 _IRREGULAR = {"country": "countries", "analysis": "analyses", "this": "these", "is": "are"}
 
 
+# Codes an analysis names for readers (the risk register's ids, say): name_codes() adds them.
+_NAMED: dict[str, str] = {}
+_CLAIM = re.compile(r"^C(\d{1,2})$")
+# A code inside text: a country's ISO3 code, a risk or claim id, a snake_case name (its
+# underscores perhaps escaped for Markdown).
+_TOKEN = re.compile(r"\b(?:[A-Z]{3}|R\d{1,2}|C\d{1,2}|[a-z][a-z0-9]*(?:\\?_[a-z0-9]+)+)\b")
+# "R8 (Afghan market fragility)": a code followed by its own name says it twice in words.
+_CODE_AND_NAME = re.compile(r"\b(R\d{1,2}) \(([^()]+)\)")
+# Parts of the data's snake_case subject names (``lkz_astana_plant``) as a reader writes them.
+ACRONYMS = {"lkz": "LKZ", "ekz": "EKZ", "iskp": "IS-Khorasan", "aqis": "AQIS", "ttp": "TTP",
+            "etim": "ETIM", "nstc": "North–South corridor", "uae": "UAE"}  # fmt: skip
+PLACES = frozenset({
+    "astana", "herat", "khaf", "torkham", "termez", "hairatan", "mazar", "kabul", "serhetabad",
+    "bolashak", "torghundi", "rozanak", "shamtiq", "sanobar", "navoiy", "kaplanbek", "saryagash",
+    "atamurat", "akina", "kostanay", "andkhoy", "turgundi", "galaba", "serkhetyaka", "paryan",
+    "robat", "rabat", "peshawar",
+})  # fmt: skip
+
+
+def name_codes(names: Mapping[str, str]) -> None:
+    """Teach :func:`words` what an analysis's codes stand for ("R3" -> the risk's name)."""
+    _NAMED.update(names)
+
+
 def words(value: object) -> str:
-    """A category code in words: ``government_statement`` -> "government statement",
-    ``at_least`` -> "at least"; an ISO3 country code -> the country's name; anything else as
-    it is."""
+    """A code in words: a category (``government_statement`` -> "government statement"), an
+    ISO3 country code (the country's name), an indicator's code (its name), a claim's id
+    ("C3" -> "claim 3"), a code an analysis named (:func:`name_codes`); any other snake_case
+    name with spaces; anything else as it is."""
     text = str(value)
-    if text in CATEGORY_WORDS:
-        return CATEGORY_WORDS[text]
-    if text in country_names():
-        return country_names()[text]
+    for table in (CATEGORY_WORDS, _NAMED, country_names(), indicator_names()):
+        if text in table:
+            return table[text]
+    claim = _CLAIM.match(text)
+    if claim:
+        return f"claim {claim[1]}"
     if _SNAKE.match(text):
-        return text.replace("_", " ")
+        return " ".join(_part(part) for part in text.split("_"))
     return text
+
+
+def _part(part: str) -> str:
+    """One part of a snake_case name: a country code named, an acronym, a place capitalised."""
+    if part.upper() in country_names() and len(part) == 3:
+        return country_names()[part.upper()]
+    if part in ACRONYMS:
+        return ACRONYMS[part]
+    return part.capitalize() if part in PLACES else part
+
+
+_PLACE = re.compile(r"\b(?:" + "|".join(sorted(PLACES)) + r")\b")
+
+
+def words_in(text: str) -> str:
+    """Every code inside a sentence or a table cell in words (:func:`words` for each country
+    code, risk or claim id and snake_case name), with minus signs and plurals (:func:`prose`)."""
+    text = _CODE_AND_NAME.sub(lambda m: m[2] if _NAMED.get(m[1]) == m[2] else m[0], text)
+    text = _TOKEN.sub(lambda m: words(m[0].replace("\\_", "_")), text)
+    return prose(_PLACE.sub(lambda m: m[0].capitalize(), text))
 
 
 def country_name(code: str) -> str:
@@ -83,14 +126,26 @@ def country_name(code: str) -> str:
 @cache
 def country_names() -> dict[str, str]:
     """ISO3 -> name, from the data's country table (empty when it cannot be read)."""
+    return _names("countries.csv", "iso3", "name")
+
+
+@cache
+def indicator_names() -> dict[str, str]:
+    """Indicator code -> its name, from the data's codebook of indicators."""
+    names = _names("indicator_codes.csv", "indicator", "name")
+    # In a sentence: "people in acute food insecurity", but "GTI score" keeps its capitals.
+    return {k: v[:1].lower() + v[1:] if v[1:2].islower() else v for k, v in names.items()}
+
+
+def _names(table: str, key: str, name: str) -> dict[str, str]:
     from kzaf import table_text
     from kzaf.paths import data_dir
 
     try:
-        rows = table_text.records(data_dir() / "countries.csv")
+        rows = table_text.records(data_dir() / table)
     except (OSError, table_text.TableTextError):
         return {}
-    return {row["iso3"]: row["name"] for row in rows if row.get("iso3") and row.get("name")}
+    return {row[key]: row[name] for row in rows if row.get(key) and row.get(name)}
 
 
 def pair(reporter: str, partner: str) -> str:
@@ -100,7 +155,7 @@ def pair(reporter: str, partner: str) -> str:
 
 def month_name(number: int) -> str:
     """1 -> "January"."""
-    return MONTHS[int(number) - 1]
+    return calendar.month_name[int(number)]
 
 
 def date_words(text: object) -> str:
@@ -149,7 +204,7 @@ def minus(text: str) -> str:
 
 def plurals(text: str) -> str:
     """ "4 year(s)" -> "4 years", "1 pair(s)" -> "1 pair": the "(s)" a sentence template left."""
-    return _PLURAL_S.sub(lambda m: f"{m[1]} {plural(m[2], 1 if m[1] == '1' else 2)}", text)
+    return _PLURAL_S.sub(lambda m: f"{m[1]}{m[2]}{plural(m[3], 1 if m[1] == '1' else 2)}", text)
 
 
 def prose(text: str) -> str:

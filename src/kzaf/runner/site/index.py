@@ -1,6 +1,7 @@
-"""The run's ``index.html``: what the project is, and for every notebook its question, its
-answer, its status, links to its pages, its headline numbers and parameters, then the claims
-ledger in brief.
+"""The run's ``index.html``, for readers: what the project is and which article it checks,
+every notebook's question, short answer and links, the claims ledger in brief; the run's
+details (status, timings, parameters, commit) in the footer. Headline numbers stay on the
+notebooks' pages.
 
 The page comes from a jinja2 template with autoescape on (``templates/index.html.j2``), so every
 value from data, notebooks, parameters or the environment is escaped by default; nothing here
@@ -16,35 +17,7 @@ from typing import Any
 
 from kzaf.runner.site.references import CLAIM_ID, cite_sources
 from kzaf.runner.site.shell import LICENCE, environment, href, plain, site_css
-from kzaf.text.tables import cell, header
-from kzaf.text.words import count, date_words
-
-# A claim's parts are listed under the ledger, not squeezed into a table cell.
-VERDICT_COLUMNS = ["claim_id", "verdict", "statement", "evidence", "sources"]
-
-
-def _tables(payloads: Any, columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    tables = []
-    for payload in payloads or []:
-        if not isinstance(payload, Mapping):
-            continue
-        rows = [r for r in payload.get("rows", []) if isinstance(r, Mapping)]
-        order = payload.get("columns") if isinstance(payload.get("columns"), list) else columns
-        order = [c for c in order if any(c in r for r in rows)] if order else []
-        order = order or list({k: None for row in rows for k in row})
-        tables.append(
-            {
-                "title": plain(payload.get("title", "")),
-                "columns": [header(c) for c in order],
-                "rows": [[_cell(row.get(c)) for c in order] for row in rows],
-            }
-        )
-    return tables
-
-
-def _cell(value: Any) -> str:
-    """A headline value as the notebook pages show it (words, minus signs, "–")."""
-    return plain(value) if isinstance(value, list | dict) else cell(value)
+from kzaf.text.words import count, date_words, words_in
 
 
 def _error(entry: Mapping[str, Any]) -> str:
@@ -120,8 +93,6 @@ def _card(entry: Mapping[str, Any], result: Mapping[str, Any]) -> dict[str, Any]
         "duration": f"{duration:.1f} s" if isinstance(duration, int | float) else "–",
         "links": _links(entry),
         "reader_href": href((entry.get("outputs") or {}).get("reader", "")) or None,
-        "headline": _tables(result.get("headline")),
-        "verdicts": _tables(result.get("verdicts"), VERDICT_COLUMNS),
         "set_here": ", ".join(f"{k} = {plain(v)}" for k, v in overrides.items()) or "defaults",
         "parameters": [
             {"name": k, "value": plain(v), "source": sources.get(k, "default")}
@@ -139,7 +110,7 @@ def _parts(row: Mapping[str, Any]) -> list[dict[str, str]]:
     if not isinstance(parts, list):
         return []
     return [
-        {k: plain(part.get(k)) if part.get(k) else "" for k in PART_KEYS}
+        {k: words_in(plain(part.get(k))) if part.get(k) else "" for k in PART_KEYS}
         for part in parts
         if isinstance(part, Mapping)
     ]
@@ -162,7 +133,7 @@ def _ledger(results: Mapping[str, Mapping[str, Any]]) -> dict[str, Any] | None:
                     claims.setdefault(
                         key,
                         {
-                            "statement": plain(row["statement"]),
+                            "statement": words_in(plain(row["statement"])),
                             "verdict": plain(row.get("verdict")),
                             "parts": _parts(row),
                         },
