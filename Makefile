@@ -9,8 +9,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kzaf-env
 # uv installs the lock in seconds; pinned so every machine resolves the same way.
 UV_VERSION := 0.13.9
+# axe-core for the site's browser test (see the `axe` target).
+AXE_VERSION := 4.14.1
+AXE := .axe/node_modules/axe-core/axe.min.js
 
-.PHONY: run test test-fast env lint suite suite-fast lock lab clean-env notebooks kernel
+.PHONY: run test test-fast env lint suite suite-fast lock lab clean-env notebooks kernel axe
 
 run: $(STAMP)
 	$(BIN)/kzaf run
@@ -32,13 +35,22 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy src/kzaf
 
-suite: $(STAMP)
+suite: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest -n auto
 
 suite-fast: $(STAMP)
 	$(BIN)/python -m pytest tests -n auto -m "not notebook and not slow"
 
 env: $(STAMP)
+
+# axe-core, which the site's browser test runs on every page (tests/test_site_browser.py):
+# from the npm registry, pinned, into a git-ignored folder and without a lockfile (npm's
+# lockfiles record the registry's addresses). The test fails, never skips, without it.
+axe: $(AXE)
+
+$(AXE):
+	npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix .axe \
+		axe-core@$(AXE_VERSION)
 
 $(STAMP): requirements.lock pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
