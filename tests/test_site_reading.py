@@ -20,6 +20,8 @@ from kzaf.text import words
     [
         ("the event EV-E003 says", "record id"),
         ("see IC-017", "record id"),
+        ("uaf-2025-04-23-kabul-exhibition", "source id"),
+        ("diplomat-2024-02-evolving-policy", "source id"),
         ("R8 ranks first", "risk or claim code"),
         ("claims C1–C3", "risk or claim code"),
         ("column components_gap shows", "snake_case name"),
@@ -81,3 +83,7 @@ def test_words_for_readers():
     assert words.minus("fell -42.6% in 2005-2020") == "fell −42.6% in 2005-2020"
     assert words.plurals("13 published figure(s), 1 pair(s)") == "13 published figures, 1 pair"
     assert words.words_in("lkz_astana_plant") == "LKZ Astana plant"
+    assert words.words_in("(torkham) uaf-2025-04-23-kabul-x") == "(Torkham) uaf-2025-04-23-kabul-x"
+    assert words.words_in("dated 2023-12 (2 records), 2024-06-03") == (
+        "dated December 2023 (2 records), 3 June 2024"
+    )

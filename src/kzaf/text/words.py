@@ -53,6 +53,8 @@ _HYPHEN_MINUS = re.compile(r"(?<![\w.\d])-(?=\.?\d)")
 # "4 year(s)", "13 published figure(s)": a number, up to two words, a noun with "(s)".
 _PLURAL_S = re.compile(r"\b(\d[\d,]*(?:\.\d+)?)(\s+(?:[A-Za-z-]+\s+){0,2})([A-Za-z]+)\(s\)")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+# An ISO month or day standing alone in a sentence ("2023-12 (2 records)"), not inside an id.
+_ISO_IN_TEXT = re.compile(r"(?<![\w-])(?:19|20)\d\d-(?:0[1-9]|1[0-2])(?:-[0-3]\d)?(?![\w-])")
 _IRREGULAR = {"country": "countries", "analysis": "analyses", "this": "these", "is": "are"}
 
 
@@ -106,7 +108,8 @@ def _part(part: str) -> str:
     return part.capitalize() if part in PLACES else part
 
 
-_PLACE = re.compile(r"\b(?:" + "|".join(sorted(PLACES)) + r")\b")
+# A place on its own ("(torkham)"), not inside a source's id ("uaf-2025-04-23-kabul-...").
+_PLACE = re.compile(r"(?<![\w-])(?:" + "|".join(sorted(PLACES)) + r")(?![\w-])")
 
 
 def words_in(text: str) -> str:
@@ -114,6 +117,7 @@ def words_in(text: str) -> str:
     code, risk or claim id and snake_case name), with minus signs and plurals (:func:`prose`)."""
     text = _CODE_AND_NAME.sub(lambda m: m[2] if _NAMED.get(m[1]) == m[2] else m[0], text)
     text = _TOKEN.sub(lambda m: words(m[0].replace("\\_", "_")), text)
+    text = _ISO_IN_TEXT.sub(lambda m: date_words(m[0]), text)
     return prose(_PLACE.sub(lambda m: m[0].capitalize(), text))
 
 

@@ -17,6 +17,7 @@ from typing import Any
 # What a reader should never see, each with the name a failure message gives it.
 CODE_PATTERNS: dict[str, re.Pattern[str]] = {
     "record id": re.compile(r"\b[A-Z]{2,4}-[A-Z]?\d{3}\b"),
+    "source id": re.compile(r"\b[a-z][a-z0-9.]*(?:-[a-z0-9]+)*-(?:19|20)\d\d(?:-[a-z0-9]+)+\b"),
     "risk or claim code": re.compile(r"\b[RC](?:1[0-4]|[1-9])\b"),
     "snake_case name": re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"),
     "'(s)' plural": re.compile(r"\w\(s\)"),
