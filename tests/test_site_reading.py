@@ -83,6 +83,9 @@ def test_words_for_readers():
     assert words.minus("fell -42.6% in 2005-2020") == "fell −42.6% in 2005-2020"
     assert words.plurals("13 published figure(s), 1 pair(s)") == "13 published figures, 1 pair"
     assert words.words_in("lkz_astana_plant") == "LKZ Astana plant"
+    assert words.words_in("(production, lkz astana plant), kaz locomotives; we are") == (
+        "(production, LKZ Astana plant), Kazakhstan locomotives; we are"
+    )
     assert words.words_in("(torkham) uaf-2025-04-23-kabul-x") == "(Torkham) uaf-2025-04-23-kabul-x"
     assert words.words_in("dated 2023-12 (2 records), 2024-06-03") == (
         "dated December 2023 (2 records), 3 June 2024"

@@ -59,6 +59,8 @@ UNITS = {
 }
 WORDS = {
     "obs_id": "record",
+    "event_id": "record",
+    "indicator_id": "record",
     "source_id": "source",
     "n": "number",
     "yoy": "year on year",

@@ -110,6 +110,10 @@ def _part(part: str) -> str:
 
 # A place on its own ("(torkham)"), not inside a source's id ("uaf-2025-04-23-kabul-...").
 _PLACE = re.compile(r"(?<![\w-])(?:" + "|".join(sorted(PLACES)) + r")(?![\w-])")
+# A subject's parts the data's names left in lower case in a sentence ("lkz astana plant",
+# "kaz locomotives"): the region's country codes and the acronyms (no English word among them).
+REGION_CODES = ("kaz", "afg", "uzb", "tkm", "tjk", "kgz", "pak", "irn", "aze", "mng", "chn", "rus")
+_LOWER_CODE = re.compile(r"(?<![\w-])(?:" + "|".join([*REGION_CODES, *ACRONYMS]) + r")(?![\w-])")
 
 
 def words_in(text: str) -> str:
@@ -118,6 +122,7 @@ def words_in(text: str) -> str:
     text = _CODE_AND_NAME.sub(lambda m: m[2] if _NAMED.get(m[1]) == m[2] else m[0], text)
     text = _TOKEN.sub(lambda m: words(m[0].replace("\\_", "_")), text)
     text = _ISO_IN_TEXT.sub(lambda m: date_words(m[0]), text)
+    text = _LOWER_CODE.sub(lambda m: _part(m[0]), text)
     return prose(_PLACE.sub(lambda m: m[0].capitalize(), text))
 
 
