@@ -427,81 +427,23 @@ def forecast_chart(
     the target and constant-growth scenarios. The y axis is clipped so the figures stay
     readable; the note says when the band runs off the chart."""
     ax = _axes(ax)
-    full = (
-        figures[
-            (figures["flow"] == flow)
-            & (figures["basis"] == "calendar")
-            & (figures["period_kind"] == "year")
-            & ~figures["precision"].isin(["at_least", "at_most"])
-        ]
-        if len(figures)
-        else figures
-    )
+    full = _full_years(figures, flow)
     note = forecast.trust
     if not forecast.fitted:
         if full.empty:
             _nothing(ax, forecast.message)
         else:
             ax.scatter(full["year"], full["value"], color="0.2", s=40, label="published figures")
-            ax.legend(fontsize=8)
+            ax.legend()
     else:
-        p = forecast.predictions.copy()
-        x = (
-            p["period"].dt.to_timestamp()
-            if isinstance(p["period"].dtype, pd.PeriodDtype)
-            else p["period"]
-        )
-        level = fmt_level(forecast.alpha)
-        ax.fill_between(
-            x,
-            p["lower"],
-            p["upper"],
-            color="#1f4e79",
-            alpha=0.12,
-            label=f"{level} prediction interval",
-        )
-        ax.fill_between(
-            x,
-            p["lower_50"],
-            p["upper_50"],
-            color="#1f4e79",
-            alpha=0.25,
-            label="50% prediction interval",
-        )
-        ax.plot(x, p["fitted"], color="#1f4e79", linewidth=2, label="trend (estimate)")
-        if len(full):
-            ax.scatter(
-                full["year"], full["value"], color="0.2", s=40, zorder=3, label="published figures"
-            )
-        else:
-            ax.scatter(x, p["observed"], color="0.2", s=20, zorder=3, label="observed")
-        if scenarios is not None and len(scenarios):
-            for name, mine in scenarios.groupby("scenario", sort=False):
-                ax.plot(
-                    mine["year"],
-                    mine["value"],
-                    linestyle="--",
-                    linewidth=1.2,
-                    label=f"scenario: {name}",
-                )
-        if target_value is not None and target_year is not None:
-            ax.scatter(
-                [target_year],
-                [target_value],
-                marker="*",
-                s=220,
-                color="#c0504d",
-                zorder=4,
-                label=f"target {fmt_whole(target_value)} in {target_year}",
-            )
-        observed = pd.concat(
-            [p["observed"].dropna(), full["value"] if len(full) else p["observed"]]
-        )
+        predictions = _fan(ax, forecast, full)
+        _scenarios_and_target(ax, scenarios, target_value, target_year)
+        observed = pd.concat([predictions["observed"].dropna(), full["value"]])
         top = max(3 * float(observed.max()), 1.2 * (target_value or 0))
-        if float(p["upper"].max()) > top:
+        if float(predictions["upper"].max()) > top:
             ax.set_ylim(0, top)
             note += " The outer band is cut at the top of the chart."
-        ax.legend(fontsize=8, ncols=2)
+        ax.legend()
     return finish(
         ax,
         title=f"{pair}: {flow}, trend and prediction intervals",
@@ -510,6 +452,54 @@ def forecast_chart(
         sources=_names(full, "publisher"),
         note=_plain(note),
     )
+
+
+def _full_years(figures: pd.DataFrame, flow: str) -> pd.DataFrame:
+    """The flow's full calendar-year figures that are not bounds."""
+    if not len(figures):
+        return figures
+    return figures[
+        (figures["flow"] == flow)
+        & (figures["basis"] == "calendar")
+        & (figures["period_kind"] == "year")
+        & ~figures["precision"].isin(["at_least", "at_most"])
+    ]
+
+
+def _fan(ax: plt.Axes, forecast, full: pd.DataFrame) -> pd.DataFrame:
+    """The prediction bands, the trend and the figures it rests on; returns the predictions."""
+    p = forecast.predictions.copy()
+    period = p["period"]
+    x = period.dt.to_timestamp() if isinstance(period.dtype, pd.PeriodDtype) else period
+    level = fmt_level(forecast.alpha)
+    for low, high, alpha, name in (
+        ("lower", "upper", 0.12, f"{level} prediction interval"),
+        ("lower_50", "upper_50", 0.25, "50% prediction interval"),
+    ):
+        ax.fill_between(x, p[low], p[high], color="#1f4e79", alpha=alpha, label=name)
+    ax.plot(x, p["fitted"], color="#1f4e79", linewidth=2, label="trend (estimate)")
+    if len(full):
+        ax.scatter(full["year"], full["value"], color="0.2", s=40, zorder=3,
+                   label="published figures")  # fmt: skip
+    else:
+        ax.scatter(x, p["observed"], color="0.2", s=20, zorder=3, label="observed")
+    return p
+
+
+def _scenarios_and_target(
+    ax: plt.Axes,
+    scenarios: pd.DataFrame | None,
+    target_value: float | None,
+    target_year: int | None,
+) -> None:
+    """Constant-growth scenarios as dashed lines, the target as a star."""
+    if scenarios is not None and len(scenarios):
+        for name, mine in scenarios.groupby("scenario", sort=False):
+            ax.plot(mine["year"], mine["value"], linestyle="--", linewidth=1.2,
+                    label=f"scenario: {name}")  # fmt: skip
+    if target_value is not None and target_year is not None:
+        ax.scatter([target_year], [target_value], marker="*", s=220, color="#c0504d", zorder=4,
+                   label=f"target {fmt_whole(target_value)} in {target_year}")  # fmt: skip
 
 
 def _whole_years(ax: plt.Axes) -> None:
