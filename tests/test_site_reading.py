@@ -76,6 +76,9 @@ def test_overlapping_labels_are_pairs_whose_boxes_share_area():
 def test_words_for_readers():
     assert words.words("at_least") == "at least" and words.words("KAZ") == "Kazakhstan"
     assert words.words("C12") == "claim 12"
+    assert words.words_in("The article's claims C4 and C5; Claims C9–C12; (C9)") == (
+        "The article's claims 4 and 5; Claims 9–12; (claim 9)"
+    )
     assert words.date_words("2023-04-17") == "17 April 2023"
     assert words.date_words("2024-02") == "February 2024"
     assert words.count(1, "year") == "1 year" and words.count(4, "country") == "4 countries"

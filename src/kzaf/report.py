@@ -185,7 +185,14 @@ def key_points(points: list[str], title: str = "In short") -> None:
 
     points = [words_in(p) for p in points]  # words where the analysis left a code
     markdown = f"**{title}**\n\n" + "\n".join(f"- {escape_markdown(p)}" for p in points)
-    display({"text/markdown": markdown, KEY_POINTS_MIME: {"points": points}}, raw=True)
+    # On the page, the answer box the index shows too (the site's stylesheet: .answer).
+    items = "".join(f"<li>{escape_html(p, quote=False)}</li>" for p in points)
+    html = (
+        f'<div class="answer"><p class="answer-label">{escape_html(title, quote=False)}</p>'
+        f"<ul>{items}</ul></div>"
+    )
+    bundle = {"text/markdown": markdown, "text/html": html, KEY_POINTS_MIME: {"points": points}}
+    display(bundle, raw=True)
 
 
 def question(notebook: Mapping[str, Any]) -> str:

@@ -116,10 +116,17 @@ REGION_CODES = ("kaz", "afg", "uzb", "tkm", "tjk", "kgz", "pak", "irn", "aze", "
 _LOWER_CODE = re.compile(r"(?<![\w-])(?:" + "|".join([*REGION_CODES, *ACRONYMS]) + r")(?![\w-])")
 
 
+# "claims C4 and C5", "Claims C9–C12": the word is there already, the ids become numbers.
+_CLAIMS_NAMED = re.compile(
+    r"\b([Cc]laims?)(\s+C\d{1,2}(?:(?:,\s*|\s+and\s+|\s+or\s+|\s+to\s+|–)C\d{1,2})*)"
+)
+
+
 def words_in(text: str) -> str:
     """Every code inside a sentence or a table cell in words (:func:`words` for each country
     code, risk or claim id and snake_case name), with minus signs and plurals (:func:`prose`)."""
     text = _CODE_AND_NAME.sub(lambda m: m[2] if _NAMED.get(m[1]) == m[2] else m[0], text)
+    text = _CLAIMS_NAMED.sub(lambda m: m[1] + re.sub(r"C(\d)", r"\1", m[2]), text)
     text = _TOKEN.sub(lambda m: words(m[0].replace("\\_", "_")), text)
     text = _ISO_IN_TEXT.sub(lambda m: date_words(m[0]), text)
     text = _LOWER_CODE.sub(lambda m: _part(m[0]), text)
