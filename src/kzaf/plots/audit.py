@@ -33,7 +33,7 @@ def coverage_heatmap(matrix: pd.DataFrame, *, sources: str, phone: bool = False)
         ax.set_xticks(ax.get_xticks(), [str(t).split(".")[0] for t in shown.columns])
         ax.xaxis.tick_top()
         ax.tick_params(axis="both", rotation=0)
-        key(ax.get_figure(root=True), [str(t) for t in shown.columns])
+        key(ax, [str(t) for t in shown.columns])
     else:
         ax.set_yticks(ax.get_yticks(), [textwrap.fill(str(t), 26) for t in shown.index])
         ax.tick_params(axis="x", rotation=90)

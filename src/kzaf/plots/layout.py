@@ -42,11 +42,17 @@ def captions(fig: plt.Figure) -> list[Text]:
 KEY_GID = "kzaf-key"
 
 
-def key(fig: plt.Figure, lines: list[str]) -> None:
-    """A key under the chart (what short labels in the chart stand for), one entry a line;
+def key(ax: plt.Axes, lines: list[str]) -> None:
+    """A key under ``ax``'s chart (what short labels in it stand for), one entry a line;
     :func:`arrange` places it between the legend and the source line."""
-    text = fig.text(0.01, 0, "\n".join(lines), ha="left", va="top", fontsize=MIN_TEXT_PT)
+    text = _figure(ax).text(0.01, 0, "\n".join(lines), ha="left", va="top", fontsize=MIN_TEXT_PT)
     text.set_gid(KEY_GID)
+
+
+def _figure(ax: plt.Axes) -> plt.Figure:
+    fig = ax.get_figure(root=True)
+    assert fig is not None, "a chart's axes belong to a figure"
+    return fig
 
 
 def _axes(fig: plt.Figure) -> list[plt.Axes]:
@@ -82,7 +88,8 @@ def arrange(fig: plt.Figure) -> None:
     gap = _GAP_PT * fig.dpi / 72
     if not _axes(fig):
         return
-    bottom = min(ax.get_tightbbox(renderer).y0 for ax in fig.axes) - gap
+    boxes = [box for ax in fig.axes if (box := ax.get_tightbbox(renderer)) is not None]
+    bottom = min(box.y0 for box in boxes) - gap
     for legend in list(fig.legends):  # flush left with the title and the source line
         legend = _fit_columns(fig, legend, renderer)
         legend.set_bbox_to_anchor((0.0, to_figure.transform((0, bottom))[1]), fig.transFigure)
@@ -95,7 +102,8 @@ def arrange(fig: plt.Figure) -> None:
 
 def _fit_columns(fig: plt.Figure, legend: Legend, renderer: Any) -> Legend:
     """The legend again, in as many columns as the figure's width holds (at most three)."""
-    handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
+    handles: list[Any] = list(legend.legend_handles)
+    labels = [t.get_text() for t in legend.get_texts()]
     title = legend.get_title().get_text() or None
     legend.remove()
     for columns in range(min(3, len(labels)), 0, -1):
@@ -157,7 +165,7 @@ def for_phone(fig: plt.Figure) -> None:
 def _thin_ticks(ax: plt.Axes) -> None:
     """Numeric ticks no closer than about 60 points (at most four); an axis of years keeps
     whole years. Dates, logarithms and named categories keep their ticks."""
-    size = ax.get_position().size * ax.get_figure(root=True).get_size_inches() * 72
+    size = ax.get_position().size * _figure(ax).get_size_inches() * 72
     for axis, length in ((ax.xaxis, size[0]), (ax.yaxis, size[1])):
         locator = axis.get_major_locator()
         if categorical(axis) and len(axis.get_ticklocs()) > 5 and _numbers(axis):
@@ -227,7 +235,7 @@ def title_across(fig: plt.Figure) -> None:
     alone, wrapped to the figure's width: a title longer than the plotting area would
     otherwise stick out to the right (and the figure could never be narrowed to fit)."""
     width_pt = fig.get_figwidth() * 72
-    suptitle = fig._suptitle
+    suptitle = getattr(fig, "_suptitle", None)  # matplotlib keeps the figure's title there
     if suptitle is not None and suptitle.get_text():
         suptitle.set_text(_fill(suptitle.get_text(), width_pt, suptitle.get_fontsize()))
         return
@@ -236,7 +244,8 @@ def title_across(fig: plt.Figure) -> None:
             text = ax.get_title(loc=loc)
             if not text:
                 continue
-            size = (ax._left_title if loc == "left" else ax.title).get_fontsize()
+            shown = getattr(ax, "_left_title") if loc == "left" else ax.title  # noqa: B009
+            size = float(shown.get_fontsize())
             ax.set_title("", loc=loc)
             fig.suptitle(_fill(text, width_pt, size), x=0.01, ha="left", fontsize=size)
             return

@@ -200,7 +200,7 @@ def risk_matrix_heatmap(register: pd.DataFrame, *, sources: str) -> plt.Figure:
         linecolor="white", cbar_kws={"label": "likelihood × impact"},
         annot_kws={"fontsize": 12}, ax=ax,
     )  # fmt: skip
-    key(ax.get_figure(root=True), keys)
+    key(ax, keys)
     missing = register.loc[register["likelihood"].isna() | register["impact"].isna(), "name"]
     note = "* analyst override. "
     if len(missing):

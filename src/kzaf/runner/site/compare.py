@@ -170,7 +170,7 @@ def draw_chart(rows: Sequence[dict[str, Any]], folder: Path) -> dict[str, str] |
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from kzaf.plots import chart_files
+    from kzaf.plots import chart_files, layout
     from kzaf.plots.common import finish, use_style
 
     use_style()
@@ -192,6 +192,8 @@ def draw_chart(rows: Sequence[dict[str, Any]], folder: Path) -> dict[str, str] |
         sources="each set's report (its headline table; sources cited there)",
     )
     chart_files.tidy(fig)
+    layout.title_across(fig)  # and the legend under the plot (kzaf.plots.layout)
+    layout.relayout(fig)
     points = chart_files.plotted_points(fig)
     svg = folder / f"{CHART}.svg"
     svg.parent.mkdir(parents=True, exist_ok=True)
