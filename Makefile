@@ -9,9 +9,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kzaf-env
 # uv installs the lock in seconds; pinned so every machine resolves the same way.
 UV_VERSION := 0.13.9
+# axe-core for the site's browser test (see the `axe` target).
+AXE_VERSION := 4.14.1
+AXE := .axe/node_modules/axe-core/axe.min.js
 
 .PHONY: run test test-fast test-quick env lint suite suite-fast suite-quick lock lab clean-env \
-	notebooks kernel
+	notebooks kernel axe
 
 run: $(STAMP)
 	$(BIN)/kzaf run
@@ -44,7 +47,7 @@ lint: $(STAMP)
 # --nbval-lax: every notebook is executed and only its headline tables (cells marked
 # NBVAL_CHECK_OUTPUT) are compared with the committed outputs. `pytest --nbval notebooks`
 # compares every output strictly (pyproject.toml's sanitizers set the charts' drawings aside).
-suite: $(STAMP)
+suite: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest -n auto --nbval-lax
 
 suite-fast: $(STAMP)
@@ -55,6 +58,15 @@ suite-quick: $(STAMP)
 		and not simulation"
 
 env: $(STAMP)
+
+# axe-core, which the site's browser test runs on every page (tests/test_site_browser.py):
+# from the npm registry, pinned, into a git-ignored folder and without a lockfile (npm's
+# lockfiles record the registry's addresses). The test fails, never skips, without it.
+axe: $(AXE)
+
+$(AXE):
+	npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix .axe \
+		axe-core@$(AXE_VERSION)
 
 KERNEL_CONFIG := etc/ipython/ipython_kernel_config.py
 

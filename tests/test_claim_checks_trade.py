@@ -119,7 +119,7 @@ def test_c3_an_eleven_month_figure_above_every_full_year_is_contradicted():
     assert fit.startswith("Cannot hold as printed") and "exceeds every full-year" in fit
     assert "-37.8, -15.5" in fit and "+2.7%" in fit
     december = result.details
-    assert set(december["period_label"]) == {"2023 Dec"}
+    assert set(december["period_label"]) == {"December 2023"}
     assert not december["consistent"].any()  # the residuals are negative
 
 

@@ -132,7 +132,7 @@ def test_year_on_year_change_with_and_without_the_shipment_across_sources():
     with_suspect = ev.change_ranges(changes, include_suspect=True).set_index(["flow", "comparison"])
     assert with_suspect.loc[("turnover", "full year"), "change_with_high"] == pytest.approx(0.375)
     headline = ev.change_headline(ev.change_ranges(changes))
-    assert sorted(headline["change_with_pct"]) == ["+50.0", "-50.0 to -45.0"]
+    assert sorted(headline["change_with_pct"]) == ["+50.0", "−50.0 to −45.0"]
 
 
 def test_event_month_bounds_from_the_shipment_and_the_smallest_aggregate():
@@ -408,10 +408,10 @@ def test_counterfactual_needs_monthly_data_and_says_how_to_supply_it(tables):
     result = ev.monthly_counterfactual(tables.observations, tables.sources, SHIPMENT)
     assert result.total is None
     message = ev.counterfactual_message(result, SHIPMENT)
-    assert "kzaf import comtrade FILE" in message
-    assert 'data_source="comtrade"' in message
+    assert "from UN Comtrade, import it into the project and run this notebook" in message
+    assert "documentation gives the two commands" in message
     assert message.endswith(
-        "before 2023 Jan and none for that month; the model needs at least 24 before it."
+        "before January 2023 and none for that month; the model needs at least 24 before it."
     )
 
 

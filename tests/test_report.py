@@ -115,7 +115,10 @@ def test_index_ledger_lists_each_claims_parts_escaped(monkeypatch):
     payload = shown[0][report.VERDICTS_MIME]
     manifest = {"status": "ok", "notebooks": []}
     page = index.render(manifest, {"default/00_x": {"verdicts": [payload]}})
-    assert '<details class="claim"><summary>fixture &lt;claim&gt; <b>partly confirmed</b>' in page
+    assert (
+        '<details class="claim"><summary>fixture &lt;claim&gt; '
+        '<span class="verdict">partly confirmed</span>' in page
+    )
     assert "<li><b>in &lt;b&gt;September&lt;/b&gt;</b>: confirmed. EV-1" in page
     assert "<b>under a month</b>: contradicted. 42 days (tolerance: none)" in page
-    assert "How a verdict is reached: Each claim is split" in page
+    assert "<summary>How a verdict is reached</summary><p>Each claim is split" in page

@@ -53,13 +53,19 @@ def fixture_figures(rows):
     ("start", "end", "basis", "label", "kind"),
     [
         ("2022-01", "2022-12", "calendar", "2022", "year"),
-        ("2023-01", "2023-05", "calendar", "2023 Jan–May", "year_to_date"),
-        ("2023-01", "2023-06", "calendar", "2023 H1", "year_to_date"),
-        ("2023-01", "2023-01", "calendar", "2023 Jan", "month"),
-        ("2023-07", "2023-12", "calendar", "2023 H2", "half"),
-        ("2023-04", "2023-06", "calendar", "2023 Apr–Jun", "quarter"),
-        ("2023-03", "2024-03", "afghan_solar_year", "SY 2023/24 (Mar 2023–Mar 2024)", None),
-        ("2022-07", "2023-06", "marketing_year", "MY Jul 2022–Jun 2023", None),
+        ("2023-01", "2023-05", "calendar", "January–May 2023", "year_to_date"),
+        ("2023-01", "2023-06", "calendar", "first half of 2023", "year_to_date"),
+        ("2023-01", "2023-01", "calendar", "January 2023", "month"),
+        ("2023-07", "2023-12", "calendar", "second half of 2023", "half"),
+        ("2023-04", "2023-06", "calendar", "April–June 2023", "quarter"),
+        (
+            "2023-03",
+            "2024-03",
+            "afghan_solar_year",
+            "Afghan solar year 2023/24 (March 2023–March 2024)",
+            None,
+        ),
+        ("2022-07", "2023-06", "marketing_year", "marketing year July 2022–June 2023", None),
     ],
 )
 def test_period_labels_and_kinds(start, end, basis, label, kind):
@@ -131,7 +137,7 @@ def test_december_residual_exposes_an_eleven_month_figure_above_the_year():
         ]
     )
     december = series.derive_residuals(figures).iloc[0]
-    assert december["period_label"] == "2023 Dec"
+    assert december["period_label"] == "December 2023"
     assert december["value"] == pytest.approx(-15.5)
     assert not december["consistent"]
 

@@ -60,16 +60,23 @@ def test_a_missing_value_reads_as_one_mark_everywhere(function, missing):
 
 def test_fixed_and_percent_forms_take_sign_separators_and_decimals():
     assert numbers.fmt_fixed(1234.56, 1, thousands=True) == "1,234.6"
-    assert numbers.fmt_fixed(-0.25, 2, signed=True) == "-0.25"
+    assert numbers.fmt_fixed(-0.25, 2, signed=True) == "−0.25"
     assert numbers.fmt_fixed(2.0, 0, signed=True) == "+2"
     assert numbers.fmt_pct(0.426, 0, signed=True) == "+43%"
-    assert numbers.fmt_pct(-0.426, 0, signed=True) == "-43%"
+    assert numbers.fmt_pct(-0.426, 0, signed=True) == "−43%"
 
 
 def test_ranges_collapse_when_both_ends_print_the_same():
     assert numbers.fmt_range(3.9, 4.8) == "3.9–4.8"
     assert numbers.fmt_range(100.02, 100.04) == "100.0"
     assert numbers.fmt_pct_range(0.19, 0.34) == "19% to 34%"
-    assert numbers.fmt_pct_range(-0.43, -0.43, signed=True) == "-43%"
+    assert numbers.fmt_pct_range(-0.43, -0.43, signed=True) == "−43%"
     assert numbers.fmt_span(545.2, 567.5) == "$545.2M to $567.5M"
     assert numbers.fmt_span(545.0, 545.0) == "$545M"
+
+
+def test_negative_numbers_carry_a_minus_sign_not_a_hyphen():
+    assert numbers.fmt_usd_m(-12.5) == "−$12.5 million"
+    assert numbers.fmt_number(-0.5) == "−0.5" and numbers.fmt_general(-3.0) == "−3"
+    assert numbers.fmt_pct_change(-0.4262) == "−42.6%"
+    assert numbers.fmt_significant(1.5e-05) == "1.5e-05"  # an exponent's sign is not a minus

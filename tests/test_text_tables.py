@@ -15,8 +15,10 @@ from kzaf.text.tables import cell, header, reader_table
     [
         ("preferred_usd_m", "preferred (USD million)"),
         ("growth_pct", "growth (%)"),
-        ("period_label", "period label"),
+        ("period_label", "period"),
+        ("n_sources", "sources"),
         ("obs_id", "record"),
+        ("KAZ (reported by AFG)", "Kazakhstan (reported by Afghanistan)"),
     ],
 )
 def test_headers_read_as_words_with_units(name, expected):
@@ -82,3 +84,44 @@ def test_a_long_table_is_folded_with_its_row_count():
     html = reader_table(pd.DataFrame({"year": list(range(2000, 2020))}), download=False)
     assert html.startswith("<details><summary>Show the table (20 rows)</summary>")
     assert "<details>" not in reader_table(pd.DataFrame({"year": [2020]}), download=False)
+
+
+def test_a_table_box_is_named_and_keyboard_scrollable_and_survives_the_sanitizer():
+    html = reader_table(pd.DataFrame({"flow": ["turnover"], "value_usd_m": [1.5]}), download=False)
+    clean = sanitize_html(html)
+    assert '<div class="table-wrap" tabindex="0" role="region"' in clean
+    assert 'aria-label="Table of flow, value (USD million)"' in clean
+
+
+def test_the_sanitizer_keeps_a_phone_drawing_but_no_other_attribute_values():
+    kept = sanitize_html(
+        '<picture><source media="(max-width: 640px)" srcset="figures/a.phone.svg">'
+        '<img src="figures/a.svg" alt="a"></picture>'
+    )
+    assert 'srcset="figures/a.phone.svg"' in kept and 'media="(max-width: 640px)"' in kept
+    hostile = sanitize_html(
+        '<picture><source media="print" srcset="https://example.org/x.svg 2x">'
+        '<img src="figures/a.svg" alt="a"></picture>'
+        '<div tabindex="-1" role="button" onclick="x()" aria-label="ok">t</div>'
+    )
+    assert "example.org" not in hostile and "print" not in hostile
+    assert "tabindex" not in hostile and "button" not in hostile and "onclick" not in hostile
+    assert 'aria-label="ok"' in hostile
+
+
+def test_cells_and_headers_speak_words_not_codes():
+    import kzaf.risk.risks  # noqa: F401  (names the risks' ids for readers)
+
+    frame = pd.DataFrame(
+        {
+            "risk_id": ["R3"],
+            "name": ["Pakistan–Afghanistan border conflict"],
+            "kind": ["government_statement"],
+            "note": ["4 year(s) at -42.6%, KAZ-reported"],
+            "change": [-0.5],
+        }
+    )
+    html = reader_table(frame, download=False)
+    assert ">R3<" not in html and html.count("Pakistan–Afghanistan border conflict") == 1
+    assert "government statement" in html and "4 years at −42.6%, Kazakhstan-reported" in html
+    assert "−0.5" in html and "-0.5" not in html

@@ -424,8 +424,11 @@ def answer_text(tables: Tables, figures: pd.DataFrame, years: Sequence[int]) -> 
 # The notebook's parameters (its parameters cell), read from the mapping build() is given.
 PARAMETERS = ("topics", "start_year", "end_year", "source_policy")
 CLAIMS = ("C6", "C7", "C8", "C13", "C14")  # the article's claims that dated events test
-DATASET = "kzaf dataset (data/observations.csv, data/indicators.csv)"  # chart captions
-COUNTED = {"kind": "Figures by source kind", "precision": "Figures by precision"}
+DATASET = "the kzaf dataset's published figures (trade observations and indicators)"
+COUNTED = {
+    "kind": "Figures by the kind of source that published them",
+    "precision": "Figures by how precisely they were printed",
+}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from kzaf.text.escape import escape_html
 from kzaf.text.tables import Shown, reader_table
+from kzaf.text.words import words_in
 
 if TYPE_CHECKING:  # imported where used: the runner reads payloads without loading pandas
     import pandas as pd
@@ -57,7 +58,7 @@ def _bundle(table: pd.DataFrame, mime: str, title: str, decimals: int) -> dict[s
         "text/plain": shown.to_string(index=False),
         # Readers get the table the reader's way (words, units, "–"); the plain text that
         # nbval compares stays pandas' own.
-        "text/html": f"<p><b>{escape_html(title, quote=False)}</b></p>"
+        "text/html": f"<p><b>{escape_html(words_in(title), quote=False)}</b></p>"
         + reader_table(shown, download=False),
         # "columns" keeps the table's order: nbformat sorts JSON keys, so rows alone lose it.
         mime: json.loads(
@@ -72,10 +73,13 @@ def show(*parts: Shown) -> None:
     "table or message" rule, so notebooks never branch on what their data hold."""
     from IPython.display import Markdown, display
 
+    from kzaf.text.tables import register
+
+    register()  # a table shown here reads as a reader's table, whatever else the notebook set
     for part in parts:
         if part is None:
             continue
-        display(Markdown(part) if isinstance(part, str) else part)
+        display(Markdown(words_in(part)) if isinstance(part, str) else part)
 
 
 def headline(table: pd.DataFrame | Mapping[str, Any] | str, title: str, decimals: int = 1) -> None:
@@ -145,7 +149,11 @@ def verdicts(
     bundle[VERDICTS_MIME]["rule"] = RULE
     note = f"How a verdict is reached: {RULE}"
     bundle["text/plain"] += "\n\n" + note
-    bundle["text/html"] += f'<p class="table-note">{escape_html(note, quote=False)}</p>'
+    # Folded on the page: the rule is the same for every claim (and printed pages open it).
+    bundle["text/html"] += (
+        "<details><summary>How a verdict is reached</summary>"
+        f'<p class="table-note">{escape_html(RULE, quote=False)}</p></details>'
+    )
     display(bundle, raw=True)
 
 
@@ -158,6 +166,7 @@ def answer(text: str) -> None:
 
     if not text:  # nothing to say (an analysis's optional note): nothing shown
         return
+    text = words_in(text)  # words where the analysis left a code (kzaf.text.words)
     display({"text/markdown": text, ANSWER_MIME: {"text": text}}, raw=True)
 
 
@@ -182,8 +191,16 @@ def key_points(points: list[str], title: str = "In short") -> None:
 
     from kzaf.text.escape import escape_markdown
 
+    points = [words_in(p) for p in points]  # words where the analysis left a code
     markdown = f"**{title}**\n\n" + "\n".join(f"- {escape_markdown(p)}" for p in points)
-    display({"text/markdown": markdown, KEY_POINTS_MIME: {"points": points}}, raw=True)
+    # On the page, the answer box the index shows too (the site's stylesheet: .answer).
+    items = "".join(f"<li>{escape_html(p, quote=False)}</li>" for p in points)
+    html = (
+        f'<div class="answer"><p class="answer-label">{escape_html(title, quote=False)}</p>'
+        f"<ul>{items}</ul></div>"
+    )
+    bundle = {"text/markdown": markdown, "text/html": html, KEY_POINTS_MIME: {"points": points}}
+    display(bundle, raw=True)
 
 
 def question(notebook: Mapping[str, Any]) -> str:

@@ -26,6 +26,7 @@ conflict
 
 from __future__ import annotations
 
+import calendar
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -52,7 +53,6 @@ GROUP_KEYS: tuple[str, ...] = (
     "period_end",
 )
 
-_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _SOURCE_COLUMNS = ("title", "publisher", "url", "publication_date", "kind")
 
 
@@ -86,28 +86,29 @@ def period_kind(start: pd.Period, end: pd.Period) -> str:
 
 
 def period_label(start: pd.Period, end: pd.Period, basis: str = "calendar") -> str:
-    """A reader's label: ``2023``, ``2023 Jan–May``, ``2023 H1``, ``2023 Jan``, ``SY 2023/24``."""
+    """A reader's label, in words: ``2023``, ``January–May 2023``, ``first half of 2023``,
+    ``January 2023``, ``Afghan solar year 2023/24 (March 2023–March 2024)``."""
     start, end = month(start), month(end)
+    first, last = calendar.month_name[start.month], calendar.month_name[end.month]
     if basis == "afghan_solar_year":
         # The Afghan solar year starts around 21 March; name it by its two calendar years.
-        first, last = _MONTH_ABBR[start.month - 1], _MONTH_ABBR[end.month - 1]
-        return f"SY {start.year}/{str(end.year)[-2:]} ({first} {start.year}–{last} {end.year})"
-    prefix = {"marketing_year": "MY ", "fiscal_year": "FY "}.get(basis, "")
+        return (
+            f"Afghan solar year {start.year}/{str(end.year)[-2:]} "
+            f"({first} {start.year}–{last} {end.year})"
+        )
+    prefix = {"marketing_year": "marketing year ", "fiscal_year": "fiscal year "}.get(basis, "")
     kind = period_kind(start, end)
     if kind == "year":
         return f"{prefix}{start.year}"
     if kind == "month":
-        return f"{prefix}{start.year} {_MONTH_ABBR[start.month - 1]}"
+        return f"{prefix}{first} {start.year}"
     if start.year == end.year:
         if start.month == 1 and end.month == 6:
-            return f"{prefix}{start.year} H1"
+            return f"{prefix}first half of {start.year}"
         if start.month == 7 and end.month == 12:
-            return f"{prefix}{start.year} H2"
-        return f"{prefix}{start.year} {_MONTH_ABBR[start.month - 1]}–{_MONTH_ABBR[end.month - 1]}"
-    return (
-        f"{prefix}{_MONTH_ABBR[start.month - 1]} {start.year}–"
-        f"{_MONTH_ABBR[end.month - 1]} {end.year}"
-    )
+            return f"{prefix}second half of {start.year}"
+        return f"{prefix}{first}–{last} {start.year}"
+    return f"{prefix}{first} {start.year}–{last} {end.year}"
 
 
 def contains_month(start: pd.Period, end: pd.Period, when: pd.Period) -> bool:

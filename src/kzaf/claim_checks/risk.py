@@ -120,7 +120,7 @@ def assess_c9(indicators: pd.DataFrame) -> ClaimResult:
         value = Part(
             C9_VALUE,
             Verdict.NOT_TESTABLE,
-            "data/indicators.csv holds no estimate of Afghanistan's mineral wealth attributed "
+            "The data hold no estimate of Afghanistan's mineral wealth attributed "
             "to the U.S. Geological Survey." + beside,
             ROUNDED,
         )
@@ -351,7 +351,7 @@ def _date_c11(events: pd.DataFrame) -> ClaimResult:
         return ClaimResult(
             "C11",
             Verdict.NOT_TESTABLE,
-            "data/events.csv records no change to Kazakhstan's list of terrorist organisations "
+            "The dated events record no change to Kazakhstan's list of terrorist organisations "
             "since August 2021.",
         )
     months = sorted({str(d)[:7] for d in changes["date"]})

@@ -554,8 +554,8 @@ def needs_monthly_data_text(event: Event) -> str:
         f"{series.period_label(event.month, event.month)}, so it would show the shipment's "
         f"value as the effect by construction. To run it on real monthly data, export "
         f"{event.reporter}'s monthly trade with {event.partner} (all goods and HS "
-        f"{event.hs_code}) from UN Comtrade, import it with `kzaf import comtrade FILE` and run "
-        'this notebook with `data_source="comtrade"`.'
+        f"{event.hs_code}) from UN Comtrade, import it into the project and run this notebook "
+        "on it (the project's documentation gives the two commands)."
     )
 
 

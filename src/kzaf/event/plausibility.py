@@ -85,7 +85,7 @@ def unit_price_range(
     return PriceRange(
         float(lows.min()),
         float(highs.max()),
-        "sourced unit prices in data/indicators.csv (suspect ones left out): " + "; ".join(listed),
+        "sourced unit prices (suspect ones left out): " + "; ".join(listed),
         tuple(usable["indicator_id"]),
         tuple(dict.fromkeys(usable["source_id"])),
     )

@@ -29,6 +29,7 @@ class Methods:
     settings: Settings
     trend_points: int  # full years the trade trend rests on (Kazakhstan–Afghanistan turnover)
     table: pd.DataFrame  # every row of the benchmark
+    table_shown: pd.DataFrame  # the same for readers (words for columns, rounded)
     key_points: list[str]
     settings_shown: pd.DataFrame
     headline: pd.DataFrame  # the trend's length, annual estimators, one column per process
@@ -58,6 +59,7 @@ def build(tables: Tables, parameters: Mapping[str, Any]) -> Methods:
         settings=settings,
         trend_points=trend_points,
         table=table,
+        table_shown=narrative.full_table(table),
         key_points=narrative.key_points(table, settings, trend_points),
         settings_shown=narrative.settings_table(settings, trend_points),
         headline=narrative.shown(benchmark.by_process(annual, trend_points)),

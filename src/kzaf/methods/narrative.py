@@ -100,3 +100,20 @@ def shown(wide: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
     for column in out.columns[3:]:
         out[column] = out[column].astype(float).round(decimals)
     return out
+
+
+# The benchmark's columns as a reader reads them (the full table, also a download).
+_FULL_COLUMNS = {
+    "page": "used on",
+    "n": "years",
+    "mc_se": "simulation error (one standard error)",
+    "gap": "actual − nominal",
+}
+
+
+def full_table(table: pd.DataFrame, decimals: int = 3) -> pd.DataFrame:
+    """Every row of the benchmark for readers: words for columns, shares rounded."""
+    out = table.rename(columns=_FULL_COLUMNS).copy()
+    numeric = out.select_dtypes("number").columns.drop("years", errors="ignore")
+    out[numeric] = out[numeric].astype(float).round(decimals)
+    return out

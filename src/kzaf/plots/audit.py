@@ -2,54 +2,65 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
-from matplotlib.patches import Rectangle
 
 from kzaf.audit import COUNTED, DATASET, Audit
 from kzaf.plots.common import finish, save
+from kzaf.plots.layout import key
+from kzaf.text.words import count, words
 
 
-def coverage_heatmap(matrix: pd.DataFrame, *, sources: str) -> plt.Figure:
-    """Topic by year heat map of figure counts (annotated; zero cells left blank)."""
-    _, ax = plt.subplots(figsize=(max(8, 0.45 * len(matrix.columns) + 3), 0.6 * len(matrix) + 2))
-    labels = matrix.map(lambda n: "" if n == 0 else str(int(n)))
+def coverage_heatmap(matrix: pd.DataFrame, *, sources: str, phone: bool = False) -> plt.Figure:
+    """Topic by year counts of figures, each count printed in its cell (zero cells blank).
+
+    The desktop drawing has a column per year; the phone drawing (``phone``) turns the table
+    round, a row per year and a column per topic, so each count keeps a cell wide enough for
+    three digits at a legible size. No colour bar: the numbers are printed."""
+    shown = matrix.T if phone else matrix
+    labels = shown.map(lambda n: "" if n == 0 else str(int(n)))
+    rows, columns = shown.shape
+    size = (5.0, 0.3 * rows + 1.6) if phone else (0.36 * columns + 2.2, 0.5 * rows + 1.6)
+    _, ax = plt.subplots(figsize=size)
     sns.heatmap(
-        matrix,
-        annot=labels,
-        fmt="",
-        cmap="Blues",
-        cbar_kws={"label": "figures"},
-        linewidths=0.5,
-        linecolor="white",
-        ax=ax,
-    )
-    ax.tick_params(axis="x", rotation=90)
+        shown, annot=labels, fmt="", cmap="Blues", cbar=False, linewidths=0.5,
+        linecolor="white", annot_kws={"fontsize": 11}, ax=ax,
+    )  # fmt: skip
+    if phone:  # topics by their letter, named in a key under the chart
+        ax.set_xticks(ax.get_xticks(), [str(t).split(".")[0] for t in shown.columns])
+        ax.xaxis.tick_top()
+        ax.tick_params(axis="both", rotation=0)
+        key(ax, [str(t) for t in shown.columns])
+    else:
+        ax.set_yticks(ax.get_yticks(), [textwrap.fill(str(t), 26) for t in shown.index])
+        ax.tick_params(axis="x", rotation=90)
     return finish(
         ax,
         title="Published figures by topic and year",
-        xlabel="year the period starts",
-        ylabel="",
+        xlabel="" if phone else "year the period starts",
+        ylabel="year the period starts" if phone else "",
         sources=sources,
-        note="Blank: no figure found for that year.",
+        note="Each number counts the figures whose period starts that year; blank: none found.",
     )
 
 
 def counts_bar(table: pd.DataFrame, column: str, *, title: str, sources: str) -> plt.Figure:
-    """Horizontal bars of n_figures per value of ``column``."""
-    _, ax = plt.subplots(figsize=(8, 0.45 * len(table) + 1.8))
-    sns.barplot(data=table, y=column, x="n_figures", color="#4C72B0", ax=ax)
-    bars = [patch for patch in ax.patches if isinstance(patch, Rectangle)]
-    for patch, sources_n in zip(bars, table["n_sources"], strict=True):
-        ax.annotate(
-            f"{sources_n} sources",
-            (patch.get_width(), patch.get_y() + patch.get_height() / 2),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=8,
-        )
+    """One bar per category (in words) counting its figures; the label says how many
+    sources gave them."""
+    _, ax = plt.subplots(figsize=(7, 0.55 * len(table) + 1.8))
+    labels = [
+        f"{words(value)} ({count(int(n), 'source')})"
+        for value, n in zip(table[column], table["n_sources"], strict=True)
+    ]
+    y = range(len(table))
+    bars = ax.barh(list(y), table["n_figures"], color="#4C72B0")
+    ax.bar_label(bars, [f"{int(n):,}" for n in table["n_figures"]], padding=4, fontsize=11)
+    ax.set_yticks(list(y), labels)
+    ax.invert_yaxis()  # the largest first
+    ax.set_xlim(0, float(table["n_figures"].max()) * 1.15)
     return finish(ax, title=title, xlabel="number of figures", ylabel="", sources=sources)
 
 
@@ -58,7 +69,8 @@ def counts_bar(table: pd.DataFrame, column: str, *, title: str, sources: str) ->
 
 
 def save_coverage(run: Audit) -> None:
-    save(coverage_heatmap(run.coverage, sources=DATASET), "00_coverage_heatmap")
+    phone = coverage_heatmap(run.coverage, sources=DATASET, phone=True)
+    save(coverage_heatmap(run.coverage, sources=DATASET), "00_coverage_heatmap", phone=phone)
 
 
 def save_counts(run: Audit) -> None:

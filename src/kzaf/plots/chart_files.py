@@ -21,19 +21,18 @@ from kzaf.text.csv_cells import csv_text
 
 
 def _words(label: str) -> str:
-    return label.replace("_", " ").strip()
+    from kzaf.text.words import words
+
+    return words(label.strip()).replace("_", " ")
 
 
-# A chart is shown at most this wide on a page (inches at 100 dpi ~ the 46rem column), and no
-# text in it is smaller than this: shown 360 px wide on a phone it stays near 8 px or more.
-MAX_WIDTH_IN, MIN_FONT_PT = 6.0, 11.0
+# No text in a chart is smaller than this: how wide each drawing may be, so that it stays
+# readable as shown, is kzaf.plots.layout's.
+MIN_FONT_PT = 11.0
 
 
 def readable(fig: plt.Figure) -> None:
-    """Narrow a wide chart to the page's column and raise small text to a readable size."""
-    width, height = fig.get_size_inches()
-    if width > MAX_WIDTH_IN:
-        fig.set_size_inches(MAX_WIDTH_IN, max(height * 0.9, 3.6))
+    """Raise small text to a readable size."""
     for text in fig.findobj(lambda artist: hasattr(artist, "get_fontsize")):
         if not isinstance(text, Text):
             continue
@@ -46,10 +45,38 @@ def readable(fig: plt.Figure) -> None:
 
 
 def tidy(fig: plt.Figure) -> None:
-    """Legends: drop seaborn's group headings (entries with an invisible handle) and write
-    labels in words. Axes: a single x value (one year) gets a one-unit margin, not a century.
-    Text: see :func:`readable`."""
+    """Legends: drop seaborn's group headings (entries with an invisible handle), write labels
+    in words, and gather them under the plotting area (kzaf.plots.layout). Axes: a single x
+    value (one year) gets a one-unit margin, not a century. Text: see :func:`readable`."""
+    from kzaf.plots.layout import legends_below
+
     readable(fig)
+    in_words(fig)
+    _tidy_axes(fig)
+    legends_below(fig)
+
+
+def in_words(fig: plt.Figure) -> None:
+    """Every text of the chart with words where a code was (kzaf.text.words): titles, axis
+    and category labels, notes, legends."""
+    from kzaf.plots.layout import categorical
+    from kzaf.text.words import words, words_in
+
+    for text in fig.findobj(Text):
+        before = text.get_text()
+        if before and words_in(before) != before:
+            text.set_text(words_in(before))
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if not categorical(axis):
+                continue  # numbers, which the axis formats as it draws
+            labels = [t.get_text() for t in axis.get_ticklabels()]
+            named = [words_in(words(label)) for label in labels]
+            if named != labels:
+                axis.set_ticks(axis.get_ticklocs(), named)
+
+
+def _tidy_axes(fig: plt.Figure) -> None:
     for ax in fig.axes:
         legend = ax.get_legend()
         if legend is not None:
@@ -254,17 +281,23 @@ def _relative(path: Path) -> str:
     return Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix()
 
 
-def show(image: Path, data: Path, description: str) -> None:
-    """Display the saved chart as an image with alt text and a link to its data."""
+def show(image: Path, data: Path, description: str, phone: Path | None = None) -> None:
+    """Display the saved chart as an image with alt text and a link to its data; with
+    ``phone``, a phone's screen gets that drawing instead (kzaf.plots.layout)."""
     from urllib.parse import quote
 
     from IPython.display import display
 
+    from kzaf.plots.layout import PHONE_MEDIA
     from kzaf.text.escape import escape_html
 
     src, href = quote(_relative(image)), quote(_relative(data))
+    img = f'<img src="{escape_html(src)}" alt="{escape_html(description)}">'
+    if phone is not None:
+        small = escape_html(quote(_relative(phone)))
+        img = f'<picture><source media="{PHONE_MEDIA}" srcset="{small}">{img}</picture>'
     html = (
-        f'<figure class="chart"><img src="{escape_html(src)}" alt="{escape_html(description)}">'
+        f'<figure class="chart">{img}'
         f'<figcaption><a href="{escape_html(href)}">Data (CSV)</a></figcaption></figure>'
     )
     display({"text/html": html, "text/plain": description}, raw=True)

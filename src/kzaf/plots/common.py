@@ -82,7 +82,11 @@ def figure_path(
 
 
 def save(
-    fig: plt.Figure, name: str, directory: str | Path | None = None, alt: str | None = None
+    fig: plt.Figure,
+    name: str,
+    directory: str | Path | None = None,
+    alt: str | None = None,
+    phone: plt.Figure | None = None,
 ) -> None:
     """Tidy, save and show a chart, the way every kzaf chart reaches a reader.
 
@@ -94,12 +98,16 @@ def save(
       embedded in the notebook's output and no file is written;
     - it is shown as that image with alt text (``alt``, or one built from its title, axes and
       series) and a link to its data; a chart with nothing drawn is replaced by one sentence
-      saying so.
+      saying so;
+    - the legend and the source line go under the plotting area, and when the chart is
+      written to a file a second drawing for phones is written beside it (``<name>.phone.svg``:
+      ``phone``, a chart drawn for a narrow screen, or this one redrawn narrow; see
+      :mod:`kzaf.plots.layout`), which the page shows on a phone's screen.
 
     Returns nothing on purpose: as a cell's last line it prints nothing, so no reader sees a
     file path.
     """
-    from kzaf.plots import chart_files
+    from kzaf.plots import chart_files, layout
     from kzaf.plots.svg_canvas import write_svg
 
     chart_files.tidy(fig)
@@ -108,8 +116,13 @@ def save(
     if not rows:
         reason = chart_files.empty_message(fig)
         plt.close(fig)
+        if phone is not None:
+            plt.close(phone)
         chart_files.show_missing(title, reason)
         return
+    layout.title_across(fig)
+    layout.relayout(fig)
+    layout.fit_width(fig, layout.DESKTOP_MAX_PT)
     path = figure_path(name, directory)
     caption = chart_files.caption_of(fig)
     description = alt or chart_files.describe(fig, rows)
@@ -117,11 +130,27 @@ def save(
         image = io.BytesIO()
         write_svg(fig, image)
         plt.close(fig)
+        if phone is not None:
+            plt.close(phone)
         points = chart_files.points_csv(rows, caption)
         chart_files.show_embedded(image.getvalue(), points, description, name)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     write_svg(fig, path)
     data_path = chart_files.write_points(rows, path.with_suffix(".csv"), caption)
+    phone_path = _save_phone(phone or fig, path.with_suffix(".phone.svg"), fresh=phone is not None)
     plt.close(fig)
-    chart_files.show(path, data_path, description)
+    chart_files.show(path, data_path, description, phone=phone_path)
+
+
+def _save_phone(fig: plt.Figure, path: Path, fresh: bool) -> Path:
+    """The phone's drawing of a chart (``fresh``: drawn for it, still to be tidied)."""
+    from kzaf.plots import chart_files, layout
+    from kzaf.plots.svg_canvas import write_svg
+
+    if fresh:
+        chart_files.tidy(fig)
+    layout.for_phone(fig)
+    write_svg(fig, path)
+    plt.close(fig)
+    return path

@@ -11,8 +11,10 @@ import seaborn as sns
 
 from kzaf.frames import rows as table_rows
 from kzaf.plots.common import finish, save
+from kzaf.plots.layout import key
 from kzaf.risk.build import SOURCES, TRADE_SOURCES, RiskAssessment
 from kzaf.text.numbers import fmt_fixed, fmt_pct, fmt_whole
+from kzaf.text.words import words
 
 LIKELIHOOD_COLOUR = "#4C72B0"
 IMPACT_COLOUR = "#DD8452"
@@ -20,36 +22,30 @@ MODEL_NOTE = "Model estimate: see the notebook for method and assumptions."
 
 
 def register_chart(register: pd.DataFrame, *, sources: str) -> plt.Figure:
-    """Likelihood and impact scores (1–5) per risk; missing scores and overrides labelled."""
+    """Likelihood and impact scores (1–5) per risk, by name; a missing score or an override
+    is said in words inside the chart, beside the risk."""
     table = register.iloc[::-1].reset_index(drop=True)
-    _, ax = plt.subplots(figsize=(9, 0.5 * len(table) + 1.8))
-    labels = [f"{r.risk_id} {r.name}" for r in table_rows(table)]
+    _, ax = plt.subplots(figsize=(8, 0.5 * len(table) + 1.8))
     y = np.arange(len(table))
-    for column, colour, offset, label in (
-        ("likelihood", LIKELIHOOD_COLOUR, 0.12, "likelihood"),
-        ("impact", IMPACT_COLOUR, -0.12, "impact"),
+    for column, colour, offset in (
+        ("likelihood", LIKELIHOOD_COLOUR, 0.12),
+        ("impact", IMPACT_COLOUR, -0.12),
     ):
         values = pd.to_numeric(table[column], errors="coerce").astype(float)
-        ax.scatter(values, y + offset, color=colour, s=70, label=label, zorder=3)
+        ax.scatter(values, y + offset, color=colour, s=70, label=column, zorder=3)
     for k, row in table.iterrows():
         notes = []
         if pd.isna(row["likelihood"]) or pd.isna(row["impact"]):
-            notes.append(row["status"])
+            notes.append(words(row["status"]))
         if row["overridden"]:
             notes.append("analyst override")
-        if notes:
-            ax.annotate(
-                ", ".join(notes),
-                (5.15, k),
-                va="center",
-                fontsize=8,
-                color="0.35",
-                annotation_clip=False,
-            )
-    ax.set_yticks(y, labels)
+        if notes:  # on the side of the scale with no marker: 5 when a score is missing
+            ax.annotate(", ".join(notes), (4.55, k), va="center", ha="right", fontsize=11,
+                        color="0.35")  # fmt: skip
+    ax.set_yticks(y, list(table["name"]))
     ax.set_xlim(0.5, 5.5)
     ax.set_xticks(range(1, 6))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
+    ax.legend()
     return finish(
         ax,
         title="Risk register: likelihood and impact scores derived from the indicators",
@@ -69,17 +65,8 @@ def composite_trajectory_chart(trajectory: pd.DataFrame, *, sources: str) -> plt
         values = shown[["year", column]].dropna()
         if values.empty:
             continue
+        # Unlabelled: ten names at the lines' ends would overlap; the table below has them.
         ax.plot(values["year"], values[column], color="0.75", lw=1, zorder=1)
-        last = values.iloc[-1]
-        ax.annotate(
-            column,
-            (last["year"], last[column]),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=7,
-            color="0.45",
-        )
     ax.plot(
         shown["year"],
         shown["composite"],
@@ -99,7 +86,7 @@ def composite_trajectory_chart(trajectory: pd.DataFrame, *, sources: str) -> plt
             fontsize=8,
             color="#C44E52",
         )
-    ax.plot([], [], color="0.75", lw=1, label="each risk's score")
+    ax.plot([], [], color="0.75", lw=1, label="each risk's score (named in the table below)")
     ax.set_ylim(0, 1)
     ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     ax.legend(frameon=False, fontsize=9, loc="upper left")
@@ -143,7 +130,7 @@ def composite_distribution_chart(
 def top_three_chart(probabilities: pd.DataFrame, *, sources: str) -> plt.Figure:
     """Each risk's probability of ranking first and in the top three."""
     table = probabilities.dropna(subset=["p_top_three"]).iloc[::-1]
-    labels = [f"{r.risk_id} {getattr(r, 'name', '')}".strip() for r in table_rows(table)]
+    labels = [getattr(r, "name", "") or r.risk_id for r in table_rows(table)]
     _, ax = plt.subplots(figsize=(9, 0.45 * len(table) + 1.8))
     y = np.arange(len(table))
     ax.barh(y, table["p_top_three"], color="#55A868", label="in the top three")
@@ -173,15 +160,13 @@ def tornado_chart(
     ax.barh(y, width, left=left, color="#64B5CD")
     for k, row in enumerate(table_rows(shown)):
         ax.annotate(
-            f"{fmt_pct(row.first_order, 0)} of variance ({row.low_label} → {row.high_label})",
-            (max(row.low, row.high), k),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=8,
-            annotation_clip=False,
-        )
+            fmt_pct(row.first_order, 0), (max(row.low, row.high), k), xytext=(4, 0),
+            textcoords="offset points", va="center", fontsize=11,
+        )  # fmt: skip
     ax.axvline(centre, color="black", lw=1)
+    low, high = float(np.min(left)), float(np.max(left + width))
+    ax.set_xlim(low - 0.1 * (high - low), high + 0.25 * (high - low))  # room for the shares
+    ax.xaxis.set_major_locator(plt.MaxNLocator(nbins=4))
     ax.set_yticks(y, shown["factor"])
     return finish(
         ax,
@@ -189,36 +174,34 @@ def tornado_chart(
         xlabel=f"mean {output} at each input's low and high end (0–1 scale)",
         ylabel="",
         sources=sources,
-        note="Share of variance explained by each input alone (correlation ratio). " + MODEL_NOTE,
+        note="Percent: share of variance explained by each input alone (correlation ratio); "
+        "the table below gives each input's low and high end. " + MODEL_NOTE,
     )
 
 
 def risk_matrix_heatmap(register: pd.DataFrame, *, sources: str) -> plt.Figure:
-    """A 5 × 5 likelihood-by-impact matrix: cell colour likelihood × impact, risks in cells."""
+    """A 5 × 5 likelihood-by-impact matrix: cell colour likelihood × impact; each scored risk
+    by its number in the cell, named in the key under the chart (names would not fit)."""
     levels = [5, 4, 3, 2, 1]
     rating = pd.DataFrame(
         [[lk * im for im in range(1, 6)] for lk in levels], index=levels, columns=range(1, 6)
     )
     names = pd.DataFrame("", index=levels, columns=range(1, 6))
     scored = register.dropna(subset=["likelihood", "impact"])
-    for row in table_rows(scored):
-        mark = row.risk_id + ("*" if row.overridden else "")
+    keys = []
+    for number, row in enumerate(table_rows(scored), start=1):
+        mark = f"{number}" + ("*" if row.overridden else "")
+        keys.append(f"{number}  {row.name}")
         cell = str(names.loc[int(row.likelihood), int(row.impact)])
-        names.loc[int(row.likelihood), int(row.impact)] = f"{cell}\n{mark}" if cell else mark
-    _, ax = plt.subplots(figsize=(7, 6))
+        names.loc[int(row.likelihood), int(row.impact)] = f"{cell}, {mark}" if cell else mark
+    _, ax = plt.subplots(figsize=(6, 5))
     sns.heatmap(
-        rating,
-        annot=names,
-        fmt="",
-        cmap="YlOrRd",
-        vmin=1,
-        vmax=25,
-        linewidths=1,
-        linecolor="white",
-        cbar_kws={"label": "likelihood × impact"},
-        ax=ax,
-    )
-    missing = register.loc[register["likelihood"].isna() | register["impact"].isna(), "risk_id"]
+        rating, annot=names, fmt="", cmap="YlOrRd", vmin=1, vmax=25, linewidths=1,
+        linecolor="white", cbar_kws={"label": "likelihood × impact"},
+        annot_kws={"fontsize": 12}, ax=ax,
+    )  # fmt: skip
+    key(ax, keys)
+    missing = register.loc[register["likelihood"].isna() | register["impact"].isna(), "name"]
     note = "* analyst override. "
     if len(missing):
         note += f"Not placed (insufficient data): {', '.join(missing)}. "

@@ -12,11 +12,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
+from kzaf.frames import rows as table_rows
 from kzaf.plots.common import finish, save
+from kzaf.series import months_in
 from kzaf.text.levels import INDEPENDENT_YEARS
 from kzaf.text.numbers import fmt_level, fmt_whole
+from kzaf.text.words import country_name, words
 from kzaf.trajectory.figures import source_names
 
 if TYPE_CHECKING:
@@ -90,21 +94,21 @@ def annual_chart(
         _preferred_lines(ax, annual, flows)
         bound = full["precision"].isin(["at_least", "at_most"])
         points = full.assign(
-            source_kind=full["kind"].str.replace("_", " ").where(~bound, "bound (over / up to)")
+            source_kind=full["kind"].map(words).where(~bound, "bound (over / up to)")
         )
+        kinds = list(dict.fromkeys(points["source_kind"]))
+        markers = dict(zip(kinds, "oXsPD^v<>", strict=False))
         sns.scatterplot(
-            data=points,
-            x="year",
-            y="value",
-            hue="flow",
-            style="source_kind",
-            palette=FLOW_COLOURS,
-            s=70,
-            alpha=0.85,
-            ax=ax,
-            zorder=3,
-        )
-        ax.legend(fontsize=8, loc="best", ncols=2)
+            data=points, x="year", y="value", hue="flow", style="source_kind", markers=markers,
+            palette=FLOW_COLOURS, s=70, alpha=0.85, ax=ax, zorder=3, legend=False,
+        )  # fmt: skip
+        # Colour says the flow (the lines' entries), the marker the kind of source.
+        shapes = [
+            Line2D([], [], marker=markers[k], color="0.35", linestyle="", markersize=7, label=k)
+            for k in kinds
+        ]
+        lines, _ = ax.get_legend_handles_labels()
+        ax.legend(handles=[*lines, *shapes])
         # The years with a figure, not every year chosen: one point is not lost in a decade.
         ax.set_xlim(full["year"].min() - 0.5, full["year"].max() + 0.5)
         _whole_years(ax)
@@ -114,9 +118,10 @@ def annual_chart(
         xlabel="calendar year",
         ylabel=USD,
         sources=_names(full, "publisher"),
-        note=f"Points: each published figure; band: range across sources; line: preferred figure "
-        f"(policy {policy_name}); gaps are years with no figure. Bounds ('over', 'up to') are "
-        "shown but left out of the band where the year has a figure that is not a bound.",
+        note="Points: each published figure (colour: flow; marker: kind of source); band: range "
+        f"across sources; line: preferred figure ({words(policy_name)}); gaps: no figure. "
+        "Bounds ('over', 'up to') are shown but left out of the band where the year has a "
+        "figure that is not a bound.",
     )
 
 
@@ -132,8 +137,7 @@ def _preferred_lines(ax: plt.Axes, annual: pd.DataFrame, flows: list[str]) -> No
             linewidth=0,
         )  # fmt: skip
         ax.plot(
-            mine["year"], mine["preferred_value"], color=colour, linewidth=2,
-            label=f"{flow}: preferred figure",
+            mine["year"], mine["preferred_value"], color=colour, linewidth=2, label=flow,
         )  # fmt: skip
 
 
@@ -355,37 +359,57 @@ def neighbour_chart(
 def mirror_chart(
     mirror: pd.DataFrame, *, reporter: str, partner: str, ax: plt.Axes | None = None
 ) -> plt.Figure:
-    """What each side reports, period by period (flows in the reporter's view)."""
-    ax = _axes(ax)
-    note_months = ""
-    if mirror.empty:
-        _nothing(ax, f"Neither {reporter} nor {partner} reports their trade in the data")
-        data = mirror
-    else:
-        data = mirror.sort_values(["period_start", "period_end"]).reset_index(drop=True)
-        if len(data) > 30:  # a monthly series would crowd the axis: months are in the text
-            data = data[data["period_start"] != data["period_end"]].reset_index(drop=True)
-            note_months = " Single months are left out here and summarised in the text."
-        data["label"] = data["period_label"] + " " + data["flow"]
-        labels = list(dict.fromkeys(data["label"]))
-        for offset, side, colour in ((-0.15, "reporter", "#1f4e79"), (0.15, "partner", "#c0504d")):
-            x = [labels.index(lab) + offset for lab in data["label"]]
-            name = reporter if side == "reporter" else partner
-            ax.scatter(
-                x, data[f"{side}_value"], color=colour, s=60, zorder=3, label=f"reported by {name}"
-            )
-            _range_lines(ax, x, data[f"{side}_min"], data[f"{side}_max"], colour)
-        ax.set_xticks(range(len(labels)), labels, rotation=35, ha="right")
-        ax.legend(fontsize=8)
-    return finish(
-        ax,
-        title=f"Mirror view: {reporter}'s figures against {partner}'s",
-        xlabel=f"period and flow (from {reporter}'s side)",
-        ylabel=USD,
-        sources=_names(data, "reporter_publisher", "partner_publisher"),
-        note=f"{reporter}'s exports face {partner}'s imports. Periods on another basis "
-        "(e.g. a solar year) are shown apart, never matched to calendar years." + note_months,
+    """What each side reports, one panel per flow (in the reporter's view). Periods differ in
+    length (a year, five months, a solar year), so each figure is drawn as the average month
+    it implies, a segment across its period: one quantity on each axis, never a year beside
+    a part of one."""
+    reporter_name, partner_name = country_name(reporter), country_name(partner)
+    flows = [f for f in FLOW_COLOURS if len(mirror) and f in set(mirror["flow"])]
+    if ax is not None or not flows:
+        ax = _axes(ax)
+        _nothing(ax, f"Neither {reporter_name} nor {partner_name} reports their trade in the data")
+        return finish(ax, title="Mirror view", xlabel="", ylabel="", sources=[])
+    _, axes = plt.subplots(len(flows), 1, figsize=(7, 1.9 * len(flows) + 1), sharex=True)
+    panels = np.atleast_1d(axes)
+    for panel, flow in zip(panels, flows, strict=True):
+        _mirror_panel(panel, mirror[mirror["flow"] == flow], reporter_name, partner_name)
+        panel.set_ylabel(f"{flow},\n{USD} a month", fontsize=11)
+    panels[-1].set_xlabel("period each figure covers")
+    fig = finish(
+        panels[0],
+        title=f"Mirror view: {reporter_name}'s figures against {partner_name}'s",
+        xlabel="",
+        ylabel=panels[0].get_ylabel(),
+        sources=_names(mirror, "reporter_publisher", "partner_publisher"),
+        note=f"Each segment is one published figure divided by the months it covers (derived). "
+        f"{reporter_name}'s exports face {partner_name}'s imports; periods on another basis "
+        "(an Afghan solar year) are drawn across their own months.",
     )
+    panels[-1].set_xlabel("period each figure covers")
+    return fig
+
+
+def _mirror_panel(ax: plt.Axes, rows: pd.DataFrame, reporter: str, partner: str) -> None:
+    """One flow: each side's figures as the average month over the period they cover."""
+    for side, colour, name in (("reporter", "#1f4e79", reporter), ("partner", "#c0504d", partner)):
+        for row in table_rows(rows):
+            value = getattr(row, f"{side}_value")
+            if value is None or pd.isna(value):
+                continue
+            months = (
+                12
+                if row.basis == "afghan_solar_year"
+                else months_in(row.period_start, row.period_end)
+            )
+            # In years, so the chart's data (CSV) reads as years: 2023.0 to 2023.42 is Jan–May.
+            start = row.period_start.year + (row.period_start.month - 1) / 12
+            end = row.period_end.year + row.period_end.month / 12
+            ax.plot([start, end], [value / months] * 2, color=colour, linewidth=4,
+                    solid_capstyle="butt", label=f"reported by {name}")  # fmt: skip
+    ax.margins(y=0.15)
+    ax.set_ylim(bottom=0)
+    ax.legend()  # gathered with the other panels' under the chart (kzaf.plots.layout)
+    _whole_years(ax)
 
 
 def forecast_chart(
@@ -404,81 +428,23 @@ def forecast_chart(
     the target and constant-growth scenarios. The y axis is clipped so the figures stay
     readable; the note says when the band runs off the chart."""
     ax = _axes(ax)
-    full = (
-        figures[
-            (figures["flow"] == flow)
-            & (figures["basis"] == "calendar")
-            & (figures["period_kind"] == "year")
-            & ~figures["precision"].isin(["at_least", "at_most"])
-        ]
-        if len(figures)
-        else figures
-    )
+    full = _full_years(figures, flow)
     note = forecast.trust
     if not forecast.fitted:
         if full.empty:
             _nothing(ax, forecast.message)
         else:
             ax.scatter(full["year"], full["value"], color="0.2", s=40, label="published figures")
-            ax.legend(fontsize=8)
+            ax.legend()
     else:
-        p = forecast.predictions.copy()
-        x = (
-            p["period"].dt.to_timestamp()
-            if isinstance(p["period"].dtype, pd.PeriodDtype)
-            else p["period"]
-        )
-        level = fmt_level(forecast.alpha)
-        ax.fill_between(
-            x,
-            p["lower"],
-            p["upper"],
-            color="#1f4e79",
-            alpha=0.12,
-            label=f"{level} prediction interval ({INDEPENDENT_YEARS})",
-        )
-        ax.fill_between(
-            x,
-            p["lower_50"],
-            p["upper_50"],
-            color="#1f4e79",
-            alpha=0.25,
-            label=f"50% prediction interval ({INDEPENDENT_YEARS})",
-        )
-        ax.plot(x, p["fitted"], color="#1f4e79", linewidth=2, label="trend (estimate)")
-        if len(full):
-            ax.scatter(
-                full["year"], full["value"], color="0.2", s=40, zorder=3, label="published figures"
-            )
-        else:
-            ax.scatter(x, p["observed"], color="0.2", s=20, zorder=3, label="observed")
-        if scenarios is not None and len(scenarios):
-            for name, mine in scenarios.groupby("scenario", sort=False):
-                ax.plot(
-                    mine["year"],
-                    mine["value"],
-                    linestyle="--",
-                    linewidth=1.2,
-                    label=f"scenario: {name}",
-                )
-        if target_value is not None and target_year is not None:
-            ax.scatter(
-                [target_year],
-                [target_value],
-                marker="*",
-                s=220,
-                color="#c0504d",
-                zorder=4,
-                label=f"target {fmt_whole(target_value)} in {target_year}",
-            )
-        observed = pd.concat(
-            [p["observed"].dropna(), full["value"] if len(full) else p["observed"]]
-        )
+        predictions = _fan(ax, forecast, full)
+        _scenarios_and_target(ax, scenarios, target_value, target_year)
+        observed = pd.concat([predictions["observed"].dropna(), full["value"]])
         top = max(3 * float(observed.max()), 1.2 * (target_value or 0))
-        if float(p["upper"].max()) > top:
+        if float(predictions["upper"].max()) > top:
             ax.set_ylim(0, top)
             note += " The outer band is cut at the top of the chart."
-        ax.legend(fontsize=8, ncols=2)
+        ax.legend()
     return finish(
         ax,
         title=f"{pair}: {flow}, trend and prediction intervals",
@@ -487,6 +453,54 @@ def forecast_chart(
         sources=_names(full, "publisher"),
         note=_plain(note),
     )
+
+
+def _full_years(figures: pd.DataFrame, flow: str) -> pd.DataFrame:
+    """The flow's full calendar-year figures that are not bounds."""
+    if not len(figures):
+        return figures
+    return figures[
+        (figures["flow"] == flow)
+        & (figures["basis"] == "calendar")
+        & (figures["period_kind"] == "year")
+        & ~figures["precision"].isin(["at_least", "at_most"])
+    ]
+
+
+def _fan(ax: plt.Axes, forecast, full: pd.DataFrame) -> pd.DataFrame:
+    """The prediction bands, the trend and the figures it rests on; returns the predictions."""
+    p = forecast.predictions.copy()
+    period = p["period"]
+    x = period.dt.to_timestamp() if isinstance(period.dtype, pd.PeriodDtype) else period
+    level = fmt_level(forecast.alpha)
+    for low, high, alpha, name in (
+        ("lower", "upper", 0.12, f"{level} prediction interval ({INDEPENDENT_YEARS})"),
+        ("lower_50", "upper_50", 0.25, f"50% prediction interval ({INDEPENDENT_YEARS})"),
+    ):
+        ax.fill_between(x, p[low], p[high], color="#1f4e79", alpha=alpha, label=name)
+    ax.plot(x, p["fitted"], color="#1f4e79", linewidth=2, label="trend (estimate)")
+    if len(full):
+        ax.scatter(full["year"], full["value"], color="0.2", s=40, zorder=3,
+                   label="published figures")  # fmt: skip
+    else:
+        ax.scatter(x, p["observed"], color="0.2", s=20, zorder=3, label="observed")
+    return p
+
+
+def _scenarios_and_target(
+    ax: plt.Axes,
+    scenarios: pd.DataFrame | None,
+    target_value: float | None,
+    target_year: int | None,
+) -> None:
+    """Constant-growth scenarios as dashed lines, the target as a star."""
+    if scenarios is not None and len(scenarios):
+        for name, mine in scenarios.groupby("scenario", sort=False):
+            ax.plot(mine["year"], mine["value"], linestyle="--", linewidth=1.2,
+                    label=f"scenario: {name}")  # fmt: skip
+    if target_value is not None and target_year is not None:
+        ax.scatter([target_year], [target_value], marker="*", s=220, color="#c0504d", zorder=4,
+                   label=f"target {fmt_whole(target_value)} in {target_year}")  # fmt: skip
 
 
 def _whole_years(ax: plt.Axes) -> None:

@@ -17,6 +17,7 @@ from kzaf.risk.assessment import Assessment, TradeSettings, assess
 from kzaf.risk.risks import RISK_NAMES, RISK_REGISTER
 from kzaf.risk.scenarios import ScenarioParameters, fan_table, shock_frequencies
 from kzaf.text.numbers import fmt_fixed, fmt_general, fmt_whole
+from kzaf.text.words import words
 
 # The notebook's parameters (its parameters cell), read from the mapping build() is given.
 PARAMETERS = (
@@ -31,8 +32,8 @@ PARAMETERS = (
 )  # fmt: skip
 CLAIMS = ("C9", "C10", "C11", "C12")  # the article's claims about the risks, checked here
 # Chart captions: where the figures come from.
-SOURCES = "kzaf dataset: data/indicators.csv, data/events.csv (sources per figure: register table)"
-TRADE_SOURCES = "kzaf dataset: data/observations.csv (reconciled annual turnover)"
+SOURCES = "kzaf dataset: indicators and dated events (each figure's source: register table)"
+TRADE_SOURCES = "kzaf dataset: published trade figures (reconciled annual turnover)"
 EVIDENCE_SHOWN = [
     "risk_id", "dimension", "name", "latest_year", "latest_value", "score", "status",
     "subject", "latest_low", "latest_high", "previous_year", "previous_value", "trend",
@@ -151,8 +152,9 @@ def build(
             f"Risk register, {result.as_of}: scores 1–5 derived from sourced indicators"
         ),
         composite_line=(
-            f"Composite index ({parameters['normalisation']}, {parameters['aggregation']}): "
-            f"{fmt_fixed(result.composite, 3)}"
+            f"On the chosen settings ({words(parameters['normalisation'])} normalisation, "
+            f"{parameters['aggregation']} aggregation) the composite risk index is "
+            f"{fmt_fixed(result.composite, 3)} on a 0–1 scale (a model estimate)."
         ),
         index=result.index_table[INDEX_SHOWN].round(3),
         trajectory=result.trajectory.dropna(subset=["composite"]).round(3),

@@ -29,7 +29,7 @@ def rules_table(register: Sequence[Risk]) -> pd.DataFrame:
                 {
                     "risk": risk.risk_id,
                     "dimension": "–",
-                    "evidence": "none in data/",
+                    "evidence": "none in the data",
                     "scale": "–",
                     "why": "No sourced figure informs this risk.",
                 }

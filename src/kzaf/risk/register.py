@@ -304,7 +304,7 @@ def evidence_table(
                 score=band_score(placement),
                 status="ok",
                 sources=latest["source_ids"]
-                or f"none: no such event in data/events.csv in the {item_window(item)} years",
+                or f"none: no such event recorded in the {item_window(item)} years",
                 figure_ids=latest["figure_ids"],
             )
             if earlier.empty:

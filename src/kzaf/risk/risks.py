@@ -16,6 +16,7 @@ from __future__ import annotations
 from kzaf.risk.register import EventEvidence as Events
 from kzaf.risk.register import IndicatorEvidence as Indicator
 from kzaf.risk.register import Risk
+from kzaf.text.words import name_codes
 
 LIKELY, IMPACT = "likelihood", "impact"
 
@@ -424,3 +425,7 @@ RISK_REGISTER: tuple[Risk, ...] = (
 )
 
 RISK_NAMES: dict[str, str] = {r.risk_id: r.name for r in RISK_REGISTER}
+# Readers see a risk's name wherever a table or chart would show its id (kzaf.text.words),
+# and the Monte Carlo's factor "weight R3" as the weight of that risk.
+name_codes(RISK_NAMES)
+name_codes({f"weight {r.risk_id}": f"weight of {r.name}" for r in RISK_REGISTER})

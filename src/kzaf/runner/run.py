@@ -355,23 +355,26 @@ def _manifest(
 
 
 def _write_pages(r: _Run, written: Mapping[str, Any]) -> None:
-    """The index, and for a run of several parameter sets the comparison pages."""
+    """The index and the sitemap, and for a run of several parameter sets the comparison
+    pages."""
     from kzaf.redaction import redact_text
-    from kzaf.runner.site import index
+    from kzaf.runner.site import index, sitemap
     from kzaf.runner.site.references import source_catalogue
 
     p = r.p
     by_label = {p.jobs[i].label: result for i, result in r.results.items()}
-    compare_page = None
+    compare_pages: list[str] = []
     if len({job.set_name for job in p.jobs}) > 1:  # a sweep or a run file's sets
         from kzaf.runner.site import compare
 
         try:
-            compare_page = compare.write(r.work, written, by_label, p.swept)[0]
+            compare_pages = compare.write(r.work, written, by_label, p.swept)
         except Exception as exc:  # the reports stand without it; say why it is missing
             r.log(f"kzaf run: the comparison page could not be written: {exc}", error=True)
+    compare_page = compare_pages[0] if compare_pages else None
     page = index.render(written, by_label, source_catalogue(p.data_dir), compare=compare_page)
     atomic.write_text(r.work / "index.html", redact_text(page, r.secret))
+    atomic.write_text(r.work / "sitemap.xml", sitemap.render(written, compare_pages))
 
 
 def _publish(r: _Run, previous_handlers: dict[int, Any]) -> int:

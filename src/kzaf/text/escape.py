@@ -48,7 +48,7 @@ SAFE_TAGS = frozenset(
         "del", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
         "h6", "hr", "i", "img", "ins", "kbd", "li", "ol", "p", "pre", "q", "s", "small", "span",
         "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
-        "details", "summary",
+        "details", "summary", "picture", "source",
     }
 )  # fmt: skip
 # No ``id`` from an output: it could take over the page's own anchors (``#ref-1``).
@@ -59,6 +59,11 @@ SAFE_ATTRIBUTES = {
     "th": ["colspan", "rowspan", "scope"],
 }
 IMAGE_ATTRIBUTES = frozenset({"alt", "title", "width", "height"})
+# A scrolling table's box may take keyboard focus and carry its name (kzaf.text.tables); no
+# other value of these attributes is kept.
+_REGION_ATTRIBUTES = {"tabindex": ("0",), "role": ("region",)}
+# A chart's phone drawing: <picture><source media="..." srcset="figures/x.phone.svg"><img>.
+_MEDIA_QUERY = re.compile(r"^\(max-width: \d{2,4}px\)$")
 SAFE_PROTOCOLS = frozenset({"http", "https", "mailto"})
 _ACTIVE_BLOCKS = re.compile(r"<(style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
 _URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
@@ -78,6 +83,19 @@ def _image_attribute(tag: str, name: str, value: str) -> bool:
     return name in IMAGE_ATTRIBUTES or name in SAFE_ATTRIBUTES["*"]
 
 
+def _source_attribute(tag: str, name: str, value: str) -> bool:
+    """A <source> in a <picture>: one local image and a plain width query, nothing else."""
+    if name == "srcset":
+        return local_image(value) and " " not in value.strip() and "," not in value
+    return (name == "media" and bool(_MEDIA_QUERY.match(value))) or name == "type"
+
+
+def _div_attribute(tag: str, name: str, value: str) -> bool:
+    if name in _REGION_ATTRIBUTES:
+        return value in _REGION_ATTRIBUTES[name]
+    return name == "aria-label" or name in SAFE_ATTRIBUTES["*"]
+
+
 def sanitize_html(fragment: str) -> str:
     """An HTML fragment from a notebook output with everything active made inert.
 
@@ -95,7 +113,12 @@ def sanitize_html(fragment: str) -> str:
     return bleach.clean(
         fragment,
         tags=SAFE_TAGS,
-        attributes={**SAFE_ATTRIBUTES, "img": _image_attribute},
+        attributes={
+            **SAFE_ATTRIBUTES,
+            "img": _image_attribute,
+            "source": _source_attribute,
+            "div": _div_attribute,
+        },
         protocols=SAFE_PROTOCOLS,
         strip=False,
         strip_comments=True,

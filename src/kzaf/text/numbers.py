@@ -7,8 +7,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from kzaf.text.words import minus
+
 # The one mark for a missing value, in sentences and in tables alike (an en dash).
 MISSING = "–"
+MINUS = "\u2212"  # negative numbers carry a minus sign, not a hyphen (kzaf.text.words.minus)
 
 
 def is_missing(value: Any) -> bool:
@@ -20,11 +23,13 @@ def fmt_usd_m(value: float) -> str:
     """A value in USD million for a sentence: "$474.3 million", "$1.2 billion", "–" if missing."""
     if is_missing(value):
         return MISSING
-    if abs(value) >= 1000:
-        return f"${value / 1000:,.1f} billion"
-    if abs(value) >= 100:
-        return f"${value:,.0f} million" if float(value).is_integer() else f"${value:,.1f} million"
-    return f"${value:,.1f} million"
+    sign, value = (MINUS if value < 0 else ""), abs(value)
+    if value >= 1000:
+        return f"{sign}${value / 1000:,.1f} billion"
+    if value >= 100:
+        whole = float(value).is_integer()
+        return f"{sign}${value:,.0f} million" if whole else f"{sign}${value:,.1f} million"
+    return f"{sign}${value:,.1f} million"
 
 
 def fmt_fixed(
@@ -36,17 +41,17 @@ def fmt_fixed(
         return MISSING
     sign = "+" if signed else ""
     comma = "," if thousands else ""
-    return f"{value:{sign}{comma}.{decimals}f}"
+    return minus(f"{value:{sign}{comma}.{decimals}f}")
 
 
 def fmt_general(value: float | None) -> str:
     """A figure as published, in its shortest form: 1800.0 -> "1800", 149.10 -> "149.1"."""
-    return MISSING if is_missing(value) else f"{value:g}"
+    return MISSING if is_missing(value) else minus(f"{value:g}")
 
 
 def fmt_significant(value: float | None, digits: int = 2) -> str:
     """A number to ``digits`` significant digits: 0.0123 -> "0.012", 1234 -> "1.2e+03"."""
-    return MISSING if is_missing(value) else f"{value:.{digits}g}"
+    return MISSING if is_missing(value) else minus(f"{value:.{digits}g}")
 
 
 # The event analysis's number forms (moved from kzaf.event; outputs unchanged).
@@ -56,14 +61,16 @@ def fmt_number(value: float) -> str:
     if is_missing(value):
         return MISSING
     if abs(value) >= 100 or float(value).is_integer():
-        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    return f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}".rstrip("0").rstrip(".")
+        text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    else:
+        text = f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}".rstrip("0").rstrip(".")
+    return minus(text)
 
 
 def fmt_signed(value: float) -> str:
     if is_missing(value):
         return MISSING
-    return ("+" if value >= 0 else "−") + fmt_number(abs(value))
+    return ("+" if value >= 0 else MINUS) + fmt_number(abs(value))
 
 
 def fmt_range(low: float, high: float, digits: int | None = None) -> str:
@@ -120,7 +127,7 @@ def fmt_pct(value: float | None, decimals: int = 1, *, signed: bool = False) -> 
     """0.083 -> "8.3%" (``decimals=0``: "8%"; ``signed``: "+8.3%"); "–" when missing."""
     if is_missing(value):
         return MISSING
-    return f"{value:{'+' if signed else ''}.{decimals}%}"
+    return minus(f"{value:{'+' if signed else ''}.{decimals}%}")
 
 
 def fmt_level(alpha: float) -> str:

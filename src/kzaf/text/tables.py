@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from kzaf.text.csv_cells import csv_text
 from kzaf.text.escape import data_uri, escape_html
 from kzaf.text.numbers import MISSING
+from kzaf.text.words import words, words_in
 
 if TYPE_CHECKING:  # the runner reads tables without loading pandas
     import pandas as pd
@@ -56,7 +57,22 @@ UNITS = {
     "_km": "km",
     "_s": "seconds",
 }
-WORDS = {"obs_id": "record", "source_id": "source", "n": "number", "yoy": "year on year"}
+WORDS = {
+    "obs_id": "record",
+    "event_id": "record",
+    "indicator_id": "record",
+    "source_id": "source",
+    "n": "number",
+    "yoy": "year on year",
+    "claim_id": "claim",
+    "risk_id": "risk",
+    "period_label": "period",
+    "n_figures": "figures",
+    "n_sources": "sources",
+    "n_risks": "risks scored",
+    "value_min": "lowest",
+    "value_max": "highest",
+}
 
 
 def header(name: object) -> str:
@@ -67,7 +83,9 @@ def header(name: object) -> str:
     for ending, unit in UNITS.items():
         if text.endswith(ending) and len(text) > len(ending):
             return f"{text[: -len(ending)].replace('_', ' ')} ({unit})"
-    return text.replace("_", " ")
+    if "_" in text:
+        return words_in(text.replace("_", " "))
+    return words_in(words(text))  # a code with a name: a risk's id, a country's ISO3 code
 
 
 def _is_year(name: str, values: list[Any]) -> bool:
@@ -102,17 +120,21 @@ def cell(value: Any, year: bool = False) -> str:
             return MISSING
         if year and float(value).is_integer():
             return str(int(value))
-        if float(value).is_integer():
-            return f"{value:,.0f}"
-        size = abs(value)
-        if size >= 100:
-            return f"{value:,.1f}"
-        if size >= 1:
-            return f"{value:,.2f}"
-        return f"{value:.3g}"
+        return words_in(_number(value))
     if isinstance(value, list | tuple | set):
         return ", ".join(cell(v) for v in value)
-    return str(value)
+    return words_in(words(value))
+
+
+def _number(value: float) -> str:
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    size = abs(value)
+    if size >= 100:
+        return f"{value:,.1f}"
+    if size >= 1:
+        return f"{value:,.2f}"
+    return f"{value:.3g}"
 
 
 # A full table this small rides inside the notebook as a data link when no folder for side
@@ -170,7 +192,7 @@ def _plain_index(frame: Any) -> bool:
 
 def reader_table(frame: Any, max_columns: int = MAX_COLUMNS, download: bool = True) -> str:
     """A DataFrame as a reader-grade HTML table (everything escaped)."""
-    data = frame if _plain_index(frame) else frame.reset_index()
+    data = _without_repeats(frame if _plain_index(frame) else frame.reset_index())
     columns = [str(c) for c in data.columns]
     shown = columns[:max_columns]
     rows = data.astype(object).where(data.notna(), None).values.tolist()
@@ -180,7 +202,7 @@ def reader_table(frame: Any, max_columns: int = MAX_COLUMNS, download: bool = Tr
         for i, c in enumerate(columns)
     }
     align = {c: ' class="num"' if numeric[c] and not years[c] else "" for c in columns}
-    head = "".join(f"<th{align[c]}>{escape_html(header(c))}</th>" for c in shown)
+    head = "".join(f'<th scope="col"{align[c]}>{escape_html(header(c))}</th>' for c in shown)
     body = "".join(
         "<tr>"
         + "".join(
@@ -197,13 +219,40 @@ def reader_table(frame: Any, max_columns: int = MAX_COLUMNS, download: bool = Tr
         if link:
             notes.append(link)
     note = f'<p class="table-note">{" · ".join(notes)}</p>' if notes else ""
+    # A table wider than the screen scrolls in its box: the box takes keyboard focus and is
+    # named, so it can be scrolled without a mouse (WCAG 2.1.1).
+    label = escape_html(scroll_label([header(c) for c in shown]))
     table = (
-        f'<div class="table-wrap"><table class="reader"><thead><tr>{head}</tr></thead>'
+        f'<div class="table-wrap" tabindex="0" role="region" aria-label="{label}">'
+        f'<table class="reader"><thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table></div>"
     )
     if len(rows) > MAX_ROWS_SHOWN:
         table = f"<details><summary>Show the table ({len(rows)} rows)</summary>{table}</details>"
     return table + note
+
+
+def _without_repeats(data: Any) -> Any:
+    """The table without a column that reads, cell for cell, as another one does: a risk's
+    id shown in words beside the risk's name."""
+    seen: dict[tuple[str, ...], str] = {}
+    repeated = []
+    for column in data.columns:
+        if not all(isinstance(v, str) for v in data[column]):
+            continue  # numbers that happen to agree (a low and a high) are not repeats
+        text = tuple(cell(v) for v in data[column])
+        if text in seen:
+            repeated.append(column if "id" not in str(seen[text]) else seen[text])
+        else:
+            seen[text] = str(column)
+    return data.drop(columns=repeated) if repeated else data
+
+
+def scroll_label(headers: list[str]) -> str:
+    """A table's name for assistive technology, from its first columns."""
+    named = ", ".join(headers[:3])
+    more = f" and {len(headers) - 3} more" if len(headers) > 3 else ""
+    return f"Table of {named}{more}"
 
 
 def register() -> None:

@@ -15,22 +15,24 @@ from kzaf import series
 from kzaf.frames import records as frame_records
 from kzaf.text.numbers import fmt_pct as _pct0
 from kzaf.text.numbers import fmt_span as _range_text
+from kzaf.text.words import month_name
 from kzaf.trajectory.annual import _flow_order_key, pair_changes
-from kzaf.trajectory.figures import MONTH_NAMES, _empty, _full_years, _year_to_date
+from kzaf.trajectory.figures import _empty, _full_years, _year_to_date
 
 # ---------------------------------------------------------------------------------------------
 # Year to date: same-period comparisons, seasonal shares, run-rate
 
 
 def ytd_name(months: int) -> str:
-    """'Jan–May', 'H1 (Jan–Jun)', 'Jan–Aug', 'Jan–Nov'; 'Jan' for one month; 'full year'."""
+    """'January–May', 'first half', 'January–November'; 'January' for one month; 'full
+    year'."""
     if months == 12:
         return "full year"
     if months == 1:
-        return "Jan"
+        return "January"
     if months == 6:
-        return "H1 (Jan–Jun)"
-    return f"Jan–{MONTH_NAMES[months - 1]}"
+        return "first half"
+    return f"January–{month_name(months)}"
 
 
 def year_to_date_table(

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from kzaf import atomic
-from kzaf.runner.site.shell import environment, href, plain, site_css
+from kzaf.runner.site.shell import LICENCE, environment, href, plain, site_css
+from kzaf.text.words import date_words
 
 PAGES = {"set": "compare.html", "latest": "compare-latest.html"}
 CHART = "compare/comparison"  # .svg and .csv, under the run folder
@@ -169,7 +170,7 @@ def draw_chart(rows: Sequence[dict[str, Any]], folder: Path) -> dict[str, str] |
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from kzaf.plots import chart_files
+    from kzaf.plots import chart_files, layout
     from kzaf.plots.common import finish, use_style
 
     use_style()
@@ -191,6 +192,8 @@ def draw_chart(rows: Sequence[dict[str, Any]], folder: Path) -> dict[str, str] |
         sources="each set's report (its headline table; sources cited there)",
     )
     chart_files.tidy(fig)
+    layout.title_across(fig)  # and the legend under the plot (kzaf.plots.layout)
+    layout.relayout(fig)
     points = chart_files.plotted_points(fig)
     svg = folder / f"{CHART}.svg"
     svg.parent.mkdir(parents=True, exist_ok=True)
@@ -230,8 +233,15 @@ def write(
     for by, page in PAGES.items():
         text = template.render(
             css=site_css(),
+            licence=LICENCE,
+            meta={
+                "title": f"kzaf · comparison of {len(rows)} parameter sets",
+                "description": "One row per parameter set of a kzaf sweep: the values each set "
+                "was given, its headline figures and its reports.",
+                "type": "website",
+            },
             run_id=plain(manifest.get("run_id")),
-            run_date=plain(manifest.get("started"))[:10],
+            run_date=date_words(plain(manifest.get("started"))[:10]),
             names=names,
             same=same,
             rows=ordered(rows, by),

@@ -1,6 +1,7 @@
-"""The run's ``index.html``: what the project is, and for every notebook its question, its
-answer, its status, links to its pages, its headline numbers and parameters, then the claims
-ledger in brief.
+"""The run's ``index.html``, for readers: what the project is and which article it checks,
+every notebook's question, short answer and links, the claims ledger in brief; the run's
+details (status, timings, parameters, commit) in the footer. Headline numbers stay on the
+notebooks' pages.
 
 The page comes from a jinja2 template with autoescape on (``templates/index.html.j2``), so every
 value from data, notebooks, parameters or the environment is escaped by default; nothing here
@@ -14,30 +15,9 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from kzaf.runner.site.references import cite_sources
-from kzaf.runner.site.shell import environment, href, plain, site_css
-
-# A claim's parts are listed under the ledger, not squeezed into a table cell.
-VERDICT_COLUMNS = ["claim_id", "verdict", "statement", "evidence", "sources"]
-
-
-def _tables(payloads: Any, columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    tables = []
-    for payload in payloads or []:
-        if not isinstance(payload, Mapping):
-            continue
-        rows = [r for r in payload.get("rows", []) if isinstance(r, Mapping)]
-        order = payload.get("columns") if isinstance(payload.get("columns"), list) else columns
-        order = [c for c in order if any(c in r for r in rows)] if order else []
-        order = order or list({k: None for row in rows for k in row})
-        tables.append(
-            {
-                "title": plain(payload.get("title", "")),
-                "columns": [str(c) for c in order],
-                "rows": [[plain(row.get(c)) for c in order] for row in rows],
-            }
-        )
-    return tables
+from kzaf.runner.site.references import CLAIM_ID, cite_sources
+from kzaf.runner.site.shell import LICENCE, environment, href, plain, site_css
+from kzaf.text.words import count, date_words, words_in
 
 
 def _error(entry: Mapping[str, Any]) -> str:
@@ -89,10 +69,12 @@ def _card(entry: Mapping[str, Any], result: Mapping[str, Any]) -> dict[str, Any]
         for p in payload.get("points", [])
     ]
     title = plain(result.get("title") or entry.get("title"))
+    short_title = entry["notebook"].split("_", 1)[-1].replace("_", " ")
     return {
         "anchor": "nb-" + re.sub(r"[^A-Za-z0-9_-]", "-", label),
         "title": title,
-        "short_title": entry["notebook"].split("_", 1)[-1].replace("_", " "),
+        "short_title": short_title,
+        "label": short_title + (f" ({entry['set']})" if entry["set"] != "default" else ""),
         "set_label": entry["set"] if entry["set"] != "default" else "",
         "changed": (
             "changed from the defaults: "
@@ -111,8 +93,6 @@ def _card(entry: Mapping[str, Any], result: Mapping[str, Any]) -> dict[str, Any]
         "duration": f"{duration:.1f} s" if isinstance(duration, int | float) else "–",
         "links": _links(entry),
         "reader_href": href((entry.get("outputs") or {}).get("reader", "")) or None,
-        "headline": _tables(result.get("headline")),
-        "verdicts": _tables(result.get("verdicts"), VERDICT_COLUMNS),
         "set_here": ", ".join(f"{k} = {plain(v)}" for k, v in overrides.items()) or "defaults",
         "parameters": [
             {"name": k, "value": plain(v), "source": sources.get(k, "default")}
@@ -130,7 +110,7 @@ def _parts(row: Mapping[str, Any]) -> list[dict[str, str]]:
     if not isinstance(parts, list):
         return []
     return [
-        {k: plain(part.get(k)) if part.get(k) else "" for k in PART_KEYS}
+        {k: words_in(plain(part.get(k))) if part.get(k) else "" for k in PART_KEYS}
         for part in parts
         if isinstance(part, Mapping)
     ]
@@ -153,7 +133,7 @@ def _ledger(results: Mapping[str, Mapping[str, Any]]) -> dict[str, Any] | None:
                     claims.setdefault(
                         key,
                         {
-                            "statement": plain(row["statement"]),
+                            "statement": words_in(plain(row["statement"])),
                             "verdict": plain(row.get("verdict")),
                             "parts": _parts(row),
                         },
@@ -174,37 +154,80 @@ def render(
     compare: str | None = None,
 ) -> str:
     """The page. ``results`` maps ``set/stem`` to the worker's result (headline, verdicts);
-    with ``catalogue`` (:func:`kzaf.runner.site.references.source_catalogue`) record ids in
-    answers and claims become numbered references to their sources; ``compare`` links the
-    comparison page of a run with several parameter sets."""
+    with ``catalogue`` (:func:`kzaf.runner.site.references.source_catalogue`) the article the
+    notebooks check is named, and record ids in answers and claims become numbered references
+    to their sources; ``compare`` links the comparison page of a run with several parameter
+    sets."""
     code = manifest.get("code", {})
     entries = manifest.get("notebooks", [])
-    failed = [e for e in entries if e.get("status") != "ok"]
-    status_sentence = (
-        f"all {len(entries)} notebook runs succeeded"
-        if manifest.get("status") == "ok"
-        else f"{len(failed)} of {len(entries)} notebook runs did not succeed"
-    )
     cards = [_card(e, results.get(f"{e['set']}/{e['notebook']}", {})) for e in entries]
+    run_date = date_words(plain(manifest.get("started"))[:10])
     page = (
         environment()
         .get_template("index.html.j2")
         .render(
             css=site_css(),
+            licence=LICENCE,
+            meta={
+                "title": "kzaf · Kazakhstan–Afghanistan trade, sourced and reproducible",
+                "description": DESCRIPTION,
+                "type": "website",
+            },
             run_id=plain(manifest.get("run_id")),
-            run_date=plain(manifest.get("started"))[:10],
-            status_sentence=status_sentence,
+            run_date=run_date,
+            status_sentence=_status_sentence(manifest, entries),
             commit=(code.get("commit") or "unknown")[:12],
             dirty=" (with uncommitted changes)" if code.get("dirty") else "",
             data_files=len(manifest.get("data", {}).get("files", {})),
             cards=cards,
             ledger=_ledger(results),
+            article=article(catalogue or {}),
             compare=href(compare) if compare else None,
         )
     )
     if not catalogue:
         return page
-    head, _, rest = page.partition('<p class="cite">')
-    body, references = cite_sources(head, dict(catalogue))
+    body, _, rest = page.partition("</main>")
+    body, references = cite_sources(body, dict(catalogue))
     listing = environment().get_template("references.html.j2").render(references=references)
-    return body + listing + '<p class="cite">' + rest
+    return body + listing + "</main>" + rest
+
+
+DESCRIPTION = (
+    "Open research notebooks on Kazakhstan's trade with Afghanistan and the trans-Afghan "
+    "corridor: every figure sourced, disagreements shown, the claims of one article checked."
+)
+
+
+def _status_sentence(manifest: Mapping[str, Any], entries: Sequence[Mapping[str, Any]]) -> str:
+    failed = [e for e in entries if e.get("status") != "ok"]
+    if manifest.get("status") == "ok":
+        return f"all {count(len(entries), 'notebook run')} succeeded"
+    return f"{len(failed)} of {count(len(entries), 'notebook run')} did not succeed"
+
+
+_AUTHOR = re.compile(r"\bauthors?\s+([^;)]+)")
+
+
+def article(catalogue: Mapping[str, Any]) -> dict[str, str] | None:
+    """The article the claims come from (the source the claims table cites most), named for
+    readers: author, title, publication, month and link."""
+    claim_sources = Counter(
+        source
+        for record, source in (catalogue.get("records") or {}).items()
+        if CLAIM_ID.fullmatch(record)
+    )
+    if not claim_sources:
+        return None
+    row = (catalogue.get("sources") or {}).get(claim_sources.most_common(1)[0][0])
+    if not row:
+        return None
+    publisher = row.get("publisher", "")
+    author = _AUTHOR.search(publisher)
+    return {
+        "author": author[1].strip() if author else "",
+        "title": row.get("title", ""),
+        "publication": publisher.split(" (")[0],
+        "date": date_words(row.get("publication_date", "")),
+        "url": row.get("url", ""),
+    }

@@ -18,7 +18,8 @@ from typing import Any
 
 from kzaf.report import TITLE_MIME
 from kzaf.runner.site.references import cite_sources
-from kzaf.runner.site.shell import environment, site_css
+from kzaf.runner.site.shell import LICENCE, environment, site_css
+from kzaf.text.words import date_words
 
 ERROR_CELL_TAG = "papermill-error-cell-tag"
 ANALYST_TAG = "analyst"  # a cell about the code (e.g. "the cell below..."): not on reader pages
@@ -119,6 +120,9 @@ def render(
         .get_template("page.html.j2")
         .render(
             css=site_css(),
+            licence=LICENCE,
+            meta={"title": f"{title} · kzaf", "description": description(body), "type": "article"},
+            body_class=view,
             view=view,
             title=title,
             nav=page.get("nav", {"index": "../../index.html"}),
@@ -130,6 +134,23 @@ def render(
             body=Markup(body),
         )
     )
+
+
+_FIRST_PARAGRAPH = re.compile(r"<h1[^>]*>.*?</h1>.*?<p>(?P<text>.*?)</p>", re.S)
+DESCRIPTION_LIMIT = 240  # characters: what link previews show of a description
+
+
+def description(body: str) -> str:
+    """The page's description for search results and link previews: the paragraph under its
+    title (the notebook's question), cut at a word near :data:`DESCRIPTION_LIMIT`."""
+    match = _FIRST_PARAGRAPH.search(body)
+    if not match:
+        return "A kzaf research notebook on Kazakhstan–Afghanistan trade."
+    text = " ".join(html.unescape(_TAGS.sub("", match["text"])).split())
+    text = text.removeprefix("Question.").strip()
+    if len(text) <= DESCRIPTION_LIMIT:
+        return text
+    return text[:DESCRIPTION_LIMIT].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def page_contexts(
@@ -154,10 +175,10 @@ def page_contexts(
             },
             "stamp": {
                 "run_id": run_id,
-                "run_date": f"{started:%Y-%m-%d %H:%M} UTC",
+                "run_date": f"{date_words(f'{started:%Y-%m-%d}')}, {started:%H:%M} UTC",
                 "version": __version__,
                 "commit": commit,
-                "data_accessed": accessed,
+                "data_accessed": date_words(accessed),
                 "changed": ", ".join(f"{k} = {v}" for k, v in job.overrides.items()),
             },
         }

@@ -9,7 +9,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-RECORD_ID = re.compile(r"\b[A-Z]{2,4}-\d{3}\b")
+from kzaf.text.words import date_words
+
+# Record ids of the data tables: IC-017, TAI-084, and events' EV-E003 (a letter after the dash).
+RECORD_ID = re.compile(r"\b[A-Z]{2,4}-[A-Z]?\d{3}\b")
+CLAIM_ID = re.compile(r"C\d{1,2}")  # the claims table's ids (C1 ... C14)
 # Notes point at the research leads they came from, e.g. "(KZAF-078)": an analyst's trail,
 # not a source (the note's figure is cited through its own record), so readers do not see it.
 LEAD_REFERENCE = re.compile(r"\s*\((?:KZAF-\d{3}[,;]?\s*)+\)")
@@ -75,7 +79,7 @@ def cite_sources(body: str, catalogue: dict[str, Any]) -> tuple[str, list[dict[s
                 "n": str(n),
                 "publisher": row.get("publisher", ""),
                 "title": row.get("title", source_id),
-                "date": row.get("publication_date", ""),
+                "date": date_words(row.get("publication_date", "")),
                 "url": row.get("url", ""),
             }
         )
