@@ -57,6 +57,7 @@ from kzaf.runner.publish import cache, fingerprints, manifest, runs, store
 from kzaf.runner.publish.files import link_tree, write_json_atomic
 from kzaf.runner.publish.latest import LATEST, previous_latest
 from kzaf.runner.publish.runs import INCOMPLETE
+from kzaf.text.words import count
 
 __all__ = ["INCOMPLETE", "LATEST", "Log", "Plan", "RunOptions"]
 
@@ -248,8 +249,8 @@ def _run(r: _Run, executor: Executor | None) -> None:
                 )
             )
         r.log(
-            f"kzaf run {r.run_id}: {len(p.jobs)} notebook run(s); {len(p.reuse)} unchanged and "
-            f"reused, {len(to_run)} to execute"
+            f"kzaf run {r.run_id}: {count(len(p.jobs), 'notebook run')}; "
+            f"{len(p.reuse)} unchanged and reused, {len(to_run)} to execute"
             + (f" on {engine.description}" if engine else "")
             + f"; writing {r.work}"
         )
@@ -429,7 +430,7 @@ def _report_failures(r: _Run, failed: list[int], took: float, before: str | None
         state = "NOT RUN" if result.get("status", "not run") == "not run" else "FAILED"
         r.log(f"{state} {r.p.jobs[i].label}: {where}", error=True)
     r.log(
-        f"kzaf run {r.run_id}: {len(failed)} of {len(r.p.jobs)} notebook run(s) failed in "
+        f"kzaf run {r.run_id}: {len(failed)} of {count(len(r.p.jobs), 'notebook run')} failed in "
         f"{took:.1f} s; everything is kept in {r.final}/index.html (failed notebooks are "
         f"linked there with their error); '{LATEST}' unchanged"
         + (f" (still {before})" if before else ""),
@@ -439,7 +440,8 @@ def _report_failures(r: _Run, failed: list[int], took: float, before: str | None
 
 def _report_success(r: _Run, took: float, now_latest: str | None, before: str | None) -> None:
     p, final = r.p, r.final
-    r.log(f"kzaf run {r.run_id}: all {len(p.jobs)} notebook run(s) ok in {took:.1f} s")
+    ran = "the one notebook run" if len(p.jobs) == 1 else f"all {len(p.jobs)} notebook runs"
+    r.log(f"kzaf run {r.run_id}: {ran} ok in {took:.1f} s")
     if p.settings.whole and now_latest == r.run_id:
         r.log(f"  {final}/index.html; {p.settings.reports / LATEST} -> {r.run_id}")
     elif p.settings.whole:

@@ -26,6 +26,7 @@ from typing import IO, Any
 
 from kzaf.runner.errors import PlanError
 from kzaf.runner.execute import kernel_server
+from kzaf.text.words import count
 
 ENGINES = ("local", "dask")
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
@@ -102,7 +103,7 @@ def open_engine(
         # when it executes several notebooks): their imports are paid once per run.
         with _kernel_server(kernels, workers_log) as kernel_env:
             pool = LocalPool(slots, workers_log, kernel_env)
-            yield Engine(pool, f"{slots} local worker(s)", pool.stop, pool.started)
+            yield Engine(pool, count(slots, "local worker"), pool.stop, pool.started)
         return
     distributed = _distributed()
     with contextlib.ExitStack() as stack:
@@ -131,7 +132,7 @@ def open_engine(
             stack.callback(cluster.close)
             client = distributed.Client(cluster)
             stack.callback(client.close)
-            where = f"a Dask LocalCluster of {slots} worker(s) ({cluster.scheduler_address})"
+            where = f"a Dask LocalCluster of {count(slots, 'worker')} ({cluster.scheduler_address})"
         executor = client.get_executor(pure=False)
 
         def stop() -> None:

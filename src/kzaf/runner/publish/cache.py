@@ -17,6 +17,7 @@ from typing import Any
 
 from kzaf.checksums import file_sha256
 from kzaf.runner.publish.files import write_json_atomic
+from kzaf.text.words import count
 
 
 def cache_dir(reports: Path) -> Path:
@@ -65,7 +66,9 @@ def _damage(run_folder: Path, job_dir: str, key: str) -> str | None:
         set(recorded) ^ set(now) | {name for name in recorded if now.get(name) != recorded[name]}
     )
     if changed:
-        return f"{len(changed)} file(s) differ from its manifest ({', '.join(changed[:3])})"
+        verb = "differs" if len(changed) == 1 else "differ"
+        listed = ", ".join(changed[:3])
+        return f"{count(len(changed), 'file')} {verb} from its manifest ({listed})"
     return None
 
 
