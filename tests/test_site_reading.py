@@ -93,3 +93,19 @@ def test_words_for_readers():
     assert words.words_in("dated 2023-12 (2 records), 2024-06-03") == (
         "dated December 2023 (2 records), 3 June 2024"
     )
+
+
+def test_tables_with_the_same_columns_get_distinct_region_names():
+    from kzaf.runner.site.pages import unique_region_labels
+    from kzaf.text.tables import scroll_label
+
+    label = scroll_label(["estimator", "used on", "measure", "a", "b"])
+    wrap = f'<div class="table-wrap" tabindex="0" role="region" aria-label="{label}">'
+    other = '<div class="table-wrap" tabindex="0" role="region" aria-label="Table of year">'
+    # as the sanitizer leaves it: attributes in alphabetical order
+    sorted_wrap = f'<div aria-label="{label}" class="table-wrap" role="region" tabindex="0">'
+    body = unique_region_labels(wrap + other + sorted_wrap + wrap)
+    assert body.count(f'aria-label="{label}"') == 1
+    assert f'aria-label="{label}, second table"' in body
+    assert f'aria-label="{label}, third table"' in body
+    assert 'aria-label="Table of year"' in body

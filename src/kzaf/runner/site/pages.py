@@ -107,6 +107,7 @@ def render(
     from markupsafe import Markup
 
     references: list[dict[str, str]] = []
+    body = unique_region_labels(body)
     if view == "reader" and catalogue:
         body, references = cite_sources(body, catalogue)
     stem = page.get("stem", "")
@@ -136,6 +137,30 @@ def render(
     )
 
 
+# A table's scroll region, whatever order the sanitizer left its attributes in.
+_REGION_LABEL = re.compile(r'(<div\b[^>]*?\baria-label=")([^"]*)("[^>]*>)')
+
+
+def unique_region_labels(body: str) -> str:
+    """Each table's scroll region named once on its page: a second table with the same
+    columns becomes "..., second table" (screen readers list regions by name, and axe-core's
+    landmark-unique rule asks that two never share one)."""
+    seen: dict[str, int] = {}
+
+    def renamed(match: re.Match[str]) -> str:
+        label = match[2]
+        if 'role="region"' not in match[0]:
+            return match[0]
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] == 1:
+            return match[0]
+        nth = _ORDINALS.get(seen[label], f"number {seen[label]}")
+        return f"{match[1]}{label}, {nth} table{match[3]}"
+
+    return _REGION_LABEL.sub(renamed, body)
+
+
+_ORDINALS = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}
 _FIRST_PARAGRAPH = re.compile(r"<h1[^>]*>.*?</h1>.*?<p>(?P<text>.*?)</p>", re.S)
 DESCRIPTION_LIMIT = 240  # characters: what link previews show of a description
 
