@@ -109,3 +109,18 @@ def test_tables_with_the_same_columns_get_distinct_region_names():
     assert f'aria-label="{label}, second table"' in body
     assert f'aria-label="{label}, third table"' in body
     assert 'aria-label="Table of year"' in body
+
+
+def test_positions_in_words():
+    assert [words.ordinal(n) for n in (1, 2, 9)] == ["first", "second", "ninth"]
+    assert [words.ordinal(n) for n in (10, 11, 12, 13, 21, 22, 23, 101, 112)] == [
+        "10th",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+        "23rd",
+        "101st",
+        "112th",
+    ]

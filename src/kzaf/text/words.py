@@ -198,6 +198,17 @@ def plural(noun: str, n: float) -> str:
     return noun + "s"
 
 
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+
+
+def ordinal(n: int) -> str:
+    """ "second" for 2, "12th" for 12, "21st" for 21: a position in words up to nine."""
+    if 1 <= n <= len(_ORDINALS):
+        return _ORDINALS[n - 1]
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def count(n: int, noun: str, plural_form: str | None = None) -> str:
     """ "1 year", "4 years", "10,000 draws": a number with its noun in the right form."""
     form = noun if n == 1 else (plural_form or plural(noun, n))

@@ -19,7 +19,7 @@ from typing import Any
 from kzaf.report import TITLE_MIME
 from kzaf.runner.site.references import cite_sources
 from kzaf.runner.site.shell import LICENCE, environment, site_css
-from kzaf.text.words import date_words
+from kzaf.text.words import date_words, ordinal
 
 ERROR_CELL_TAG = "papermill-error-cell-tag"
 ANALYST_TAG = "analyst"  # a cell about the code (e.g. "the cell below..."): not on reader pages
@@ -154,13 +154,11 @@ def unique_region_labels(body: str) -> str:
         seen[label] = seen.get(label, 0) + 1
         if seen[label] == 1:
             return match[0]
-        nth = _ORDINALS.get(seen[label], f"number {seen[label]}")
-        return f"{match[1]}{label}, {nth} table{match[3]}"
+        return f"{match[1]}{label}, {ordinal(seen[label])} table{match[3]}"
 
     return _REGION_LABEL.sub(renamed, body)
 
 
-_ORDINALS = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}
 _FIRST_PARAGRAPH = re.compile(r"<h1[^>]*>.*?</h1>.*?<p>(?P<text>.*?)</p>", re.S)
 DESCRIPTION_LIMIT = 240  # characters: what link previews show of a description
 
